@@ -1,0 +1,114 @@
+import type { Fact, Intent, Knowledge, Quote, Reply, ReplyQuote, ReplySource } from './types.js';
+
+/** The parts of a reply that come from the intent alone: what to say and what it rests on. */
+export interface Answer {
+  text: string;
+  sources: ReplySource[];
+  quotes: ReplyQuote[];
+}
+
+/**
+ * Builds answers from the knowledge store. Every sentence it says is a fact's statement, an exact quote, an
+ * intent's fixed small-talk text, or a name and role from the store; each carries where in the article it is.
+ */
+export class Answerer {
+  private readonly facts: Map<string, Fact>;
+  private readonly quotes: Map<string, Quote>;
+  private readonly names: Map<string, string>;
+
+  constructor(private readonly knowledge: Knowledge) {
+    this.facts = new Map(knowledge.facts.map((f) => [f.id, f]));
+    this.quotes = new Map(knowledge.quotes.map((q) => [q.id, q]));
+    this.names = new Map(
+      [...knowledge.people, ...knowledge.organizations, ...knowledge.places].map((e) => [e.id, e.name]),
+    );
+  }
+
+  /** Display name of a person, organization or place id. */
+  nameOf(id: string): string {
+    return this.names.get(id) ?? id;
+  }
+
+  /** The answer to one intent, or to several merged (a follow-up such as "And LinkedIn?" may match two). */
+  answer(intents: readonly Intent[]): Answer {
+    const parts: string[] = [];
+    const sources: ReplySource[] = [];
+    const quotes: ReplyQuote[] = [];
+    const addSource = (source: ReplySource) => {
+      if (!sources.some((s) => s.text === source.text)) sources.push(source);
+    };
+    const seenFacts = new Set<string>();
+    const seenQuotes = new Set<string>();
+    for (const intent of intents) {
+      const { answer } = intent;
+      if (answer.text) parts.push(answer.text);
+      if (answer.list === 'people') parts.push(this.listPeople(addSource));
+      if (answer.list === 'organizations') parts.push(this.listOrganizations(addSource));
+      for (const id of answer.facts ?? []) {
+        if (seenFacts.has(id)) continue;
+        seenFacts.add(id);
+        const fact = this.facts.get(id)!;
+        parts.push(`${fact.statement} (${where(fact.paragraph)})`);
+        addSource({ paragraph: fact.paragraph, text: fact.source });
+      }
+      for (const id of answer.quotes ?? []) {
+        if (seenQuotes.has(id)) continue;
+        seenQuotes.add(id);
+        const quote = this.quotes.get(id)!;
+        const speaker = this.knowledge.people.find((p) => p.id === quote.speaker)!;
+        quotes.push({ speaker: speaker.name, role: speaker.role, text: quote.text, paragraph: quote.paragraph });
+        parts.push(`${speaker.name}, ${speaker.role}, said: "${quote.text}" (${where(quote.paragraph)})`);
+        addSource({ paragraph: quote.paragraph, text: this.paragraphText(quote.paragraph) });
+      }
+    }
+    return { text: parts.join('\n'), sources, quotes };
+  }
+
+  private listPeople(addSource: (s: ReplySource) => void): string {
+    const people = this.knowledge.people;
+    for (const p of people) this.addMentionSource(p.name, addSource);
+    const items = people.map((p) => `${p.name}, ${p.role}`);
+    return `The article quotes ${people.length} people: ${joinList(items, '; ')}.`;
+  }
+
+  private listOrganizations(addSource: (s: ReplySource) => void): string {
+    const organizations = this.knowledge.organizations;
+    for (const o of organizations) this.addMentionSource(o.name, addSource);
+    const items = organizations.map((o) => `${o.name} (${o.description})`);
+    return `The article mentions ${organizations.length} companies and organizations: ${joinList(items, '; ')}.`;
+  }
+
+  /** Cites the first sentence of the article that names `name`. */
+  private addMentionSource(name: string, addSource: (s: ReplySource) => void): void {
+    for (const p of this.knowledge.paragraphs) {
+      const sentence = sentences(p.text).find((s) => s.includes(name));
+      if (sentence) return addSource({ paragraph: p.number, text: sentence });
+    }
+    if (this.knowledge.source.copyright.includes(name)) addSource({ paragraph: null, text: this.knowledge.source.copyright });
+  }
+
+  private paragraphText(number: number): string {
+    return this.knowledge.paragraphs.find((p) => p.number === number)!.text;
+  }
+}
+
+/** "paragraph 5", or the copyright notice for facts that come from it. */
+function where(paragraph: number | null): string {
+  return paragraph === null ? 'copyright notice' : `paragraph ${paragraph}`;
+}
+
+/** "a, b and c" with a custom separator between all but the last two. */
+export function joinList(items: readonly string[], separator = ', '): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(separator)}${separator === ', ' ? '' : separator.trim()} and ${items.at(-1)}`;
+}
+
+/** Splits a paragraph into sentences at ". " and friends, keeping quotation marks with their sentence. */
+function sentences(text: string): string[] {
+  return text.split(/(?<=[.!?]"?)\s+(?=["A-Z])/);
+}
+
+/** The reply for an answered intent, before the dialogue adds suggestions. */
+export function toReply(intent: string, confidence: number, answer: Answer, suggestions: string[]): Reply {
+  return { text: answer.text, intent, confidence, fallback: false, sources: answer.sources, quotes: answer.quotes, suggestions };
+}

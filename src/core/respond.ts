@@ -1,0 +1,185 @@
+import { Answerer, joinList, toReply } from './answerer.js';
+import type { Mention, Pronoun } from './entities.js';
+import type { RecognitionResult, Recognizer } from './recognizer.js';
+import { emptyState, type ConversationState, type EntityRef, type Intent, type Knowledge, type Reply } from './types.js';
+
+/** Entities remembered per conversation for pronouns and follow-ups. */
+const MAX_REMEMBERED = 6;
+const MAX_SUGGESTIONS = 3;
+
+/** Words that may surround a bare entity in an elliptical follow-up: "And LinkedIn?", "What about Tianji?" */
+const ELLIPSIS_WORDS: ReadonlySet<string> = new Set([
+  'and', 'what', 'about', 'how', 'for', 'with', 'then', 'the', 'of', 'also', 'same', 'question', 'ok', 'okay', 'now',
+]);
+
+/** The result of one turn: what to say and what to remember. */
+export interface Turn {
+  reply: Reply;
+  state: ConversationState;
+}
+
+/** Everything the core needs, built once at start-up. */
+export interface EngineParts {
+  knowledge: Knowledge;
+  intents: readonly Intent[];
+  recognizer: Recognizer;
+}
+
+/** Why a turn ends in a fallback; shapes the apology. */
+type Miss = { kind: 'unknown' } | { kind: 'entity'; entity: string };
+
+type Resolution = { intents: Intent[]; confidence: number } | { miss: Miss; confidence: number };
+
+/**
+ * The answering engine: `respond(question, state)` is a pure function of its inputs (no I/O, no clock,
+ * no randomness) returning the reply and the conversation's next state.
+ */
+export class Engine {
+  private readonly byName: Map<string, Intent>;
+  private readonly answerer: Answerer;
+  private readonly defaultSuggestions: string[];
+
+  constructor(private readonly parts: EngineParts) {
+    this.byName = new Map(parts.intents.map((i) => [i.intent, i]));
+    this.answerer = new Answerer(parts.knowledge);
+    this.defaultSuggestions = this.byName.get('smalltalk.help')?.suggestions ?? [];
+  }
+
+  /** Answers one question in the context of `state` (a new conversation when omitted). */
+  respond(question: string, state: ConversationState = emptyState()): Turn {
+    const recognition = this.parts.recognizer.recognize(question);
+    const resolution = this.resolve(recognition, state);
+    const mentioned = recognition.analysis.mentions.map(({ id, kind }) => ({ id, kind }));
+    if ('miss' in resolution) {
+      return {
+        reply: this.fallback(question, resolution.miss, resolution.confidence),
+        state: remember(state, mentioned, state.lastIntent),
+      };
+    }
+    const { intents, confidence } = resolution;
+    const answer = this.answerer.answer(intents);
+    const primary = intents[0]!;
+    const suggestions = this.suggest(question, intents.flatMap((i) => i.suggestions ?? []));
+    const about = intents.flatMap((i) => i.about).map((id) => this.ref(id));
+    return {
+      reply: toReply(primary.intent, confidence, answer, suggestions),
+      state: remember(state, [...mentioned, ...about], primary.intent),
+    };
+  }
+
+  /**
+   * Turns the recognizer's verdict into the intents to answer, using the conversation: an elliptical
+   * "And LinkedIn?" repeats the last question's aspect for a new entity; a pronoun or a named entity moves
+   * the question to the intent with the same aspect for that entity; a named entity the recognized intent
+   * is not about, with no such intent for it, is a near miss the article does not answer.
+   */
+  private resolve(rec: RecognitionResult, state: ConversationState): Resolution {
+    const { mentions, pronouns, tokens } = rec.analysis;
+    const last = state.lastIntent ? this.byName.get(state.lastIntent) : undefined;
+
+    if (last?.aspect && mentions.length > 0 && isElliptical(tokens, mentions)) {
+      const entity = mentions[0]!.id;
+      const found = this.withAspect(last.aspect, entity);
+      if (found.length > 0) return { intents: found, confidence: 1 };
+      return { miss: { kind: 'entity', entity }, confidence: 1 };
+    }
+
+    const intent = rec.intent ? this.byName.get(rec.intent) : undefined;
+    if (!intent) return { miss: { kind: 'unknown' }, confidence: rec.confidence };
+    if (intent.about.length === 0 || !intent.aspect) return { intents: [intent], confidence: rec.confidence };
+
+    // Places ("Beijing", "the United States") are context rather than subjects; the recognizer's coverage
+    // signal judges them. A named person or organization decides what the question is about.
+    const named = mentions.filter((m) => m.kind !== 'place');
+    if (named.length > 0) {
+      if (named.some((m) => intent.about.includes(m.id))) return { intents: [intent], confidence: rec.confidence };
+      for (const m of named) {
+        const found = this.withAspect(intent.aspect, m.id);
+        if (found.length > 0) return { intents: found.slice(0, 1), confidence: rec.confidence };
+      }
+      return { miss: { kind: 'entity', entity: named[0]!.id }, confidence: rec.confidence };
+    }
+
+    const referent = pronouns.length > 0 ? resolvePronoun(pronouns[0]!, state.entities, this.parts.knowledge) : null;
+    if (referent && !intent.about.includes(referent)) {
+      const found = this.withAspect(intent.aspect, referent);
+      if (found.length > 0) return { intents: found.slice(0, 1), confidence: rec.confidence };
+    }
+    return { intents: [intent], confidence: rec.confidence };
+  }
+
+  /** Intents asking `aspect` about `entity` as their main subject. */
+  private withAspect(aspect: string, entity: string): Intent[] {
+    return this.parts.intents.filter((i) => i.aspect === aspect && i.about[0] === entity);
+  }
+
+  private ref(id: string): EntityRef {
+    const k = this.parts.knowledge;
+    if (k.people.some((p) => p.id === id)) return { id, kind: 'person' };
+    if (k.organizations.some((o) => o.id === id)) return { id, kind: 'organization' };
+    return { id, kind: 'place' };
+  }
+
+  private fallback(question: string, miss: Miss, confidence: number): Reply {
+    const suggestions =
+      miss.kind === 'entity' ? this.suggestAbout(question, miss.entity) : this.suggest(question, this.defaultSuggestions);
+    const subject = miss.kind === 'entity' ? ` about ${this.answerer.nameOf(miss.entity)}` : '';
+    const asks = suggestions.map((s) => `"${s}"`);
+    const text =
+      `Sorry, the article does not say that${subject}; I only answer from what it says.` +
+      (asks.length > 0 ? ` You could ask: ${joinList(asks)}` : '');
+    return { text, intent: null, confidence, fallback: true, sources: [], quotes: [], suggestions };
+  }
+
+  /** Up to three suggestions, none of them the question just asked. */
+  private suggest(question: string, candidates: readonly string[]): string[] {
+    const asked = normalize(question);
+    const out: string[] = [];
+    for (const s of candidates) {
+      if (normalize(s) !== asked && !out.includes(s)) out.push(s);
+      if (out.length === MAX_SUGGESTIONS) break;
+    }
+    return out;
+  }
+
+  /** Suggestions that the article does answer about an entity, else the general ones. */
+  private suggestAbout(question: string, entity: string): string[] {
+    const related = this.parts.intents
+      .filter((i) => i.about[0] === entity)
+      .flatMap((i) => i.suggestions ?? [])
+      .filter((s) => this.answerer.nameOf(entity) && mentionsName(s, this.answerer.nameOf(entity)));
+    return this.suggest(question, [...related, ...this.defaultSuggestions]);
+  }
+}
+
+function isElliptical(tokens: readonly string[], mentions: readonly Mention[]): boolean {
+  return tokens.every((t, i) => ELLIPSIS_WORDS.has(t) || mentions.some((m) => i >= m.start && i < m.end));
+}
+
+/** The most recent entity a pronoun can stand for: he/she a person of that pronoun, it/they an organization. */
+export function resolvePronoun(pronoun: Pronoun, entities: readonly EntityRef[], knowledge: Knowledge): string | null {
+  for (const e of entities) {
+    if (pronoun === 'it' || pronoun === 'they') {
+      if (e.kind === 'organization') return e.id;
+    } else if (e.kind === 'person' && knowledge.people.find((p) => p.id === e.id)?.pronoun === pronoun) {
+      return e.id;
+    }
+  }
+  return null;
+}
+
+function remember(state: ConversationState, refs: readonly EntityRef[], lastIntent: string | null): ConversationState {
+  const entities: EntityRef[] = [];
+  for (const e of [...refs, ...state.entities]) {
+    if (!entities.some((x) => x.id === e.id)) entities.push(e);
+  }
+  return { lastIntent, entities: entities.slice(0, MAX_REMEMBERED), turns: state.turns + 1 };
+}
+
+function normalize(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+function mentionsName(text: string, name: string): boolean {
+  return normalize(text).includes(normalize(name).split(' ')[0]!);
+}

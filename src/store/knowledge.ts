@@ -1,0 +1,103 @@
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+import type { Fact, Knowledge, Organization, Paragraph, Person, Place, Quote } from '../core/types.js';
+import { DataFileError, Reader } from './validate.js';
+
+/**
+ * Reads the article store (data/article.json) through lowdb and validates it: every record has its fields,
+ * ids are unique, and every reference (a fact's subject, a quote's speaker, a person's organization)
+ * points at a record that exists. Throws a {@link DataFileError} naming the file and field otherwise.
+ */
+export async function loadKnowledge(file: string): Promise<Knowledge> {
+  const db = new Low<unknown>(new JSONFile<unknown>(file), null);
+  try {
+    await db.read();
+  } catch (cause) {
+    throw new DataFileError(file, null, `cannot be read as JSON (${(cause as Error).message})`, { cause });
+  }
+  if (db.data === null) throw new DataFileError(file, null, 'does not exist');
+  return parseKnowledge(db.data, file);
+}
+
+/** Validates parsed article JSON; `file` is only used in error messages. */
+export function parseKnowledge(data: unknown, file: string): Knowledge {
+  const r = new Reader(file);
+  const root = r.object(data);
+  const source = r.object(root.source, 'source');
+  const each = <T>(field: string, parse: (obj: Record<string, unknown>, at: Reader) => T): T[] =>
+    r.array(root, field, 1).map((value, i) => {
+      const at = r.child(field).child(i);
+      return parse(at.object(value), at);
+    });
+
+  const knowledge: Knowledge = {
+    title: r.string(root, 'title'),
+    source: { name: r.child('source').string(source, 'name'), copyright: r.child('source').string(source, 'copyright') },
+    paragraphs: each<Paragraph>('paragraphs', (o, at) => ({ number: at.integer(o, 'number', 1), text: at.string(o, 'text') })),
+    facts: each<Fact>('facts', (o, at) => ({
+      id: at.string(o, 'id'),
+      statement: at.string(o, 'statement'),
+      subject: at.string(o, 'subject'),
+      paragraph: o.paragraph === null ? null : at.integer(o, 'paragraph', 1),
+      source: at.string(o, 'source'),
+    })),
+    quotes: each<Quote>('quotes', (o, at) => ({
+      id: at.string(o, 'id'),
+      text: at.string(o, 'text'),
+      speaker: at.string(o, 'speaker'),
+      paragraph: at.integer(o, 'paragraph', 1),
+    })),
+    people: each<Person>('people', (o, at) => ({
+      id: at.string(o, 'id'),
+      name: at.string(o, 'name'),
+      aliases: at.strings(o, 'aliases'),
+      role: at.string(o, 'role'),
+      organization: at.string(o, 'organization'),
+      pronoun: at.oneOf(o, 'pronoun', ['he', 'she'] as const),
+    })),
+    organizations: each<Organization>('organizations', (o, at) => ({
+      id: at.string(o, 'id'),
+      name: at.string(o, 'name'),
+      aliases: at.strings(o, 'aliases'),
+      description: at.string(o, 'description'),
+    })),
+    places: each<Place>('places', (o, at) => ({
+      id: at.string(o, 'id'),
+      name: at.string(o, 'name'),
+      aliases: at.strings(o, 'aliases'),
+    })),
+  };
+  checkReferences(knowledge, r);
+  return knowledge;
+}
+
+function checkReferences(k: Knowledge, r: Reader): void {
+  const ids = new Set<string>();
+  const unique = (field: string, list: { id: string }[]) =>
+    list.forEach((item, i) => {
+      if (ids.has(item.id)) r.child(field).child(i).fail('id', `repeats the id ${JSON.stringify(item.id)}`);
+      ids.add(item.id);
+    });
+  unique('facts', k.facts);
+  unique('quotes', k.quotes);
+  const entities = new Set<string>();
+  for (const list of [k.people, k.organizations, k.places]) for (const e of list) entities.add(e.id);
+  unique('people', k.people);
+  unique('organizations', k.organizations);
+  unique('places', k.places);
+
+  const paragraphs = new Set(k.paragraphs.map((p) => p.number));
+  const organizations = new Set(k.organizations.map((o) => o.id));
+  const people = new Set(k.people.map((p) => p.id));
+  k.facts.forEach((f, i) => {
+    if (!entities.has(f.subject)) r.child('facts').child(i).fail('subject', `names no person, organization or place: ${f.subject}`);
+    if (f.paragraph !== null && !paragraphs.has(f.paragraph)) r.child('facts').child(i).fail('paragraph', `is not a paragraph number`);
+  });
+  k.quotes.forEach((q, i) => {
+    if (!people.has(q.speaker)) r.child('quotes').child(i).fail('speaker', `names no person: ${q.speaker}`);
+    if (!paragraphs.has(q.paragraph)) r.child('quotes').child(i).fail('paragraph', `is not a paragraph number`);
+  });
+  k.people.forEach((p, i) => {
+    if (!organizations.has(p.organization)) r.child('people').child(i).fail('organization', `names no organization: ${p.organization}`);
+  });
+}
