@@ -48,7 +48,7 @@ export class Answerer {
         if (seenFacts.has(id)) continue;
         seenFacts.add(id);
         const fact = this.facts.get(id)!;
-        parts.push(`${fact.statement} (${where(fact.paragraph)})`);
+        parts.push(`${fact.statement.replace(/\.$/, '')} (${where(fact.paragraph)}).`);
         addSource({ paragraph: fact.paragraph, text: fact.source });
       }
       for (const id of answer.quotes ?? []) {

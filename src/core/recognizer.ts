@@ -17,13 +17,30 @@ const MAX_FEATURES = 32;
 export interface RecognizerOptions {
   /** Add word-pair features ("how_mani") beside single stems. */
   bigrams: boolean;
+  /** Keep stop words as features ("what can you do" is all stop words but "what"); never content. */
+  keepStopWords: boolean;
+  /** Bayes smoothing: the count given to a feature never seen with a label. Lower gives sharper posteriors. */
+  smoothing: number;
   /** Below this share of the Bayes posterior, the top intent is not trusted. */
   minConfidence: number;
   /** Below this share of the question's content words seen in the top intent's training, it is out of scope. */
   minCoverage: number;
+  /**
+   * How much a content word that no intent was trained on counts in that share (0 to 1). Such a word is often
+   * chat filler ("reading", "pls"), sometimes the real topic ("Weibo"); words the out-of-scope intent was
+   * trained on ("revenue", "salary") always count fully.
+   */
+  unknownWeight: number;
 }
 
-export const DEFAULT_OPTIONS: RecognizerOptions = { bigrams: true, minConfidence: 0.5, minCoverage: 0.5 };
+export const DEFAULT_OPTIONS: RecognizerOptions = {
+  bigrams: true,
+  keepStopWords: true,
+  smoothing: 0.03,
+  minConfidence: 0.1,
+  minCoverage: 0.7,
+  unknownWeight: 0.5,
+};
 
 /** What the recognizer read in a question: corrected tokens, entity mentions, pronouns, features. */
 export interface Analysis {
@@ -42,18 +59,6 @@ export interface RecognitionResult extends Recognition {
   nearest: string | null;
 }
 
-/** A trained recognizer as plain JSON: what `npm run train` writes and start-up loads. */
-export interface RecognizerModel {
-  format: 'article-bot-recognizer/1';
-  /** Hash of the intents and knowledge it was trained on; a mismatch means the model is stale. */
-  fingerprint: string;
-  options: RecognizerOptions;
-  vocabulary: [string, number][];
-  intentFeatures: Record<string, string[]>;
-  fallbackIntents: string[];
-  classifier: unknown;
-}
-
 /**
  * Matches a question to an intent with natural's naive Bayes classifier, and decides when it matches none.
  * Bayes always crowns some label, so "out of scope" comes from three signals: an explicit out-of-scope
@@ -62,24 +67,26 @@ export interface RecognizerModel {
  */
 export class Recognizer {
   private readonly matcher: EntityMatcher;
-  private readonly speller: SpellCorrector;
-  private readonly intentFeatures: Map<string, Set<string>>;
+  private readonly speller: Speller;
+  /** Features seen in the utterances of in-scope intents. */
+  private readonly domainFeatures: Set<string>;
   private readonly fallbackIntents: Set<string>;
   private readonly featureIndex: Map<string, number>;
 
   private constructor(
     knowledge: Knowledge,
     private readonly classifier: BayesClassifier,
-    private readonly vocabulary: Map<string, number>,
+    vocabulary: Map<string, number>,
     intentFeatures: Record<string, string[]>,
     fallbackIntents: string[],
     readonly options: RecognizerOptions,
-    readonly fingerprint: string,
   ) {
     this.matcher = new EntityMatcher(knowledge);
-    this.speller = new SpellCorrector(vocabulary);
-    this.intentFeatures = new Map(Object.entries(intentFeatures).map(([k, v]) => [k, new Set(v)]));
+    this.speller = new Speller(vocabulary, knowledge, this.matcher);
     this.fallbackIntents = new Set(fallbackIntents);
+    this.domainFeatures = new Set(
+      Object.entries(intentFeatures).flatMap(([intent, features]) => (this.fallbackIntents.has(intent) ? [] : features)),
+    );
     this.featureIndex = new Map(Object.keys(classifier.features).map((f, i) => [f, i]));
   }
 
@@ -88,7 +95,6 @@ export class Recognizer {
     intents: readonly Intent[],
     knowledge: Knowledge,
     options: RecognizerOptions = DEFAULT_OPTIONS,
-    fingerprint = '',
   ): Recognizer {
     const matcher = new EntityMatcher(knowledge);
     const vocabulary = new Map<string, number>();
@@ -97,9 +103,9 @@ export class Recognizer {
     matcher.nameTokens().forEach(count);
     for (const p of knowledge.paragraphs) tokenize(p.text).forEach(count);
 
-    const classifier = new BayesClassifier(porterStemmer);
+    const classifier = new BayesClassifier(porterStemmer, options.smoothing);
     const intentFeatures: Record<string, string[]> = {};
-    const speller = new SpellCorrector(vocabulary);
+    const speller = new Speller(vocabulary, knowledge, matcher);
     for (const intent of intents) {
       const seen = new Set<string>();
       for (const utterance of intent.utterances) {
@@ -112,40 +118,19 @@ export class Recognizer {
     }
     classifier.train();
     const fallbackIntents = intents.filter((i) => i.answer.fallback).map((i) => i.intent);
-    return new Recognizer(knowledge, classifier, vocabulary, intentFeatures, fallbackIntents, options, fingerprint);
+    return new Recognizer(knowledge, classifier, vocabulary, intentFeatures, fallbackIntents, options);
   }
 
-  /** Rebuilds a recognizer from {@link toModel}'s output without training. */
-  static restore(model: RecognizerModel, knowledge: Knowledge): Recognizer {
-    if (model.format !== 'article-bot-recognizer/1') {
-      throw new Error(`unknown recognizer model format ${JSON.stringify(model.format)}; run npm run train`);
-    }
-    const classifier = BayesClassifier.restore(model.classifier, porterStemmer);
-    return new Recognizer(
-      knowledge,
-      classifier,
-      new Map(model.vocabulary),
-      model.intentFeatures,
-      model.fallbackIntents,
-      model.options,
-      model.fingerprint,
-    );
+  /** Number of distinct features the classifier was trained on. */
+  get featureCount(): number {
+    return this.featureIndex.size;
   }
 
-  toModel(): RecognizerModel {
-    // The training documents and the stemmer are not needed to classify; EventEmitter fields start with "_".
-    const { stemmer: _stemmer, docs: _docs, ...classifier } = this.classifier as unknown as Record<string, unknown>;
-    return {
-      format: 'article-bot-recognizer/1',
-      fingerprint: this.fingerprint,
-      options: this.options,
-      vocabulary: [...this.vocabulary],
-      intentFeatures: Object.fromEntries([...this.intentFeatures].map(([k, v]) => [k, [...v]])),
-      fallbackIntents: [...this.fallbackIntents],
-      classifier: JSON.parse(
-        JSON.stringify({ ...classifier, docs: [] }, (key, value) => (key.startsWith('_') ? undefined : value)),
-      ),
-    };
+  /** The same trained recognizer with other out-of-scope thresholds (for tuning; training is shared). */
+  withThresholds(thresholds: Pick<RecognizerOptions, 'minConfidence' | 'minCoverage' | 'unknownWeight'>): Recognizer {
+    const copy = Object.create(Recognizer.prototype) as Recognizer;
+    Object.assign(copy, this, { options: { ...this.options, ...thresholds } });
+    return copy;
   }
 
   /** Tokenizes, corrects spelling, finds entities and pronouns, and makes the classifier's features. */
@@ -172,7 +157,7 @@ export class Recognizer {
     const ranking = scores.slice(0, 5).map((s) => ({ intent: s.label, score: total > 0 ? s.value / total : 0 }));
     const top = ranking[0]!;
     const nearest = ranking.find((r) => !this.fallbackIntents.has(r.intent))?.intent ?? null;
-    const coverage = this.coverage(top.intent, analysis.content);
+    const coverage = this.coverage(analysis.content);
     const inScope =
       !this.fallbackIntents.has(top.intent) &&
       top.score >= this.options.minConfidence &&
@@ -186,21 +171,47 @@ export class Recognizer {
     };
   }
 
-  /** Share of the question's content features that the intent's training utterances contain (1 if none). */
-  private coverage(intent: string, content: readonly string[]): number {
+  /**
+   * Share of the question's content features that some in-scope intent was trained on (1 if there are
+   * none). Features only the out-of-scope intent knows ("revenue", "salary") count against; features
+   * unknown to every intent count {@link RecognizerOptions.unknownWeight}.
+   */
+  private coverage(content: readonly string[]): number {
     if (content.length === 0) return 1;
-    const features = this.intentFeatures.get(intent);
-    if (!features) return 0;
-    return content.filter((f) => features.has(f)).length / content.length;
+    let matched = 0;
+    let weight = 0;
+    for (const f of content) {
+      if (this.domainFeatures.has(f)) matched++;
+      weight += this.featureIndex.has(f) ? 1 : this.options.unknownWeight;
+    }
+    return weight === 0 ? 0 : matched / weight;
   }
 }
 
-function analyze(
-  question: string,
-  matcher: EntityMatcher,
-  speller: SpellCorrector,
-  options: RecognizerOptions,
-): Analysis {
+/**
+ * Two-step spelling correction. Unknown words are corrected against everything the bot has seen (training
+ * utterances, the article, names). Then any word the article does not use is tried against the names
+ * alone, since training utterances contain typos too ("linkedn") that must still count as the name.
+ */
+class Speller {
+  private readonly general: SpellCorrector;
+  private readonly names: SpellCorrector;
+  private readonly articleWords: Set<string>;
+
+  constructor(vocabulary: Map<string, number>, knowledge: Knowledge, matcher: EntityMatcher) {
+    this.general = new SpellCorrector(vocabulary);
+    const nameTokens = matcher.nameTokens();
+    this.names = new SpellCorrector(new Map(nameTokens.map((t) => [t, 1])), true);
+    this.articleWords = new Set([...knowledge.paragraphs.flatMap((p) => tokenize(p.text)), ...nameTokens]);
+  }
+
+  correct(token: string): string {
+    const word = this.general.correct(token);
+    return this.articleWords.has(word) ? word : this.names.correct(word);
+  }
+}
+
+function analyze(question: string, matcher: EntityMatcher, speller: Speller, options: RecognizerOptions): Analysis {
   const tokens = tokenize(question).map((t) => speller.correct(t));
   const mentions = matcher.find(tokens);
   const pronouns = findPronouns(tokens, mentions);
@@ -220,11 +231,12 @@ function analyze(
       continue;
     }
     const token = tokens[i]!;
-    if (STOP_WORDS.has(token)) continue;
+    const isStop = STOP_WORDS.has(token);
+    if (isStop && !options.keepStopWords) continue;
     const stemmed = stem(token);
     features.push(stemmed);
     words.push(stemmed);
-    if (!QUESTION_WORDS.has(token)) content.push(stemmed);
+    if (!isStop && !QUESTION_WORDS.has(token)) content.push(stemmed);
   }
   if (options.bigrams) for (let i = 1; i < words.length; i++) features.push(`${words[i - 1]}_${words[i]}`);
   return { tokens, mentions, pronouns, features: [...new Set(features)], content: [...new Set(content)] };

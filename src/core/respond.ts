@@ -6,6 +6,8 @@ import { emptyState, type ConversationState, type EntityRef, type Intent, type K
 /** Entities remembered per conversation for pronouns and follow-ups. */
 const MAX_REMEMBERED = 6;
 const MAX_SUGGESTIONS = 3;
+/** The aspect of intents that say who or what an entity is. */
+const PROFILE = 'profile';
 
 /** Words that may surround a bare entity in an elliptical follow-up: "And LinkedIn?", "What about Tianji?" */
 const ELLIPSIS_WORDS: ReadonlySet<string> = new Set([
@@ -45,6 +47,13 @@ export class Engine {
     this.defaultSuggestions = this.byName.get('smalltalk.help')?.suggestions ?? [];
   }
 
+  /** The greeting a channel sends when someone joins: the greeting intent's answer, no question needed. */
+  welcome(): Reply {
+    const greeting = this.byName.get('smalltalk.greeting');
+    if (!greeting) throw new Error('intents/ has no smalltalk.greeting intent to welcome users with');
+    return toReply(greeting.intent, 1, this.answerer.answer([greeting]), greeting.suggestions ?? []);
+  }
+
   /** Answers one question in the context of `state` (a new conversation when omitted). */
   respond(question: string, state: ConversationState = emptyState()): Turn {
     const recognition = this.parts.recognizer.recognize(question);
@@ -77,11 +86,12 @@ export class Engine {
     const { mentions, pronouns, tokens } = rec.analysis;
     const last = state.lastIntent ? this.byName.get(state.lastIntent) : undefined;
 
-    if (last?.aspect && mentions.length > 0 && isElliptical(tokens, mentions)) {
+    if (mentions.length > 0 && isElliptical(tokens, mentions)) {
+      // "And LinkedIn?" asks the last question again about LinkedIn; a bare "Tianji?" asks who or what it is.
       const entity = mentions[0]!.id;
-      const found = this.withAspect(last.aspect, entity);
+      const found = this.withAspect(last?.aspect ?? PROFILE, entity);
       if (found.length > 0) return { intents: found, confidence: 1 };
-      return { miss: { kind: 'entity', entity }, confidence: 1 };
+      if (last?.aspect) return { miss: { kind: 'entity', entity }, confidence: 1 };
     }
 
     const intent = rec.intent ? this.byName.get(rec.intent) : undefined;

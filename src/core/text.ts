@@ -68,14 +68,18 @@ function allowedEdits(length: number): number {
 /**
  * A spelling corrector over a fixed vocabulary: an unknown token is replaced by the closest known word
  * within a small edit distance (ties go to the more frequent word); tokens shorter than 4 characters and
- * numbers are left alone. Results are memoised, so a repeated typo costs one lookup.
+ * numbers are left alone. With `sameFirstLetter`, only words starting like the token are candidates (for
+ * names, where "then" must not become "Shen"). Results are memoised, so a repeated typo costs one lookup.
  */
 export class SpellCorrector {
   private readonly words: Map<string, number>;
   private readonly byLength = new Map<number, string[]>();
   private readonly memo = new Map<string, string>();
 
-  constructor(frequencies: Map<string, number>) {
+  constructor(
+    frequencies: Map<string, number>,
+    private readonly sameFirstLetter = false,
+  ) {
     this.words = frequencies;
     for (const word of frequencies.keys()) {
       const list = this.byLength.get(word.length) ?? [];
@@ -100,6 +104,7 @@ export class SpellCorrector {
     for (let length = token.length - max; length <= token.length + max; length++) {
       for (const word of this.byLength.get(length) ?? []) {
         if (allowedEdits(word.length) === 0) continue;
+        if (this.sameFirstLetter && word[0] !== token[0]) continue;
         const distance = editDistance(token, word, Math.min(max, bestDistance));
         const frequency = this.words.get(word)!;
         if (distance < bestDistance || (distance === bestDistance && distance <= max && frequency > bestFrequency)) {

@@ -1,0 +1,137 @@
+import { readFile } from 'node:fs/promises';
+import { Recognizer, type RecognizerOptions } from '../core/recognizer.js';
+import { Engine } from '../core/respond.js';
+import type { Intent, Knowledge } from '../core/types.js';
+import { DataFileError, Reader } from '../store/validate.js';
+
+/** One labelled question: the intent that should answer it (null: out of scope) and words the answer must contain. */
+export interface LabelledQuestion {
+  q: string;
+  intent: string | null;
+  expect: string[];
+}
+
+/** Loads a question set (test/fixtures/heldout.json or dev.json), checking every intent name exists. */
+export async function loadQuestionSet(file: string, intents: readonly Intent[]): Promise<LabelledQuestion[]> {
+  const names = new Set(intents.map((i) => i.intent));
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'));
+  } catch (cause) {
+    throw new DataFileError(file, null, `cannot be read as JSON (${(cause as Error).message})`, { cause });
+  }
+  if (!Array.isArray(data)) throw new DataFileError(file, null, 'must be a JSON array');
+  const r = new Reader(file);
+  return data.map((value, i) => {
+    const at = r.child(i);
+    const o = at.object(value);
+    const intent = o.intent === null ? null : at.string(o, 'intent');
+    if (intent !== null && !names.has(intent)) at.fail('intent', `names no intent: ${intent}`);
+    return { q: at.string(o, 'q'), intent, expect: at.strings(o, 'expect') };
+  });
+}
+
+/** Per-question outcome, as the whole engine (recognizer, follow-up resolution, answerer) handles it. */
+export interface Outcome {
+  question: LabelledQuestion;
+  /** The intent answered, or null for a fallback. */
+  got: string | null;
+  /** Right intent and every expected word in the answer (in scope), or a fallback (out of scope). */
+  correct: boolean;
+  missingWords: string[];
+}
+
+export interface Scores {
+  inScope: { correct: number; total: number; accuracy: number };
+  outOfScope: { rejected: number; total: number; rejection: number };
+  outcomes: Outcome[];
+}
+
+/** Asks each question of a fresh conversation and scores the replies. */
+export function scoreEngine(engine: Engine, questions: readonly LabelledQuestion[]): Scores {
+  const outcomes = questions.map((question): Outcome => {
+    const { reply } = engine.respond(question.q);
+    const text = reply.text.toLowerCase();
+    const missingWords = reply.fallback ? [] : question.expect.filter((w) => !text.includes(w.toLowerCase()));
+    const correct =
+      question.intent === null ? reply.fallback : reply.intent === question.intent && missingWords.length === 0;
+    return { question, got: reply.fallback ? null : reply.intent, correct, missingWords };
+  });
+  return summarize(outcomes);
+}
+
+function summarize(outcomes: Outcome[]): Scores {
+  const inScope = outcomes.filter((o) => o.question.intent !== null);
+  const outOfScope = outcomes.filter((o) => o.question.intent === null);
+  const inCorrect = inScope.filter((o) => o.correct).length;
+  const rejected = outOfScope.filter((o) => o.correct).length;
+  return {
+    inScope: { correct: inCorrect, total: inScope.length, accuracy: ratio(inCorrect, inScope.length) },
+    outOfScope: { rejected, total: outOfScope.length, rejection: ratio(rejected, outOfScope.length) },
+    outcomes,
+  };
+}
+
+export interface IntentStats {
+  intent: string;
+  precision: number;
+  recall: number;
+  support: number;
+}
+
+/** Precision and recall per intent, with out of scope as the label "(out of scope)". */
+export function perIntent(outcomes: readonly Outcome[]): IntentStats[] {
+  const label = (x: string | null) => x ?? '(out of scope)';
+  const labels = new Set(outcomes.flatMap((o) => [label(o.question.intent), label(o.got)]));
+  return [...labels].sort().map((intent) => {
+    const predicted = outcomes.filter((o) => label(o.got) === intent);
+    const actual = outcomes.filter((o) => label(o.question.intent) === intent);
+    const hits = actual.filter((o) => label(o.got) === intent).length;
+    return { intent, precision: ratio(hits, predicted.length), recall: ratio(hits, actual.length), support: actual.length };
+  });
+}
+
+/** The most frequent (expected, got) pairs among wrong intents. */
+export function confusedPairs(outcomes: readonly Outcome[], limit = 10): { expected: string; got: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const o of outcomes) {
+    if (o.got === o.question.intent) continue;
+    const key = `${o.question.intent ?? '(out of scope)'}\u0000${o.got ?? '(out of scope)'}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([key, count]) => {
+      const [expected, got] = key.split('\u0000') as [string, string];
+      return { expected, got, count };
+    });
+}
+
+/**
+ * k-fold cross-validation over the intents' own utterances: each fold trains on the other folds and asks
+ * the held-back utterances. Utterances of out-of-scope intents must come back as fallbacks.
+ */
+export function crossValidate(
+  intents: readonly Intent[],
+  knowledge: Knowledge,
+  options: RecognizerOptions,
+  folds = 5,
+): Scores {
+  const outcomes: Outcome[] = [];
+  for (let fold = 0; fold < folds; fold++) {
+    const train = intents.map((i) => ({ ...i, utterances: i.utterances.filter((_, n) => n % folds !== fold) }));
+    const engine = new Engine({ knowledge, intents, recognizer: Recognizer.train(train, knowledge, options) });
+    const questions = intents.flatMap((i) =>
+      i.utterances
+        .filter((_, n) => n % folds === fold)
+        .map((q) => ({ q, intent: i.answer.fallback ? null : i.intent, expect: [] })),
+    );
+    outcomes.push(...scoreEngine(engine, questions).outcomes);
+  }
+  return summarize(outcomes);
+}
+
+function ratio(a: number, b: number): number {
+  return b === 0 ? 1 : a / b;
+}

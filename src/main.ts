@@ -1,0 +1,68 @@
+/**
+ * Composition root: `npm start`. Reads the configuration once, loads the article and intents, trains the
+ * recognizer, opens the conversation store, serves HTTP on PORT, and shuts down cleanly on SIGTERM/SIGINT.
+ */
+import dotenv from 'dotenv';
+import { createApp } from './app.js';
+import { loadBot } from './bot.js';
+import { ConfigError, readConfig } from './config.js';
+import { createLogger, describeError } from './log.js';
+import { LowConversationStore } from './store/conversations.js';
+
+async function main(): Promise<void> {
+  dotenv.config({ quiet: true });
+  let config;
+  try {
+    config = readConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const started = performance.now();
+  const bot = await loadBot();
+  const conversations = await LowConversationStore.open(config.stateFile);
+  const app = createApp({ engine: bot.engine, conversations, logger, webhookSecret: config.webhookSecret });
+
+  const server = app.listen(config.port, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    logger.info('article bot ready', {
+      url: `http://localhost:${port}`,
+      intents: bot.intents.length,
+      startupMs: Math.round(performance.now() - started),
+      stateFile: config.stateFile,
+      webhookSigned: config.webhookSecret !== null,
+    });
+  });
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    const hint = error.code === 'EADDRINUSE' ? `; port ${config.port} is in use, set PORT to another port` : '';
+    logger.error(`cannot listen${hint}`, describeError(error));
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    server.close(() => {
+      void conversations.close().then(() => process.exit(0));
+    });
+    server.closeIdleConnections();
+    setTimeout(() => {
+      logger.warn('forcing exit: requests still open after 5 s');
+      process.exit(1);
+    }, 5000).unref();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`The article bot could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
