@@ -68,14 +68,14 @@ export class Answerer {
     const people = this.knowledge.people;
     for (const p of people) this.addMentionSource(p.name, addSource);
     const items = people.map((p) => `${p.name}, ${p.role}`);
-    return `The article quotes ${people.length} people: ${joinList(items, '; ')}.`;
+    return `The article quotes these people: ${joinList(items, '; ')}.`;
   }
 
   private listOrganizations(addSource: (s: ReplySource) => void): string {
     const organizations = this.knowledge.organizations;
     for (const o of organizations) this.addMentionSource(o.name, addSource);
     const items = organizations.map((o) => `${o.name} (${o.description})`);
-    return `The article mentions ${organizations.length} companies and organizations: ${joinList(items, '; ')}.`;
+    return `The article mentions these companies and organizations: ${joinList(items, '; ')}.`;
   }
 
   /** Cites the first sentence of the article that names `name`. */

@@ -98,16 +98,11 @@ export class Engine {
     if (!intent) return { miss: { kind: 'unknown' }, confidence: rec.confidence };
     if (intent.about.length === 0 || !intent.aspect) return { intents: [intent], confidence: rec.confidence };
 
-    // Places ("Beijing", "the United States") are context rather than subjects; the recognizer's coverage
-    // signal judges them. A named person or organization decides what the question is about.
+    // A named person or organization decides what the question is about.
     const named = mentions.filter((m) => m.kind !== 'place');
     if (named.length > 0) {
       if (named.some((m) => intent.about.includes(m.id))) return { intents: [intent], confidence: rec.confidence };
-      for (const m of named) {
-        const found = this.withAspect(intent.aspect, m.id);
-        if (found.length > 0) return { intents: found.slice(0, 1), confidence: rec.confidence };
-      }
-      return { miss: { kind: 'entity', entity: named[0]!.id }, confidence: rec.confidence };
+      return this.moveTo(intent, named, rec.confidence);
     }
 
     const referent = pronouns.length > 0 ? resolvePronoun(pronouns[0]!, state.entities, this.parts.knowledge) : null;
@@ -115,7 +110,23 @@ export class Engine {
       const found = this.withAspect(intent.aspect, referent);
       if (found.length > 0) return { intents: found.slice(0, 1), confidence: rec.confidence };
     }
+
+    // A place the intent does not concern ("the president of the United States") makes it another question,
+    // unless the pronoun already tied the question to the intent's subject.
+    const places = mentions.filter((m) => !intent.about.includes(m.id));
+    if (places.length > 0 && !(referent && intent.about.includes(referent))) {
+      return this.moveTo(intent, places, rec.confidence);
+    }
     return { intents: [intent], confidence: rec.confidence };
+  }
+
+  /** The intent with the same aspect about the first of `entities` that has one, else a near miss. */
+  private moveTo(intent: Intent, entities: readonly Mention[], confidence: number): Resolution {
+    for (const m of entities) {
+      const found = this.withAspect(intent.aspect!, m.id);
+      if (found.length > 0) return { intents: found.slice(0, 1), confidence };
+    }
+    return { miss: { kind: 'entity', entity: entities[0]!.id }, confidence };
   }
 
   /** Intents asking `aspect` about `entity` as their main subject. */

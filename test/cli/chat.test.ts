@@ -1,0 +1,33 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/config.js';
+
+/** Runs `npm run chat`'s command with the lines as typed input and returns what it printed. */
+function chat(lines: string[]): Promise<{ code: number | null; stdout: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/chat.ts'], {
+    cwd: PROJECT_ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stdin.end(lines.map((l) => `${l}\n`).join(''));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout })));
+}
+
+describe('npm run chat', () => {
+  it('greets, answers, follows up and quits', async () => {
+    const { code, stdout } = await chat(['Tell me about Tianji', 'How many users does it have?', 'Who founded Google?', 'quit']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Hello!/);
+    const answers = stdout.split('\n> ').slice(1);
+    expect(answers[0]).toContain('founded in 2005');
+    expect(answers[1]).toMatch(/^Tianji\.com, a Beijing-based platform, has more than 18 million users \(paragraph 13\)\./);
+    expect(answers[2]).toContain('does not say');
+  });
+
+  it('ends quietly at the end of input', async () => {
+    const { code, stdout } = await chat(['hello']);
+    expect(code).toBe(0);
+    expect(stdout.split('\n> ')[1]).toMatch(/^Hello!/);
+  });
+});

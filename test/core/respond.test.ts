@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { emptyState, type ConversationState } from '../../src/core/types.js';
+import { ARTICLE_TEXT, fixture, sharedBot } from '../helpers.js';
+
+const { engine, knowledge } = await sharedBot();
+
+/** Asks the questions in order in one conversation and returns every reply. */
+function converse(questions: string[]) {
+  let state: ConversationState = emptyState();
+  return questions.map((q) => {
+    const turn = engine.respond(q, state);
+    state = turn.state;
+    return turn.reply;
+  });
+}
+
+describe('respond(): answers', () => {
+  it.each([
+    { q: 'How many members does LinkedIn have?', intent: 'linkedin.members', words: ['300 million', 'paragraph 2'] },
+    { q: 'How many users does WeChat have?', intent: 'wechat.users', words: ['500 million', 'paragraph 4'] },
+    { q: 'How many Chinese users does LinkedIn have?', intent: 'linkedin.china-users', words: ['5 million', 'end of May'] },
+    { q: 'When was Tianji founded?', intent: 'tianji.founded', words: ['2005', 'paragraph 13'] },
+    { q: 'How fast is Tianji growing?', intent: 'tianji.growth', words: ['500,000'] },
+    { q: "What is LinkedIn's user target in China?", intent: 'linkedin.user-target', words: ['10 million', 'early next year'] },
+    { q: 'Who are the partners in the joint venture?', intent: 'linkedin.joint-venture', words: ['Sequoia China', 'China Broadband Capital'] },
+    { q: 'What share of users are managers?', intent: 'linkedin.user-seniority', words: ['42 percent'] },
+    { q: 'Who is Derek Shen?', intent: 'people.derek-shen', words: ['president of LinkedIn China', 'January'] },
+    { q: 'What is the key to success in China?', intent: 'market.localization', words: ['localization', 'paragraph 15'] },
+    { q: 'linkedn memebers', intent: 'linkedin.members', words: ['300 million'] },
+    { q: 'wechat user numbr', intent: 'wechat.users', words: ['500 million'] },
+    { q: 'who is he maio', intent: 'people.he-miao', words: ['marketing director', 'Tianji.com'] },
+  ])('$q -> $intent', ({ q, intent, words }) => {
+    const { reply } = engine.respond(q);
+    expect(reply.intent).toBe(intent);
+    expect(reply.fallback).toBe(false);
+    for (const w of words) expect(reply.text).toContain(w);
+    expect(reply.sources.length).toBeGreaterThan(0);
+    for (const s of reply.sources) expect(ARTICLE_TEXT).toContain(s.text);
+  });
+
+  it('gives a quote as the exact words with the speaker name and role', () => {
+    const { reply } = engine.respond('What did He Miao say?');
+    expect(reply.intent).toBe('quotes.he-miao');
+    const expected = knowledge.quotes.filter((q) => q.speaker === 'he-miao');
+    expect(reply.quotes.map((q) => q.text)).toEqual(expected.map((q) => q.text));
+    for (const quote of reply.quotes) {
+      expect(quote).toMatchObject({ speaker: 'He Miao', role: 'marketing director of Tianji.com' });
+      expect(ARTICLE_TEXT).toContain(`"${quote.text}`);
+      expect(reply.text).toContain(`He Miao, marketing director of Tianji.com, said: "${quote.text}"`);
+    }
+  });
+
+  it('answers small talk as answers, not fallbacks', () => {
+    for (const [q, intent] of [
+      ['hello', 'smalltalk.greeting'],
+      ['what can I ask you?', 'smalltalk.help'],
+      ['thanks a lot', 'smalltalk.thanks'],
+      ['goodbye', 'smalltalk.goodbye'],
+    ] as const) {
+      const { reply } = engine.respond(q);
+      expect(reply).toMatchObject({ intent, fallback: false });
+      expect(reply.text.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('lists the people quoted and the companies named', () => {
+    const quoted = engine.respond('Who is quoted in the article?').reply;
+    for (const p of knowledge.people) expect(quoted.text).toContain(`${p.name}, ${p.role}`);
+    const companies = engine.respond('Which companies does the article mention?').reply;
+    for (const o of knowledge.organizations) expect(companies.text).toContain(o.name);
+  });
+});
+
+describe('respond(): questions the article does not answer', () => {
+  it.each([
+    'When was LinkedIn founded?',
+    "What is Tencent's share price?",
+    'How many employees does Tianji have?',
+    'Who is the president of the United States?',
+    'What is the weather in Beijing tomorrow?',
+    'asdfghjkl',
+    '???',
+  ])('%s -> an honest fallback with 2 or 3 suggestions that work', (q) => {
+    const { reply } = engine.respond(q);
+    expect(reply).toMatchObject({ fallback: true, intent: null, sources: [], quotes: [] });
+    expect(reply.text).toMatch(/does not say/);
+    expect(reply.suggestions.length).toBeGreaterThanOrEqual(2);
+    expect(reply.suggestions.length).toBeLessThanOrEqual(3);
+    for (const s of reply.suggestions) {
+      expect(reply.text).toContain(s);
+      expect(engine.respond(s).reply.fallback).toBe(false);
+    }
+  });
+
+  it('names the entity when the article says other things about it', () => {
+    const { reply } = engine.respond('How many employees does WeChat have?');
+    expect(reply.fallback).toBe(true);
+  });
+});
+
+describe('respond(): follow-ups', () => {
+  it('"Which company does she work for?" after "Who is He Miao?" answers Tianji', () => {
+    const [, second] = converse(['Who is He Miao?', 'Which company does she work for?']);
+    expect(second!.text).toContain('Tianji');
+    expect(second!.fallback).toBe(false);
+  });
+
+  it('"How many users does it have?" after "Tell me about Tianji" answers 18 million', () => {
+    const [, second] = converse(['Tell me about Tianji', 'How many users does it have?']);
+    expect(second!.intent).toBe('tianji.users');
+    expect(second!.text).toContain('18 million');
+  });
+
+  it('"And LinkedIn?" after "How many users does WeChat have?" answers about LinkedIn\'s users', () => {
+    const [first, second] = converse(['How many users does WeChat have?', 'And LinkedIn?']);
+    expect(first!.text).toContain('500 million');
+    expect(second!.intent).toMatch(/^linkedin\./);
+    expect(second!.text).toContain('300 million');
+    expect(second!.text).not.toContain('500 million');
+  });
+
+  it('resolves "she" to the most recent woman and "he" to the most recent man', () => {
+    const replies = converse(['Who is Jin Xiaolei?', 'Who is Derek Shen?', 'What did she say?', 'And what did he say?']);
+    expect(replies[2]!.intent).toBe('quotes.jin-xiaolei');
+    expect(replies[3]!.intent).toBe('quotes.derek-shen');
+  });
+
+  it('says so when a follow-up asks what the article does not say about the new entity', () => {
+    const [, second] = converse(['When was Tianji founded?', 'What about LinkedIn?']);
+    expect(second!.fallback).toBe(true);
+    expect(second!.text).toContain('LinkedIn');
+  });
+
+  it('answers a bare name with who or what it is', () => {
+    expect(engine.respond('Tianji?').reply.intent).toBe('tianji.about');
+    expect(engine.respond('Jin Xiaolei').reply.intent).toBe('people.jin-xiaolei');
+  });
+});
+
+describe('respond(): purity and state', () => {
+  it('is deterministic and does not modify the state it is given', () => {
+    const state = Object.freeze({ ...emptyState(), entities: Object.freeze([]) as never });
+    const a = engine.respond('Who is He Miao?', state);
+    const b = engine.respond('Who is He Miao?', state);
+    expect(a).toEqual(b);
+    expect(state).toEqual(emptyState());
+    expect(a.state.turns).toBe(1);
+    expect(a.state.entities[0]).toEqual({ id: 'he-miao', kind: 'person' });
+  });
+
+  it('keeps the state small however long the conversation', () => {
+    const questions = fixture<{ q: string }[]>('dev.json').map((x) => x.q);
+    let state = emptyState();
+    for (const q of questions) state = engine.respond(q, state).state;
+    expect(state.turns).toBe(questions.length);
+    expect(state.entities.length).toBeLessThanOrEqual(6);
+  });
+
+  it('states no number and no quote that the article does not have, for any question in the fixtures', () => {
+    const questions = [...fixture<{ q: string }[]>('dev.json'), ...fixture<{ q: string }[]>('heldout.json')];
+    const articleNumbers = new Set((ARTICLE_TEXT.match(/\d[\d,]*/g) ?? []).map((n) => n.replace(/,/g, '')));
+    for (const { q } of questions) {
+      const { reply } = engine.respond(q);
+      const said = reply.text.replace(/paragraph \d+/g, '');
+      for (const n of said.match(/\d[\d,]*/g) ?? []) expect(articleNumbers).toContain(n.replace(/,/g, ''));
+      for (const quote of reply.quotes) expect(ARTICLE_TEXT).toContain(quote.text);
+      for (const source of reply.sources) expect(ARTICLE_TEXT).toContain(source.text);
+    }
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { EntityMatcher, findPronouns } from '../../src/core/entities.js';
+import { editDistance, SpellCorrector, tokenize } from '../../src/core/text.js';
+import { sharedBot } from '../helpers.js';
+
+describe('tokenize', () => {
+  it.each([
+    ["LinkedIn's 300 million members?", ['linkedin', '300', 'million', 'members']],
+    ['Tianji.com grew by 500,000 a month', ['tianji', 'com', 'grew', 'by', '500000', 'a', 'month']],
+    ['He Miao\u2019s view — “localization”', ['he', 'miao', 'view', 'localization']],
+    ['你好 bot', ['你好', 'bot']],
+    ['   ', []],
+  ])('%j', (text, tokens) => {
+    expect(tokenize(text)).toEqual(tokens);
+  });
+});
+
+describe('editDistance', () => {
+  it.each([
+    ['linkedin', 'linkedin', 0],
+    ['linkedn', 'linkedin', 1],
+    ['maio', 'miao', 1],
+    ['memebers', 'members', 1],
+    ['wechat', 'wechta', 1],
+    ['wechat', 'tianji', 6],
+  ])('%s ~ %s = %i (bounded at 3)', (a, b, d) => {
+    expect(editDistance(a, b, 3)).toBe(Math.min(d, 4));
+  });
+
+  it('stops early once past the bound', () => {
+    expect(editDistance('abcdefgh', 'zyxwvuts', 2)).toBe(3);
+  });
+});
+
+describe('SpellCorrector', () => {
+  const speller = new SpellCorrector(new Map([['members', 5], ['number', 3], ['wechat', 4], ['member', 1]]));
+  it('corrects close misspellings and leaves the rest', () => {
+    expect(speller.correct('memebers')).toBe('members');
+    expect(speller.correct('numbr')).toBe('number');
+    expect(speller.correct('wechta')).toBe('wechat');
+    expect(speller.correct('pizza')).toBe('pizza');
+    expect(speller.correct('2005')).toBe('2005');
+    expect(speller.correct('wht')).toBe('wht');
+  });
+
+  it('keeps names apart from common words when asked to match the first letter', () => {
+    const names = new SpellCorrector(new Map([['shen', 1]]), true);
+    expect(names.correct('shenn')).toBe('shen');
+    expect(names.correct('then')).toBe('then');
+  });
+});
+
+describe('EntityMatcher', async () => {
+  const { knowledge } = await sharedBot();
+  const matcher = new EntityMatcher(knowledge);
+
+  it('prefers the longest name, so "He Miao" is a person and not the pronoun "he"', () => {
+    const tokens = tokenize('Did he say what He Miao thinks of LinkedIn China?');
+    const mentions = matcher.find(tokens);
+    expect(mentions.map((m) => m.id)).toEqual(['he-miao', 'linkedin']);
+    expect(findPronouns(tokens, mentions)).toEqual(['he']);
+  });
+
+  it('finds people, organizations and places by alias', () => {
+    const ids = matcher.find(tokenize('Shen, Tianji, Sequoia and Beijing and the United States')).map((m) => m.id);
+    expect(ids).toEqual(['derek-shen', 'tianji', 'sequoia-china', 'beijing', 'united-states']);
+  });
+
+  it('is not fooled by object keys', () => {
+    expect(matcher.find(tokenize('constructor __proto__ toString'))).toEqual([]);
+    expect(findPronouns(tokenize('constructor hasOwnProperty'), [])).toEqual([]);
+  });
+});

@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadBot, type Bot } from '../src/bot.js';
+import { PROJECT_ROOT } from '../src/config.js';
+
+let shared: Promise<Bot> | undefined;
+
+/** The bot built from the real data/ and intents/, trained once per test file. */
+export function sharedBot(): Promise<Bot> {
+  shared ??= loadBot();
+  return shared;
+}
+
+/** The verbatim article text (data/article.txt). */
+export const ARTICLE_TEXT = readFileSync(path.join(PROJECT_ROOT, 'data', 'article.txt'), 'utf8');
+
+/** Lowercase, punctuation folded to spaces: how questions are compared for "same question". */
+export function normalizeQuestion(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+/** A test fixture parsed from test/fixtures/. */
+export function fixture<T>(name: string): T {
+  return JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', name), 'utf8')) as T;
+}

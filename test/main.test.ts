@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../src/config.js';
+
+/** Starts the server exactly as `npm start` does and resolves with its URL once it logs that it is ready. */
+function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; logs: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', WEBHOOK_SECRET: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server not ready after 15 s:\n${output}`)), 15_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      for (const line of output.split('\n')) {
+        if (!line.includes('"article bot ready"')) continue;
+        clearTimeout(timer);
+        resolve({ child, url: JSON.parse(line).url as string, logs: () => output });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
+
+async function ask(url: string, body: unknown) {
+  const res = await fetch(`${url}/api/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as { text: string; intent: string | null; fallback: boolean } };
+}
+
+describe('the server as `npm start` runs it', () => {
+  let dir: string;
+  let server: Awaited<ReturnType<typeof startServer>>;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'article-bot-main-'));
+    server = await startServer({ STATE_FILE: path.join(dir, 'state.json') });
+  });
+
+  afterAll(() => {
+    server?.child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is healthy and answers a question over HTTP', async () => {
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    const { status, body } = await ask(server.url, { text: 'How many members does LinkedIn have?' });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ intent: 'linkedin.members', fallback: false });
+    expect(body.text).toContain('300 million');
+  });
+
+  it('answers the follow-up questions in order in one conversation', async () => {
+    const script: [string, string][] = [
+      ['Who is He Miao?', 'Tianji'],
+      ['Which company does she work for?', 'Tianji'],
+      ['Tell me about Tianji', '18 million'],
+      ['How many users does it have?', '18 million'],
+      ['How many users does WeChat have?', '500 million'],
+      ['And LinkedIn?', '300 million'],
+    ];
+    for (const [text, expected] of script) {
+      const { status, body } = await ask(server.url, { text, conversationId: 'main-test' });
+      expect(status).toBe(200);
+      expect(body.text).toContain(expected);
+    }
+    const stored = JSON.parse(readFileSync(path.join(dir, 'state.json'), 'utf8'));
+    expect(stored.conversations['main-test'].state.turns).toBe(script.length);
+  });
+
+  it('prints no "injected env" lines from natural\'s bundled dotenv', () => {
+    expect(server.logs()).not.toContain('injected env');
+  });
+
+  it('exits 0 on SIGTERM', async () => {
+    const code = exited(server.child);
+    server.child.kill('SIGTERM');
+    expect(await code).toBe(0);
+  });
+});
+
+describe('start-up errors', () => {
+  it('stops with a message naming a bad variable', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, PORT: 'not-a-port' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    expect(await exited(child)).toBe(2);
+    expect(stderr).toContain('PORT');
+  });
+});
