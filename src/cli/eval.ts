@@ -72,7 +72,8 @@ async function main(): Promise<void> {
     out();
     out('Wrong answers');
     for (const o of wrong) {
-      const why = o.missingWords.length > 0 ? `missing ${JSON.stringify(o.missingWords)}` : `answered ${o.got ?? '(fallback)'}`;
+      const why =
+        o.got === o.question.intent ? `missing ${JSON.stringify(o.missingWords)}` : `answered ${o.got ?? '(fallback)'}`;
       out(`  ${JSON.stringify(o.question.q)}: expected ${o.question.intent ?? '(fallback)'}, ${why}`);
     }
   }
@@ -87,39 +88,35 @@ async function main(): Promise<void> {
  * held-out set), ranked by the lower of in-scope accuracy and out-of-scope rejection averaged over both.
  */
 function sweep(intents: Intent[], knowledge: Knowledge, dev: LabelledQuestion[], folds: number): void {
-  const rows: { options: RecognizerOptions; cv: Scores; dev: Scores; score: number }[] = [];
+  const candidates: { options: RecognizerOptions; dev: Scores }[] = [];
   for (const bigrams of [true, false]) {
     for (const keepStopWords of [true, false]) {
-      for (const smoothing of [1, 0.3, 0.1, 0.03]) {
+      for (const smoothing of [0.1, 0.03, 0.01]) {
         const base: RecognizerOptions = { ...DEFAULT_OPTIONS, bigrams, keepStopWords, smoothing };
         const trained = Recognizer.train(intents, knowledge, base);
-        for (const minConfidence of [0, 0.1, 0.2, 0.3, 0.4, 0.5]) {
-          for (const minCoverage of [0.4, 0.5, 0.6, 0.7, 0.8]) {
-            for (const unknownWeight of [0, 0.25, 0.5, 1]) {
-              const options = { ...base, minConfidence, minCoverage, unknownWeight };
-              const recognizer = trained.withThresholds(options);
-              const devScores = scoreEngine(new Engine({ knowledge, intents, recognizer }), dev);
-              rows.push({ options, cv: undefined as unknown as Scores, dev: devScores, score: 0 });
-            }
+        for (const minConfidence of [0, 0.3]) {
+          for (const minNearest of [0.35, 0.4, 0.45, 0.5, 0.55, 0.6]) {
+            const options = { ...base, minConfidence, minNearest };
+            const recognizer = trained.withThresholds(options);
+            candidates.push({ options, dev: scoreEngine(new Engine({ knowledge, intents, recognizer }), dev) });
           }
         }
       }
     }
   }
   // Cross-validation retrains per fold, so it runs only for the settings that did best on the dev set.
-  rows.sort((a, b) => balanced(b.dev) - balanced(a.dev));
-  const top = rows.slice(0, 12);
-  for (const row of top) {
-    row.cv = crossValidate(intents, knowledge, row.options, folds);
-    row.score = (balanced(row.cv) + balanced(row.dev)) / 2;
-  }
-  top.sort((a, b) => b.score - a.score);
-  out('bigrams stops smoothing minConf minCov unknownW | cv in / oos | dev in / oos | score');
-  for (const r of top) {
+  candidates.sort((a, b) => balanced(b.dev) - balanced(a.dev));
+  const rows = candidates.slice(0, 12).map((c) => {
+    const cv = crossValidate(intents, knowledge, c.options, folds);
+    return { ...c, cv, score: (balanced(cv) + balanced(c.dev)) / 2 };
+  });
+  rows.sort((a, b) => b.score - a.score);
+  out('bigrams stops smoothing minConf minNear | cv in / oos     | dev in / oos    | score');
+  for (const r of rows) {
     const o = r.options;
     out(
       `${String(o.bigrams).padEnd(7)} ${String(o.keepStopWords).padEnd(5)} ${String(o.smoothing).padEnd(9)} ` +
-        `${String(o.minConfidence).padEnd(7)} ${String(o.minCoverage).padEnd(6)} ${String(o.unknownWeight).padEnd(8)} | ` +
+        `${String(o.minConfidence).padEnd(7)} ${String(o.minNearest).padEnd(7)} | ` +
         `${pct(r.cv.inScope.accuracy)} / ${pct(r.cv.outOfScope.rejection)} | ` +
         `${pct(r.dev.inScope.accuracy)} / ${pct(r.dev.outOfScope.rejection)} | ${pct(r.score)}`,
     );

@@ -1,13 +1,23 @@
 import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
 import porterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import { EntityMatcher, findPronouns, type Mention, type Pronoun } from './entities.js';
+import { SimilarityIndex } from './similarity.js';
 import { SpellCorrector, STOP_WORDS, stem, tokenize } from './text.js';
 import type { Intent, Knowledge, Recognition } from './types.js';
 
-/** Words that shape a question but say nothing about its topic; features, but not "content". */
-const QUESTION_WORDS: ReadonlySet<string> = new Set([
+/**
+ * Words that shape a question or pad a chatty one but say nothing about its topic: features for the
+ * classifier, but not content for the similarity measure, so "I was wondering, roughly how many people
+ * use WeChat?" is as close to "how many people use WeChat" as it should be.
+ */
+const NON_CONTENT_WORDS: ReadonlySet<string> = new Set([
   'who', 'whom', 'whose', 'what', 'when', 'where', 'why', 'how', 'which', 'many', 'much', 'tell', 'about',
   'he', 'him', 'his', 'she', 'her', 'it', 'its', 'they', 'them', 'their', 'and', 'not', 'no', 'yes',
+  'i', 'me', 'my', 'you', 'your', 'we', 'us', 'our', 'can', 'could', 'would', 'will', 'should', 'do', 'please',
+  'know', 'wondering', 'wonder', 'curious', 'quick', 'question', 'reading', 'read', 'heard', 'hear', 'earlier',
+  'today', 'again', 'exactly', 'roughly', 'basically', 'anyway', 'btw', 'ok', 'okay', 'so', 'well', 'now',
+  'kind', 'sort', 'bit', 'little', 'maybe', 'perhaps', 'probably', 'give', 'let', 'any', 'some', 'something',
+  'thing', 'things', 'stuff', 'one', 'there', 'here', 'also', 'too', 'very', 'really', 'like',
 ]);
 
 /** Longer questions keep only their first features: Bayes scores are products and underflow otherwise. */
@@ -23,23 +33,16 @@ export interface RecognizerOptions {
   smoothing: number;
   /** Below this share of the Bayes posterior, the top intent is not trusted. */
   minConfidence: number;
-  /** Below this share of the question's content words seen in the top intent's training, it is out of scope. */
-  minCoverage: number;
-  /**
-   * How much a content word that no intent was trained on counts in that share (0 to 1). Such a word is often
-   * chat filler ("reading", "pls"), sometimes the real topic ("Weibo"); words the out-of-scope intent was
-   * trained on ("revenue", "salary") always count fully.
-   */
-  unknownWeight: number;
+  /** Below this cosine similarity to the top intent's nearest utterance, it is out of scope. */
+  minNearest: number;
 }
 
 export const DEFAULT_OPTIONS: RecognizerOptions = {
   bigrams: true,
   keepStopWords: true,
   smoothing: 0.03,
-  minConfidence: 0.1,
-  minCoverage: 0.7,
-  unknownWeight: 0.5,
+  minConfidence: 0,
+  minNearest: 0.5,
 };
 
 /** What the recognizer read in a question: corrected tokens, entity mentions, pronouns, features. */
@@ -59,17 +62,18 @@ export interface RecognitionResult extends Recognition {
   nearest: string | null;
 }
 
+/** Thresholds that {@link Recognizer.withThresholds} may change without retraining. */
+export type Thresholds = Pick<RecognizerOptions, 'minConfidence' | 'minNearest'>;
+
 /**
  * Matches a question to an intent with natural's naive Bayes classifier, and decides when it matches none.
  * Bayes always crowns some label, so "out of scope" comes from three signals: an explicit out-of-scope
- * intent trained on questions the article cannot answer, the posterior share of the winner, and the share
- * of the question's content words that the winner's training utterances contain.
+ * intent trained on questions the article cannot answer ("revenue", "CEO", "weather"), the posterior share
+ * of the winner, and the similarity of the question to the winner's nearest training utterance.
  */
 export class Recognizer {
   private readonly matcher: EntityMatcher;
   private readonly speller: Speller;
-  /** Features seen in the utterances of in-scope intents. */
-  private readonly domainFeatures: Set<string>;
   private readonly fallbackIntents: Set<string>;
   private readonly featureIndex: Map<string, number>;
 
@@ -77,16 +81,13 @@ export class Recognizer {
     knowledge: Knowledge,
     private readonly classifier: BayesClassifier,
     vocabulary: Map<string, number>,
-    intentFeatures: Record<string, string[]>,
     fallbackIntents: string[],
+    private readonly similarity: SimilarityIndex,
     readonly options: RecognizerOptions,
   ) {
     this.matcher = new EntityMatcher(knowledge);
     this.speller = new Speller(vocabulary, knowledge, this.matcher);
     this.fallbackIntents = new Set(fallbackIntents);
-    this.domainFeatures = new Set(
-      Object.entries(intentFeatures).flatMap(([intent, features]) => (this.fallbackIntents.has(intent) ? [] : features)),
-    );
     this.featureIndex = new Map(Object.keys(classifier.features).map((f, i) => [f, i]));
   }
 
@@ -104,21 +105,20 @@ export class Recognizer {
     for (const p of knowledge.paragraphs) tokenize(p.text).forEach(count);
 
     const classifier = new BayesClassifier(porterStemmer, options.smoothing);
-    const intentFeatures: Record<string, string[]> = {};
     const speller = new Speller(vocabulary, knowledge, matcher);
+    const documents: { intent: string; features: string[] }[] = [];
     for (const intent of intents) {
-      const seen = new Set<string>();
       for (const utterance of intent.utterances) {
-        const { features } = analyze(utterance, matcher, speller, options);
+        const { features, content } = analyze(utterance, matcher, speller, options);
         if (features.length === 0) continue;
         classifier.addDocument(features, intent.intent);
-        features.forEach((f) => seen.add(f));
+        documents.push({ intent: intent.intent, features: content });
       }
-      intentFeatures[intent.intent] = [...seen];
     }
     classifier.train();
     const fallbackIntents = intents.filter((i) => i.answer.fallback).map((i) => i.intent);
-    return new Recognizer(knowledge, classifier, vocabulary, intentFeatures, fallbackIntents, options);
+    const similarity = new SimilarityIndex(documents);
+    return new Recognizer(knowledge, classifier, vocabulary, fallbackIntents, similarity, options);
   }
 
   /** Number of distinct features the classifier was trained on. */
@@ -127,7 +127,7 @@ export class Recognizer {
   }
 
   /** The same trained recognizer with other out-of-scope thresholds (for tuning; training is shared). */
-  withThresholds(thresholds: Pick<RecognizerOptions, 'minConfidence' | 'minCoverage' | 'unknownWeight'>): Recognizer {
+  withThresholds(thresholds: Thresholds): Recognizer {
     const copy = Object.create(Recognizer.prototype) as Recognizer;
     Object.assign(copy, this, { options: { ...this.options, ...thresholds } });
     return copy;
@@ -157,34 +157,20 @@ export class Recognizer {
     const ranking = scores.slice(0, 5).map((s) => ({ intent: s.label, score: total > 0 ? s.value / total : 0 }));
     const top = ranking[0]!;
     const nearest = ranking.find((r) => !this.fallbackIntents.has(r.intent))?.intent ?? null;
-    const coverage = this.coverage(analysis.content);
+    const nearestUtterance = this.similarity.nearest(top.intent, analysis.content);
     const inScope =
       !this.fallbackIntents.has(top.intent) &&
       top.score >= this.options.minConfidence &&
-      coverage >= this.options.minCoverage;
+      nearestUtterance >= this.options.minNearest;
+    // Confidence in the verdict: the geometric mean of posterior and similarity, or its complement.
+    const belief = Math.sqrt(top.score * nearestUtterance);
     return {
       intent: inScope ? top.intent : null,
-      confidence: round(inScope ? top.score * Math.min(1, coverage) : 1 - top.score * coverage),
+      confidence: round(inScope ? belief : 1 - belief),
       ranking: ranking.map((r) => ({ intent: r.intent, score: round(r.score) })),
       analysis,
       nearest,
     };
-  }
-
-  /**
-   * Share of the question's content features that some in-scope intent was trained on (1 if there are
-   * none). Features only the out-of-scope intent knows ("revenue", "salary") count against; features
-   * unknown to every intent count {@link RecognizerOptions.unknownWeight}.
-   */
-  private coverage(content: readonly string[]): number {
-    if (content.length === 0) return 1;
-    let matched = 0;
-    let weight = 0;
-    for (const f of content) {
-      if (this.domainFeatures.has(f)) matched++;
-      weight += this.featureIndex.has(f) ? 1 : this.options.unknownWeight;
-    }
-    return weight === 0 ? 0 : matched / weight;
   }
 }
 
@@ -236,7 +222,7 @@ function analyze(question: string, matcher: EntityMatcher, speller: Speller, opt
     const stemmed = stem(token);
     features.push(stemmed);
     words.push(stemmed);
-    if (!isStop && !QUESTION_WORDS.has(token)) content.push(stemmed);
+    if (!isStop && !NON_CONTENT_WORDS.has(token)) content.push(stemmed);
   }
   if (options.bigrams) for (let i = 1; i < words.length; i++) features.push(`${words[i - 1]}_${words[i]}`);
   return { tokens, mentions, pronouns, features: [...new Set(features)], content: [...new Set(content)] };

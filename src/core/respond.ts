@@ -100,22 +100,19 @@ export class Engine {
 
     // A named person or organization decides what the question is about.
     const named = mentions.filter((m) => m.kind !== 'place');
-    if (named.length > 0) {
-      if (named.some((m) => intent.about.includes(m.id))) return { intents: [intent], confidence: rec.confidence };
+    if (named.length > 0 && !named.some((m) => intent.about.includes(m.id))) {
       return this.moveTo(intent, named, rec.confidence);
     }
+    // A place the intent does not concern makes it another question: "the president of the United States"
+    // is not Derek Shen, and the article gives no LinkedIn member count "in the United States".
+    const places = mentions.filter((m) => m.kind === 'place' && !intent.about.includes(m.id));
+    if (places.length > 0) return this.moveTo(intent, places, rec.confidence);
+    if (named.length > 0) return { intents: [intent], confidence: rec.confidence };
 
     const referent = pronouns.length > 0 ? resolvePronoun(pronouns[0]!, state.entities, this.parts.knowledge) : null;
     if (referent && !intent.about.includes(referent)) {
       const found = this.withAspect(intent.aspect, referent);
       if (found.length > 0) return { intents: found.slice(0, 1), confidence: rec.confidence };
-    }
-
-    // A place the intent does not concern ("the president of the United States") makes it another question,
-    // unless the pronoun already tied the question to the intent's subject.
-    const places = mentions.filter((m) => !intent.about.includes(m.id));
-    if (places.length > 0 && !(referent && intent.about.includes(referent))) {
-      return this.moveTo(intent, places, rec.confidence);
     }
     return { intents: [intent], confidence: rec.confidence };
   }

@@ -1,8 +1,25 @@
 import porterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 
+/** Chat spellings and contractions, written out: "r u" -> "are you", "what's" -> "what is". */
+const SPELLED_OUT = new Map<string, string[]>([
+  ['r', ['are']], ['u', ['you']], ['ur', ['your']], ['ya', ['you']], ['pls', ['please']], ['plz', ['please']],
+  ['ppl', ['people']], ['hw', ['how']], ['wat', ['what']], ['wht', ['what']], ['abt', ['about']],
+  ['bc', ['because']], ['cuz', ['because']], ['coz', ['because']], ['thx', ['thanks']], ['thnx', ['thanks']],
+  ['gonna', ['going', 'to']], ['wanna', ['want', 'to']], ['gotta', ['got', 'to']], ['whats', ['what', 'is']],
+  ['hows', ['how', 'is']], ['whos', ['who', 'is']], ['wheres', ['where', 'is']], ['dont', ['do', 'not']],
+  ['doesnt', ['does', 'not']], ['isnt', ['is', 'not']], ['didnt', ['did', 'not']], ['cant', ['can', 'not']],
+  ['im', ['i', 'am']], ['ive', ['i', 'have']], ['tldr', ['summary']], ['ca', ['can']], ['wo', ['will']],
+]);
+
+/** What a contraction's second part ("'re", "n't") stands for. */
+const CONTRACTIONS = new Map<string, string>([
+  ['re', 'are'], ['ve', 'have'], ['ll', 'will'], ['d', 'would'], ['m', 'am'], ['t', 'not'],
+]);
+
 /**
  * Splits text into lowercase word tokens: letters and digits (runs of CJK characters are one token each).
- * Possessive "'s" is dropped and "500,000" stays one token, so "LinkedIn's" -> ["linkedin"].
+ * Possessive "'s" is dropped, "500,000" stays one token, and chat spellings and contractions are written
+ * out, so "LinkedIn's" -> ["linkedin"] and "r u" -> ["are", "you"].
  */
 export function tokenize(text: string): string[] {
   const normalized = text
@@ -10,8 +27,21 @@ export function tokenize(text: string): string[] {
     .toLowerCase()
     .replace(/[\u2018\u2019\u02bc]/g, "'")
     .replace(/(\d),(?=\d{3}\b)/g, '$1')
-    .replace(/'s\b/g, '');
-  return normalized.match(/[\p{Script=Han}]+|[\p{L}\p{N}]+/gu) ?? [];
+    .replace(/\b(what|who|where|how|it|that|there|here)'s\b/g, '$1 is')
+    .replace(/'s\b/g, '')
+    .replace(/n't\b/g, " n't")
+    .replace(/\btl;?dr\b/g, 'tldr');
+  const tokens: string[] = [];
+  for (const raw of normalized.match(/[\p{Script=Han}]+|[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu) ?? []) {
+    const [word, suffix] = raw.split("'") as [string, string | undefined];
+    if (word === 'n' && suffix === 't') {
+      tokens.push('not');
+      continue;
+    }
+    tokens.push(...(SPELLED_OUT.get(word) ?? [word]));
+    if (suffix !== undefined) tokens.push(CONTRACTIONS.get(suffix) ?? suffix);
+  }
+  return tokens;
 }
 
 /** The Porter stem of a token (natural's stemmer). */
@@ -20,15 +50,14 @@ export function stem(token: string): string {
 }
 
 /**
- * Words too common to say anything about the intent. Question words (who, what, when, how, many...) and
- * pronouns are kept on purpose: "who is" and "what did she say" mean different intents.
+ * Words too common to say anything about the intent. Question words (who, what, when, how, many...),
+ * pronouns and "can you" are kept on purpose: "who is", "what did she say" and "what can you do" mean
+ * different intents.
  */
 export const STOP_WORDS: ReadonlySet<string> = new Set([
   'a', 'an', 'the', 'of', 'to', 'in', 'on', 'at', 'by', 'for', 'from', 'with', 'as', 'and', 'or',
-  'is', 'are', 'was', 'were', 'be', 'been', 'being', 'am', 'do', 'does', 'did', 'has', 'have', 'had',
-  'i', 'me', 'my', 'you', 'your', 'we', 'us', 'our', 'this', 'that', 'these', 'those', 'there',
-  'please', 'can', 'could', 'would', 'will', 'shall', 'should', 'may', 'might', 'just', 'so', 'then',
-  'um', 'uh', 'ok', 'okay', 'hmm', 'know', 'like', 'any', 'some', 'really', 'actually',
+  'is', 'are', 'was', 'were', 'be', 'been', 'being', 'am', 'does', 'did', 'has', 'have', 'had',
+  'this', 'that', 'these', 'those', 'there', 'just', 'so', 'then', 'really', 'actually', 'um', 'uh', 'hmm',
 ]);
 
 /**
