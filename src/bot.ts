@@ -3,6 +3,7 @@ import { PROJECT_ROOT } from './config.js';
 import { DEFAULT_OPTIONS, Recognizer, type RecognizerOptions } from './core/recognizer.js';
 import { Engine } from './core/respond.js';
 import type { Intent, Knowledge } from './core/types.js';
+import { loadDictionary } from './store/dictionary.js';
 import { loadIntents } from './store/intents.js';
 import { loadKnowledge } from './store/knowledge.js';
 
@@ -10,6 +11,8 @@ import { loadKnowledge } from './store/knowledge.js';
 export interface Bot {
   knowledge: Knowledge;
   intents: Intent[];
+  /** English words, so the spelling corrector knows a word from a typo. */
+  dictionary: ReadonlySet<string>;
   recognizer: Recognizer;
   engine: Engine;
 }
@@ -19,8 +22,11 @@ export interface Bot {
  * of a second, so it happens at every start and a model can never be stale against intents/.
  */
 export async function loadBot(root = PROJECT_ROOT, options: RecognizerOptions = DEFAULT_OPTIONS): Promise<Bot> {
-  const knowledge = await loadKnowledge(path.join(root, 'data', 'article.json'));
+  const [knowledge, dictionary] = await Promise.all([
+    loadKnowledge(path.join(root, 'data', 'article.json')),
+    loadDictionary(),
+  ]);
   const intents = await loadIntents(path.join(root, 'intents'), knowledge);
-  const recognizer = Recognizer.train(intents, knowledge, options);
-  return { knowledge, intents, recognizer, engine: new Engine({ knowledge, intents, recognizer }) };
+  const recognizer = Recognizer.train(intents, knowledge, dictionary, options);
+  return { knowledge, intents, dictionary, recognizer, engine: new Engine({ knowledge, intents, recognizer }) };
 }

@@ -14,6 +14,9 @@ export function sharedBot(): Promise<Bot> {
 /** The verbatim article text (data/article.txt). */
 export const ARTICLE_TEXT = readFileSync(path.join(PROJECT_ROOT, 'data', 'article.txt'), 'utf8');
 
+/** The article with line breaks as spaces: the copyright notice spans lines but is cited as one sentence. */
+export const ARTICLE_FLAT = ARTICLE_TEXT.replace(/\s+/g, ' ');
+
 /** Lowercase, punctuation folded to spaces: how questions are compared for "same question". */
 export function normalizeQuestion(text: string): string {
   return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();

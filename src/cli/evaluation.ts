@@ -115,13 +115,14 @@ export function confusedPairs(outcomes: readonly Outcome[], limit = 10): { expec
 export function crossValidate(
   intents: readonly Intent[],
   knowledge: Knowledge,
+  dictionary: ReadonlySet<string>,
   options: RecognizerOptions,
   folds = 5,
 ): Scores {
   const outcomes: Outcome[] = [];
   for (let fold = 0; fold < folds; fold++) {
     const train = intents.map((i) => ({ ...i, utterances: i.utterances.filter((_, n) => n % folds !== fold) }));
-    const engine = new Engine({ knowledge, intents, recognizer: Recognizer.train(train, knowledge, options) });
+    const engine = new Engine({ knowledge, intents, recognizer: Recognizer.train(train, knowledge, dictionary, options) });
     const questions = intents.flatMap((i) =>
       i.utterances
         .filter((_, n) => n % folds === fold)

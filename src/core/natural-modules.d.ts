@@ -25,10 +25,21 @@ declare module 'natural/lib/natural/classifiers/bayes_classifier.js' {
     getClassifications(tokens: string[]): Classification[];
     /** Feature name -> count; a feature's index in the classifier's vectors is its insertion order. */
     features: Record<string, number>;
+    /** The documents added so far, and how many of them `train()` has already learned. */
+    docs: { label: string; text: string[] }[];
+    lastAdded: number;
+    /** The underlying naive Bayes model (natural's apparatus dependency). */
     classifier: {
+      addExample(observation: number[], label: string): void;
+      train(): void;
       getClassifications(observation: number[] | Record<string, number>): Classification[];
     };
     static restore(data: unknown, stemmer?: typeof stemmer): BayesClassifier;
   }
   export default BayesClassifier;
+}
+
+declare module 'natural/lib/natural/util/stopwords.js' {
+  /** natural's list of common English function words. */
+  export const words: string[];
 }

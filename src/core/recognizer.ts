@@ -34,13 +34,13 @@ export interface RecognizerOptions {
   /** Below this share of the Bayes posterior, the top intent is not trusted. */
   minConfidence: number;
   /** Below this cosine similarity to the top intent's nearest utterance, it is out of scope. */
-  minNearest: number;
+  minNearest: 0.5,
 }
 
 export const DEFAULT_OPTIONS: RecognizerOptions = {
   bigrams: true,
   keepStopWords: true,
-  smoothing: 0.03,
+  smoothing: 0.01,
   minConfidence: 0,
   minNearest: 0.5,
 };
@@ -72,29 +72,30 @@ export type Thresholds = Pick<RecognizerOptions, 'minConfidence' | 'minNearest'>
  * of the winner, and the similarity of the question to the winner's nearest training utterance.
  */
 export class Recognizer {
-  private readonly matcher: EntityMatcher;
-  private readonly speller: Speller;
   private readonly fallbackIntents: Set<string>;
   private readonly featureIndex: Map<string, number>;
 
   private constructor(
-    knowledge: Knowledge,
+    private readonly matcher: EntityMatcher,
+    private readonly speller: Speller,
     private readonly classifier: BayesClassifier,
-    vocabulary: Map<string, number>,
     fallbackIntents: string[],
     private readonly similarity: SimilarityIndex,
     readonly options: RecognizerOptions,
   ) {
-    this.matcher = new EntityMatcher(knowledge);
-    this.speller = new Speller(vocabulary, knowledge, this.matcher);
     this.fallbackIntents = new Set(fallbackIntents);
     this.featureIndex = new Map(Object.keys(classifier.features).map((f, i) => [f, i]));
   }
 
-  /** Trains on every utterance of every intent. Intents whose answer is `fallback` teach "out of scope". */
+  /**
+   * Trains on every utterance of every intent. Intents whose answer is `fallback` teach "out of scope".
+   * `dictionary` is a list of English words: a word in it is never "corrected", so "movie" stays "movie"
+   * and "founder" stays "founder" while "numbr" becomes "number".
+   */
   static train(
     intents: readonly Intent[],
     knowledge: Knowledge,
+    dictionary: ReadonlySet<string>,
     options: RecognizerOptions = DEFAULT_OPTIONS,
   ): Recognizer {
     const matcher = new EntityMatcher(knowledge);
@@ -105,7 +106,7 @@ export class Recognizer {
     for (const p of knowledge.paragraphs) tokenize(p.text).forEach(count);
 
     const classifier = new BayesClassifier(porterStemmer, options.smoothing);
-    const speller = new Speller(vocabulary, knowledge, matcher);
+    const speller = new Speller(vocabulary, knowledge, matcher, dictionary);
     const documents: { intent: string; features: string[] }[] = [];
     for (const intent of intents) {
       for (const utterance of intent.utterances) {
@@ -115,10 +116,10 @@ export class Recognizer {
         documents.push({ intent: intent.intent, features: content });
       }
     }
-    classifier.train();
+    trainQuickly(classifier);
     const fallbackIntents = intents.filter((i) => i.answer.fallback).map((i) => i.intent);
     const similarity = new SimilarityIndex(documents);
-    return new Recognizer(knowledge, classifier, vocabulary, fallbackIntents, similarity, options);
+    return new Recognizer(matcher, speller, classifier, fallbackIntents, similarity, options);
   }
 
   /** Number of distinct features the classifier was trained on. */
@@ -175,25 +176,57 @@ export class Recognizer {
 }
 
 /**
- * Two-step spelling correction. Unknown words are corrected against everything the bot has seen (training
- * utterances, the article, names). Then any word the article does not use is tried against the names
- * alone, since training utterances contain typos too ("linkedn") that must still count as the name.
+ * Does what natural's `classifier.train()` does, in a fraction of the time. natural turns each document into
+ * a vector over all features by looking every feature up in the document (documents x features lookups:
+ * 0.8 s for 1,900 utterances); here each document sets only its own features in one reused vector. The
+ * model learns the same counts (a test compares the two).
+ */
+export function trainQuickly(classifier: BayesClassifier): void {
+  const index = new Map(Object.keys(classifier.features).map((f, i) => [f, i]));
+  const vector: number[] = new Array<number>(index.size).fill(0);
+  for (let d = classifier.lastAdded; d < classifier.docs.length; d++) {
+    const doc = classifier.docs[d]!;
+    const set = doc.text.map((f) => index.get(f)!);
+    for (const i of set) vector[i] = 1;
+    classifier.classifier.addExample(vector, doc.label);
+    for (const i of set) vector[i] = 0;
+  }
+  classifier.lastAdded = classifier.docs.length;
+  classifier.classifier.train();
+}
+
+/**
+ * Spelling correction for questions and training utterances alike. Words of the article, names and
+ * English words are taken as written. Anything else is first tried against the names ("linkedn",
+ * "he maio"), then against the clean words the bot knows (the article's, and the English words of the
+ * training utterances), so a typo in a question and the same typo in training both become the word.
  */
 class Speller {
-  private readonly general: SpellCorrector;
   private readonly names: SpellCorrector;
-  private readonly articleWords: Set<string>;
+  private readonly words: SpellCorrector;
+  private readonly trusted: Set<string>;
 
-  constructor(vocabulary: Map<string, number>, knowledge: Knowledge, matcher: EntityMatcher) {
-    this.general = new SpellCorrector(vocabulary);
+  constructor(
+    vocabulary: Map<string, number>,
+    knowledge: Knowledge,
+    matcher: EntityMatcher,
+    private readonly dictionary: ReadonlySet<string>,
+  ) {
     const nameTokens = matcher.nameTokens();
     this.names = new SpellCorrector(new Map(nameTokens.map((t) => [t, 1])), true);
-    this.articleWords = new Set([...knowledge.paragraphs.flatMap((p) => tokenize(p.text)), ...nameTokens]);
+    this.trusted = new Set([...knowledge.paragraphs.flatMap((p) => tokenize(p.text)), ...nameTokens]);
+    const clean = new Map([...vocabulary].filter(([word]) => this.isWord(word)));
+    this.words = new SpellCorrector(clean);
+  }
+
+  private isWord(token: string): boolean {
+    return this.trusted.has(token) || this.dictionary.has(token);
   }
 
   correct(token: string): string {
-    const word = this.general.correct(token);
-    return this.articleWords.has(word) ? word : this.names.correct(word);
+    if (this.isWord(token)) return token;
+    const name = this.names.correct(token);
+    return name !== token ? name : this.words.correct(token);
   }
 }
 

@@ -8,6 +8,11 @@ const MAX_REMEMBERED = 6;
 const MAX_SUGGESTIONS = 3;
 /** The aspect of intents that say who or what an entity is. */
 const PROFILE = 'profile';
+/** Words that may surround a bare entity in a question asking who or what it is: "Who is He Miao?" */
+const PROFILE_WORDS: ReadonlySet<string> = new Set([
+  'who', 'what', 'is', 'are', 'was', 'tell', 'me', 'us', 'about', 'exactly', 'describe', 'explain', 'the', 'a',
+  'an', 'please', 'so', 'again', 'more', 'know', 'do', 'you', 'i', 'want', 'to', 'can', 'could', 'whos', 'whats',
+]);
 
 /** Words that may surround a bare entity in an elliptical follow-up: "And LinkedIn?", "What about Tianji?" */
 const ELLIPSIS_WORDS: ReadonlySet<string> = new Set([
@@ -86,12 +91,18 @@ export class Engine {
     const { mentions, pronouns, tokens } = rec.analysis;
     const last = state.lastIntent ? this.byName.get(state.lastIntent) : undefined;
 
-    if (mentions.length > 0 && isElliptical(tokens, mentions)) {
-      // "And LinkedIn?" asks the last question again about LinkedIn; a bare "Tianji?" asks who or what it is.
+    if (mentions.length > 0) {
+      // "And LinkedIn?" asks the last question again about LinkedIn; "Tianji?" and "What is WeChat exactly?"
+      // ask who or what it is.
       const entity = mentions[0]!.id;
-      const found = this.withAspect(last?.aspect ?? PROFILE, entity);
-      if (found.length > 0) return { intents: found, confidence: 1 };
-      if (last?.aspect) return { miss: { kind: 'entity', entity }, confidence: 1 };
+      if (last?.aspect && onlyEntityAnd(ELLIPSIS_WORDS, tokens, mentions)) {
+        const found = this.withAspect(last.aspect, entity);
+        return found.length > 0 ? { intents: found, confidence: 1 } : { miss: { kind: 'entity', entity }, confidence: 1 };
+      }
+      if (onlyEntityAnd(PROFILE_WORDS, tokens, mentions)) {
+        const found = this.withAspect(PROFILE, entity);
+        if (found.length > 0) return { intents: found, confidence: 1 };
+      }
     }
 
     const intent = rec.intent ? this.byName.get(rec.intent) : undefined;
@@ -170,8 +181,9 @@ export class Engine {
   }
 }
 
-function isElliptical(tokens: readonly string[], mentions: readonly Mention[]): boolean {
-  return tokens.every((t, i) => ELLIPSIS_WORDS.has(t) || mentions.some((m) => i >= m.start && i < m.end));
+/** Whether every token is part of an entity mention or one of `words`. */
+function onlyEntityAnd(words: ReadonlySet<string>, tokens: readonly string[], mentions: readonly Mention[]): boolean {
+  return tokens.every((t, i) => words.has(t) || mentions.some((m) => i >= m.start && i < m.end));
 }
 
 /** The most recent entity a pronoun can stand for: he/she a person of that pronoun, it/they an organization. */

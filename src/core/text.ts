@@ -98,7 +98,7 @@ function allowedEdits(length: number): number {
  * A spelling corrector over a fixed vocabulary: an unknown token is replaced by the closest known word
  * within a small edit distance (ties go to the more frequent word); tokens shorter than 4 characters and
  * numbers are left alone. With `sameFirstLetter`, only words starting like the token are candidates (for
- * names, where "then" must not become "Shen"). Results are memoised, so a repeated typo costs one lookup.
+ * names: "then" must not become "Shen"). Results are memoised, so a repeated typo costs one lookup.
  */
 export class SpellCorrector {
   private readonly words: Map<string, number>;
@@ -115,10 +115,6 @@ export class SpellCorrector {
       list.push(word);
       this.byLength.set(word.length, list);
     }
-  }
-
-  isKnown(token: string): boolean {
-    return this.words.has(token);
   }
 
   /** The token itself when known or uncorrectable, else its correction. */
@@ -143,8 +139,12 @@ export class SpellCorrector {
         }
       }
     }
-    if (this.memo.size > 10_000) this.memo.clear();
-    this.memo.set(token, best);
+    this.remember(token, best);
     return best;
+  }
+
+  private remember(token: string, correction: string): void {
+    if (this.memo.size > 10_000) this.memo.clear();
+    this.memo.set(token, correction);
   }
 }

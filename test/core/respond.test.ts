@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyState, type ConversationState } from '../../src/core/types.js';
-import { ARTICLE_TEXT, fixture, sharedBot } from '../helpers.js';
+import { ARTICLE_FLAT, ARTICLE_TEXT, fixture, sharedBot } from '../helpers.js';
 
 const { engine, knowledge } = await sharedBot();
 
@@ -35,7 +35,7 @@ describe('respond(): answers', () => {
     expect(reply.fallback).toBe(false);
     for (const w of words) expect(reply.text).toContain(w);
     expect(reply.sources.length).toBeGreaterThan(0);
-    for (const s of reply.sources) expect(ARTICLE_TEXT).toContain(s.text);
+    for (const s of reply.sources) expect(ARTICLE_FLAT).toContain(s.text);
   });
 
   it('gives a quote as the exact words with the speaker name and role', () => {
@@ -164,7 +164,7 @@ describe('respond(): purity and state', () => {
       const said = reply.text.replace(/paragraph \d+/g, '');
       for (const n of said.match(/\d[\d,]*/g) ?? []) expect(articleNumbers).toContain(n.replace(/,/g, ''));
       for (const quote of reply.quotes) expect(ARTICLE_TEXT).toContain(quote.text);
-      for (const source of reply.sources) expect(ARTICLE_TEXT).toContain(source.text);
+      for (const source of reply.sources) expect(ARTICLE_FLAT).toContain(source.text);
     }
   });
 });
