@@ -34,7 +34,7 @@ export interface RecognizerOptions {
   /** Below this share of the Bayes posterior, the top intent is not trusted. */
   minConfidence: number;
   /** Below this cosine similarity to the top intent's nearest utterance, it is out of scope. */
-  minNearest: 0.5,
+  minNearest: number;
 }
 
 export const DEFAULT_OPTIONS: RecognizerOptions = {

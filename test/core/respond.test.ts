@@ -131,9 +131,11 @@ describe('respond(): follow-ups', () => {
     expect(second!.text).toContain('LinkedIn');
   });
 
-  it('answers a bare name with who or what it is', () => {
+  it('answers a bare name, or "what is X", with who or what it is', () => {
     expect(engine.respond('Tianji?').reply.intent).toBe('tianji.about');
     expect(engine.respond('Jin Xiaolei').reply.intent).toBe('people.jin-xiaolei');
+    expect(engine.respond('linkedn').reply.intent).toBe('linkedin.about');
+    expect(engine.respond('What is WeChat exactly?').reply.intent).toBe('wechat.about');
   });
 });
 
