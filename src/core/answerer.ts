@@ -56,8 +56,11 @@ export class Answerer {
         seenQuotes.add(id);
         const quote = this.quotes.get(id)!;
         const speaker = this.knowledge.people.find((p) => p.id === quote.speaker)!;
+        // The speaker's role is said once; a second quote from the same person follows as "also said".
+        const again = quotes.at(-1)?.speaker === speaker.name;
         quotes.push({ speaker: speaker.name, role: speaker.role, text: quote.text, paragraph: quote.paragraph });
-        parts.push(`${speaker.name}, ${speaker.role}, said: "${quote.text}" (${where(quote.paragraph)})`);
+        const who = again ? `${speaker.name} also said` : `${speaker.name}, ${speaker.role}, said`;
+        parts.push(`${who}: "${quote.text}" (${where(quote.paragraph)}).`);
         addSource({ paragraph: quote.paragraph, text: this.paragraphText(quote.paragraph) });
       }
     }

@@ -58,8 +58,6 @@ export interface Analysis {
 /** The recognizer's verdict plus what it read, so later steps need not read the question again. */
 export interface RecognitionResult extends Recognition {
   analysis: Analysis;
-  /** The best in-scope intent even when the question was judged out of scope (for diagnostics). */
-  nearest: string | null;
 }
 
 /** Thresholds that {@link Recognizer.withThresholds} may change without retraining. */
@@ -142,7 +140,7 @@ export class Recognizer {
   /** The intent of a question, or `intent: null` when it is out of scope. */
   recognize(question: string): RecognitionResult {
     const analysis = this.analyze(question);
-    const observation: Record<string, number> = {};
+    const observation: Record<string, number> = Object.create(null);
     let known = 0;
     for (const f of analysis.features) {
       const index = this.featureIndex.get(f);
@@ -151,26 +149,24 @@ export class Recognizer {
         known++;
       }
     }
-    if (known === 0) return { intent: null, confidence: 0, ranking: [], analysis, nearest: null };
+    if (known === 0) return { intent: null, confidence: 1, ranking: [], analysis };
 
     const scores = this.classifier.classifier.getClassifications(observation);
     const total = scores.reduce((sum, s) => sum + s.value, 0);
     const ranking = scores.slice(0, 5).map((s) => ({ intent: s.label, score: total > 0 ? s.value / total : 0 }));
     const top = ranking[0]!;
-    const nearest = ranking.find((r) => !this.fallbackIntents.has(r.intent))?.intent ?? null;
     const nearestUtterance = this.similarity.nearest(top.intent, analysis.content);
+    const outOfScopeIntent = this.fallbackIntents.has(top.intent);
     const inScope =
-      !this.fallbackIntents.has(top.intent) &&
-      top.score >= this.options.minConfidence &&
-      nearestUtterance >= this.options.minNearest;
-    // Confidence in the verdict: the geometric mean of posterior and similarity, or its complement.
+      !outOfScopeIntent && top.score >= this.options.minConfidence && nearestUtterance >= this.options.minNearest;
+    // Confidence in the verdict: the geometric mean of the winner's posterior and similarity, or its
+    // complement when the winner was an in-scope intent that did not pass the thresholds.
     const belief = Math.sqrt(top.score * nearestUtterance);
     return {
       intent: inScope ? top.intent : null,
-      confidence: round(inScope ? belief : 1 - belief),
+      confidence: round(inScope || outOfScopeIntent ? belief : 1 - belief),
       ranking: ranking.map((r) => ({ intent: r.intent, score: round(r.score) })),
       analysis,
-      nearest,
     };
   }
 }

@@ -342,6 +342,12 @@ describe('prototype pollution', () => {
 
 describe('POST /api/webhook with WEBHOOK_SECRET', () => {
   const body = JSON.stringify({ text: 'How many members does LinkedIn have?' });
+  const postSigned = (payload: string, signature: string) =>
+    request(signedApp)
+      .post('/api/webhook')
+      .set('Content-Type', 'application/json')
+      .set('X-Signature-256', signature)
+      .send(payload);
 
   it('signs as sha256=<hex HMAC-SHA256 of the raw body>', () => {
     const expected = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
@@ -362,42 +368,26 @@ describe('POST /api/webhook with WEBHOOK_SECRET', () => {
     ['a signature keyed with another secret', `sha256=${createHmac('sha256', 'another-secret-of-length').update(body).digest('hex')}`],
     ['the right signature in base64', `sha256=${createHmac('sha256', SECRET).update(body).digest('base64')}`],
   ])('rejects %s with 401', async (_name, signature) => {
-    const res = await request(signedApp)
-      .post('/api/webhook')
-      .set('Content-Type', 'application/json')
-      .set('X-Signature-256', signature)
-      .send(body);
+    const res = await postSigned(body, signature);
     expectJsonError(res, 401, 'invalid_signature');
   });
 
   it('rejects a signature over a different body with 401', async () => {
     const other = JSON.stringify({ text: 'What is the capital of France?' });
-    const res = await request(signedApp)
-      .post('/api/webhook')
-      .set('Content-Type', 'application/json')
-      .set('X-Signature-256', signWebhookBody(other, SECRET))
-      .send(body);
+    const res = await postSigned(body, signWebhookBody(other, SECRET));
     expectJsonError(res, 401, 'invalid_signature');
   });
 
   it('rejects a signature over the same JSON with different whitespace (the raw body is signed)', async () => {
     const reformatted = JSON.stringify(JSON.parse(body), null, 2);
-    const res = await request(signedApp)
-      .post('/api/webhook')
-      .set('Content-Type', 'application/json')
-      .set('X-Signature-256', signWebhookBody(body, SECRET))
-      .send(reformatted);
+    const res = await postSigned(reformatted, signWebhookBody(body, SECRET));
     expectJsonError(res, 401, 'invalid_signature');
   });
 
   it('accepts the right signature', async () => {
     const independent = `sha256=${createHmac('sha256', SECRET).update(Buffer.from(body, 'utf8')).digest('hex')}`;
     for (const signature of [signWebhookBody(body, SECRET), independent]) {
-      const res = await request(signedApp)
-        .post('/api/webhook')
-        .set('Content-Type', 'application/json')
-        .set('X-Signature-256', signature)
-        .send(body);
+      const res = await postSigned(body, signature);
       const reply = expectReply(res);
       expect(reply.intent).toBe('linkedin.members');
       expect(reply.text).toContain('300 million');
@@ -406,21 +396,13 @@ describe('POST /api/webhook with WEBHOOK_SECRET', () => {
 
   it('checks the signature of a non-ASCII body over its bytes', async () => {
     const unicode = JSON.stringify({ text: 'LinkedIn 有多少会员? How many members does LinkedIn have?' });
-    const res = await request(signedApp)
-      .post('/api/webhook')
-      .set('Content-Type', 'application/json')
-      .set('X-Signature-256', signWebhookBody(Buffer.from(unicode, 'utf8'), SECRET))
-      .send(unicode);
+    const res = await postSigned(unicode, signWebhookBody(Buffer.from(unicode, 'utf8'), SECRET));
     expectReply(res);
   });
 
   it('still validates a correctly signed body', async () => {
     const bad = '{"text": ""}';
-    const res = await request(signedApp)
-      .post('/api/webhook')
-      .set('Content-Type', 'application/json')
-      .set('X-Signature-256', signWebhookBody(bad, SECRET))
-      .send(bad);
+    const res = await postSigned(bad, signWebhookBody(bad, SECRET));
     expectJsonError(res, 400, 'invalid_text');
   });
 

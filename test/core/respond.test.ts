@@ -46,8 +46,10 @@ describe('respond(): answers', () => {
     for (const quote of reply.quotes) {
       expect(quote).toMatchObject({ speaker: 'He Miao', role: 'marketing director of Tianji.com' });
       expect(ARTICLE_TEXT).toContain(`"${quote.text}`);
-      expect(reply.text).toContain(`He Miao, marketing director of Tianji.com, said: "${quote.text}"`);
+      expect(reply.text).toContain(`"${quote.text}" (paragraph ${quote.paragraph}).`);
     }
+    expect(reply.text).toContain(`He Miao, marketing director of Tianji.com, said: "${reply.quotes[0]!.text}"`);
+    expect(reply.text).toContain(`He Miao also said: "${reply.quotes[1]!.text}"`);
   });
 
   it('answers small talk as answers, not fallbacks', () => {
