@@ -3,7 +3,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Engine } from '../core/respond.js';
 import type { Reply } from '../core/types.js';
 import type { ConversationStore } from '../store/conversations.js';
-import { HttpError } from './http-errors.js';
+import { HttpError, sendError } from './http-errors.js';
 
 /** Largest accepted request body. */
 export const WEBHOOK_BODY_LIMIT = 16 * 1024;
@@ -49,6 +49,10 @@ export function jsonWebhook(deps: WebhookDeps): Router {
       res.json(reply);
     },
   );
+  router.all('/api/webhook', (_req, res) => {
+    res.set('Allow', 'POST');
+    sendError(res, 405, 'method_not_allowed', 'Send questions with POST and a JSON body like {"text": "..."}.');
+  });
   return router;
 }
 

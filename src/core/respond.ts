@@ -11,7 +11,7 @@ const PROFILE = 'profile';
 /** Words that may surround a bare entity in a question asking who or what it is: "Who is He Miao?" */
 const PROFILE_WORDS: ReadonlySet<string> = new Set([
   'who', 'what', 'is', 'are', 'was', 'tell', 'me', 'us', 'about', 'exactly', 'describe', 'explain', 'the', 'a',
-  'an', 'please', 'so', 'again', 'more', 'know', 'do', 'you', 'i', 'want', 'to', 'can', 'could', 'whos', 'whats',
+  'an', 'please', 'so', 'again', 'more', 'know', 'do', 'you', 'i', 'want', 'to', 'can', 'could',
 ]);
 
 /** Words that may surround a bare entity in an elliptical follow-up: "And LinkedIn?", "What about Tianji?" */
@@ -173,10 +173,11 @@ export class Engine {
 
   /** Suggestions that the article does answer about an entity, else the general ones. */
   private suggestAbout(question: string, entity: string): string[] {
+    const name = this.answerer.nameOf(entity);
     const related = this.parts.intents
       .filter((i) => i.about[0] === entity)
       .flatMap((i) => i.suggestions ?? [])
-      .filter((s) => this.answerer.nameOf(entity) && mentionsName(s, this.answerer.nameOf(entity)));
+      .filter((s) => mentionsName(s, name));
     return this.suggest(question, [...related, ...this.defaultSuggestions]);
   }
 }
@@ -210,6 +211,7 @@ function normalize(text: string): string {
   return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
+/** Whether `text` names the entity (by the first word of its name: "Tianji" for "Tianji.com"). */
 function mentionsName(text: string, name: string): boolean {
   return normalize(text).includes(normalize(name).split(' ')[0]!);
 }

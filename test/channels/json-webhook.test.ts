@@ -290,8 +290,10 @@ describe('POST /api/webhook: errors', () => {
     expectJsonError(res, 400, 'invalid_json');
   });
 
-  it('answers other methods on /api/webhook with a JSON 404', async () => {
-    expectJsonError(await request(app).get('/api/webhook'), 404, 'not_found');
+  it('answers other methods on /api/webhook with a JSON 405 and Allow: POST', async () => {
+    const res = await request(app).get('/api/webhook');
+    expectJsonError(res, 405, 'method_not_allowed');
+    expect(res.headers.allow).toBe('POST');
   });
 });
 
