@@ -33,7 +33,11 @@ export interface EngineParts {
 }
 
 /** Why a turn ends in a fallback; shapes the apology. */
-type Miss = { kind: 'unknown' } | { kind: 'entity'; entity: string };
+type Miss =
+  | { kind: 'unknown' }
+  | { kind: 'entity'; entity: string }
+  /** A pronoun with nobody in the conversation yet that could mean several entities. */
+  | { kind: 'ambiguous'; pronoun: Pronoun; entities: string[] };
 
 type Resolution = { intents: Intent[]; confidence: number } | { miss: Miss; confidence: number };
 
@@ -120,7 +124,17 @@ export class Engine {
     if (places.length > 0) return this.moveTo(intent, places, rec.confidence);
     if (named.length > 0) return { intents: [intent], confidence: rec.confidence };
 
-    const referent = pronouns.length > 0 ? resolvePronoun(pronouns[0]!, state.entities, this.parts.knowledge) : null;
+    const pronoun = pronouns[0];
+    let referent = pronoun ? resolvePronoun(pronoun, state.entities, this.parts.knowledge) : null;
+    if (pronoun && referent === null) {
+      // Nobody in the conversation yet: "he" can only be Derek Shen, but "she" may be He Miao or Jin Xiaolei,
+      // and "How many users does it have?" may be about LinkedIn, WeChat or Tianji.com.
+      const candidates = this.candidates(pronoun).filter((id) => this.withAspect(intent.aspect!, id).length > 0);
+      if (candidates.length > 1) {
+        return { miss: { kind: 'ambiguous', pronoun, entities: candidates }, confidence: rec.confidence };
+      }
+      referent = candidates[0] ?? null;
+    }
     if (referent && !intent.about.includes(referent)) {
       const found = this.withAspect(intent.aspect, referent);
       if (found.length > 0) return { intents: found.slice(0, 1), confidence: rec.confidence };
@@ -137,6 +151,13 @@ export class Engine {
     return { miss: { kind: 'entity', entity: entities[0]!.id }, confidence };
   }
 
+  /** Who a pronoun may stand for: people of that pronoun for he/she, organizations for it/they. */
+  private candidates(pronoun: Pronoun): string[] {
+    const { people, organizations } = this.parts.knowledge;
+    if (pronoun === 'it' || pronoun === 'they') return organizations.map((o) => o.id);
+    return people.filter((p) => p.pronoun === pronoun).map((p) => p.id);
+  }
+
   /** Intents asking `aspect` about `entity` as their main subject. */
   private withAspect(aspect: string, entity: string): Intent[] {
     return this.parts.intents.filter((i) => i.aspect === aspect && i.about[0] === entity);
@@ -150,6 +171,7 @@ export class Engine {
   }
 
   private fallback(question: string, miss: Miss, confidence: number): Reply {
+    if (miss.kind === 'ambiguous') return this.clarify(question, miss.pronoun, miss.entities, confidence);
     const suggestions =
       miss.kind === 'entity' ? this.suggestAbout(question, miss.entity) : this.suggest(question, this.defaultSuggestions);
     const subject = miss.kind === 'entity' ? ` about ${this.answerer.nameOf(miss.entity)}` : '';
@@ -157,6 +179,14 @@ export class Engine {
     const text =
       `Sorry, the article does not say that${subject}; I only answer from what it says.` +
       (asks.length > 0 ? ` You could ask: ${joinList(asks)}` : '');
+    return { text, intent: null, confidence, fallback: true, sources: [], quotes: [], suggestions };
+  }
+
+  /** Asks who a pronoun means, suggesting the question again with each name in its place. */
+  private clarify(question: string, pronoun: Pronoun, entities: string[], confidence: number): Reply {
+    const names = entities.map((id) => this.answerer.nameOf(id));
+    const suggestions = names.map((name) => replacePronoun(question.trim(), pronoun, name));
+    const text = `Who do you mean: ${names.slice(0, -1).join(', ')} or ${names.at(-1)}?`;
     return { text, intent: null, confidence, fallback: true, sources: [], quotes: [], suggestions };
   }
 
@@ -209,6 +239,26 @@ function remember(state: ConversationState, refs: readonly EntityRef[], lastInte
 
 function normalize(text: string): string {
   return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+/** Words standing for an entity, and whether each is possessive ("her job": "He Miao's job"). */
+const PRONOUN_FORMS: Record<Pronoun, [string, boolean][]> = {
+  he: [['he', false], ['him', false], ['his', true]],
+  she: [['she', false], ['hers', true], ['her', true]],
+  it: [['it', false], ['its', true]],
+  they: [['they', false], ['them', false], ['their', true]],
+};
+
+/** The question with its first pronoun of this kind replaced by a name: "What is her job?" -> "What is He Miao's job?" */
+function replacePronoun(question: string, pronoun: Pronoun, name: string): string {
+  for (const [form, possessive] of PRONOUN_FORMS[pronoun]) {
+    const match = new RegExp(`\\b${form}\\b(\\s+\\w)?`, 'i').exec(question);
+    if (!match) continue;
+    // "her" before a noun is possessive; at the end ("talk to her") it is not.
+    const replacement = possessive && (form !== 'her' || match[1]) ? `${name}'s` : name;
+    return question.slice(0, match.index) + replacement + question.slice(match.index + form.length);
+  }
+  return question;
 }
 
 /** Whether `text` names the entity (by the first word of its name: "Tianji" for "Tianji.com"). */

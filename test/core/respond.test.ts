@@ -127,6 +127,21 @@ describe('respond(): follow-ups', () => {
     expect(replies[3]!.intent).toBe('quotes.derek-shen');
   });
 
+  it('asks who "she" or "it" means when nobody has been mentioned yet, suggesting the question with each name', () => {
+    const she = engine.respond('What is her job?').reply;
+    expect(she).toMatchObject({ fallback: true, intent: null, text: 'Who do you mean: He Miao or Jin Xiaolei?' });
+    expect(she.suggestions).toEqual(["What is He Miao's job?", "What is Jin Xiaolei's job?"]);
+    for (const s of she.suggestions) expect(engine.respond(s).reply.intent).toMatch(/^people\./);
+
+    const it = engine.respond('How many users does it have?').reply;
+    expect(it.text).toBe('Who do you mean: LinkedIn, WeChat or Tianji.com?');
+    expect(it.suggestions).toContain('How many users does Tianji.com have?');
+  });
+
+  it('takes "he" as Derek Shen, the only man quoted, even with no context', () => {
+    expect(engine.respond('What did he say?').reply.intent).toBe('quotes.derek-shen');
+  });
+
   it('says so when a follow-up asks what the article does not say about the new entity', () => {
     const [, second] = converse(['When was Tianji founded?', 'What about LinkedIn?']);
     expect(second!.fallback).toBe(true);
