@@ -17,10 +17,7 @@ export const ARTICLE_TEXT = readFileSync(path.join(PROJECT_ROOT, 'data', 'articl
 /** The article with line breaks as spaces: the copyright notice spans lines but is cited as one sentence. */
 export const ARTICLE_FLAT = ARTICLE_TEXT.replace(/\s+/g, ' ');
 
-/** Lowercase, punctuation folded to spaces: how questions are compared for "same question". */
-export function normalizeQuestion(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-}
+export { normalizeQuestion } from '../src/core/text.js';
 
 /** A test fixture parsed from test/fixtures/. */
 export function fixture<T>(name: string): T {

@@ -100,10 +100,14 @@ function where(paragraph: number | null): string {
   return paragraph === null ? 'copyright notice' : `paragraph ${paragraph}`;
 }
 
-/** "a, b and c" with a custom separator between all but the last two. */
-export function joinList(items: readonly string[], separator = ', '): string {
+/**
+ * "a, b and c" (or "a, b or c"). With a separator other than a comma, it also stands before the conjunction:
+ * "a; b; and c".
+ */
+export function joinList(items: readonly string[], separator = ', ', conjunction = 'and'): string {
   if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(separator)}${separator === ', ' ? '' : separator.trim()} and ${items.at(-1)}`;
+  const beforeLast = separator === ', ' ? '' : separator.trim();
+  return `${items.slice(0, -1).join(separator)}${beforeLast} ${conjunction} ${items.at(-1)}`;
 }
 
 /** Splits a paragraph into sentences at ". " and friends, keeping quotation marks with their sentence. */
@@ -111,7 +115,12 @@ function sentences(text: string): string[] {
   return text.split(/(?<=[.!?]"?)\s+(?=["A-Z])/);
 }
 
-/** The reply for an answered intent, before the dialogue adds suggestions. */
+/** The reply for an answered intent. */
 export function toReply(intent: string, confidence: number, answer: Answer, suggestions: string[]): Reply {
   return { text: answer.text, intent, confidence, fallback: false, sources: answer.sources, quotes: answer.quotes, suggestions };
+}
+
+/** The reply when the article gives no answer: no intent, no sources, no quotes. */
+export function fallbackReply(text: string, confidence: number, suggestions: string[]): Reply {
+  return { text, intent: null, confidence, fallback: true, sources: [], quotes: [], suggestions };
 }

@@ -10,12 +10,17 @@ export interface Mention extends EntityRef {
 /** Pronouns that may point back to an entity of the conversation. */
 export type Pronoun = 'he' | 'she' | 'it' | 'they';
 
-const PRONOUNS = new Map<string, Pronoun>([
-  ['he', 'he'], ['him', 'he'], ['his', 'he'], ['himself', 'he'],
-  ['she', 'she'], ['her', 'she'], ['hers', 'she'], ['herself', 'she'],
-  ['it', 'it'], ['its', 'it'], ['itself', 'it'],
-  ['they', 'they'], ['them', 'they'], ['their', 'they'], ['theirs', 'they'],
-]);
+/** The words of each pronoun, and whether each is possessive ("her job" is "He Miao's job"). */
+export const PRONOUN_FORMS: Readonly<Record<Pronoun, readonly (readonly [word: string, possessive: boolean])[]>> = {
+  he: [['he', false], ['him', false], ['his', true], ['himself', false]],
+  she: [['she', false], ['hers', true], ['her', true], ['herself', false]],
+  it: [['it', false], ['its', true], ['itself', false]],
+  they: [['they', false], ['them', false], ['their', true], ['theirs', true]],
+};
+
+const PRONOUNS = new Map<string, Pronoun>(
+  (Object.keys(PRONOUN_FORMS) as Pronoun[]).flatMap((p) => PRONOUN_FORMS[p].map(([word]) => [word, p] as const)),
+);
 
 interface Phrase {
   tokens: string[];

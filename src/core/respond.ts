@@ -1,6 +1,7 @@
-import { Answerer, joinList, toReply } from './answerer.js';
-import type { Mention, Pronoun } from './entities.js';
+import { Answerer, fallbackReply, joinList, toReply } from './answerer.js';
+import { PRONOUN_FORMS, type Mention, type Pronoun } from './entities.js';
 import type { RecognitionResult, Recognizer } from './recognizer.js';
+import { normalizeQuestion } from './text.js';
 import { emptyState, type ConversationState, type EntityRef, type Intent, type Knowledge, type Reply } from './types.js';
 
 /** Entities remembered per conversation for pronouns and follow-ups. */
@@ -179,23 +180,22 @@ export class Engine {
     const text =
       `Sorry, the article does not say that${subject}; I only answer from what it says.` +
       (asks.length > 0 ? ` You could ask: ${joinList(asks)}` : '');
-    return { text, intent: null, confidence, fallback: true, sources: [], quotes: [], suggestions };
+    return fallbackReply(text, confidence, suggestions);
   }
 
   /** Asks who a pronoun means, suggesting the question again with each name in its place. */
   private clarify(question: string, pronoun: Pronoun, entities: string[], confidence: number): Reply {
     const names = entities.map((id) => this.answerer.nameOf(id));
     const suggestions = names.map((name) => replacePronoun(question.trim(), pronoun, name));
-    const text = `Who do you mean: ${names.slice(0, -1).join(', ')} or ${names.at(-1)}?`;
-    return { text, intent: null, confidence, fallback: true, sources: [], quotes: [], suggestions };
+    return fallbackReply(`Who do you mean: ${joinList(names, ', ', 'or')}?`, confidence, suggestions);
   }
 
   /** Up to three suggestions, none of them the question just asked. */
   private suggest(question: string, candidates: readonly string[]): string[] {
-    const asked = normalize(question);
+    const asked = normalizeQuestion(question);
     const out: string[] = [];
     for (const s of candidates) {
-      if (normalize(s) !== asked && !out.includes(s)) out.push(s);
+      if (normalizeQuestion(s) !== asked && !out.includes(s)) out.push(s);
       if (out.length === MAX_SUGGESTIONS) break;
     }
     return out;
@@ -237,18 +237,6 @@ function remember(state: ConversationState, refs: readonly EntityRef[], lastInte
   return { lastIntent, entities: entities.slice(0, MAX_REMEMBERED), turns: state.turns + 1 };
 }
 
-function normalize(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-}
-
-/** Words standing for an entity, and whether each is possessive ("her job": "He Miao's job"). */
-const PRONOUN_FORMS: Record<Pronoun, [string, boolean][]> = {
-  he: [['he', false], ['him', false], ['his', true]],
-  she: [['she', false], ['hers', true], ['her', true]],
-  it: [['it', false], ['its', true]],
-  they: [['they', false], ['them', false], ['their', true]],
-};
-
 /** The question with its first pronoun of this kind replaced by a name: "What is her job?" -> "What is He Miao's job?" */
 function replacePronoun(question: string, pronoun: Pronoun, name: string): string {
   for (const [form, possessive] of PRONOUN_FORMS[pronoun]) {
@@ -263,5 +251,5 @@ function replacePronoun(question: string, pronoun: Pronoun, name: string): strin
 
 /** Whether `text` names the entity (by the first word of its name: "Tianji" for "Tianji.com"). */
 function mentionsName(text: string, name: string): boolean {
-  return normalize(text).includes(normalize(name).split(' ')[0]!);
+  return normalizeQuestion(text).includes(normalizeQuestion(name).split(' ')[0]!);
 }

@@ -44,6 +44,11 @@ export function tokenize(text: string): string[] {
   return tokens;
 }
 
+/** Lowercase with punctuation folded to single spaces: how two questions are compared for "the same". */
+export function normalizeQuestion(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
 /** The Porter stem of a token (natural's stemmer). */
 export function stem(token: string): string {
   return porterStemmer.stem(token);
