@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { Recognizer, type RecognizerOptions } from '../core/recognizer.js';
 import { Engine } from '../core/respond.js';
 import type { Intent, Knowledge } from '../core/types.js';
-import { DataFileError, Reader } from '../store/validate.js';
+import { DataFileError, Reader, readJsonFile } from '../store/validate.js';
 
 /** One labelled question: the intent that should answer it (null: out of scope) and words the answer must contain. */
 export interface LabelledQuestion {
@@ -14,12 +13,7 @@ export interface LabelledQuestion {
 /** Loads a question set (test/fixtures/heldout.json or dev.json), checking every intent name exists. */
 export async function loadQuestionSet(file: string, intents: readonly Intent[]): Promise<LabelledQuestion[]> {
   const names = new Set(intents.map((i) => i.intent));
-  let data: unknown;
-  try {
-    data = JSON.parse(await readFile(file, 'utf8'));
-  } catch (cause) {
-    throw new DataFileError(file, null, `cannot be read as JSON (${(cause as Error).message})`, { cause });
-  }
+  const data = await readJsonFile(file);
   if (!Array.isArray(data)) throw new DataFileError(file, null, 'must be a JSON array');
   const r = new Reader(file);
   return data.map((value, i) => {

@@ -1,7 +1,7 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Intent, IntentAnswer, Knowledge } from '../core/types.js';
-import { DataFileError, Reader } from './validate.js';
+import { DataFileError, Reader, readJsonFile } from './validate.js';
 
 /** Fewest training utterances an intent file may have. */
 export const MIN_UTTERANCES = 15;
@@ -24,14 +24,7 @@ export async function loadIntents(dir: string, knowledge: Knowledge): Promise<In
   const intents: Intent[] = [];
   for (const name of names) {
     const file = path.join(dir, name);
-    const text = await readFile(file, 'utf8');
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (cause) {
-      throw new DataFileError(file, null, `is not valid JSON (${(cause as Error).message})`, { cause });
-    }
-    intents.push(parseIntent(data, file, knowledge));
+    intents.push(parseIntent(await readJsonFile(file), file, knowledge));
   }
   return intents;
 }

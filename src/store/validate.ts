@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+
 /** A data file (article store, intent) that is missing, unparsable or wrong; the message names file and field. */
 export class DataFileError extends Error {
   constructor(
@@ -81,5 +83,20 @@ export class Reader {
       this.fail(field, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
     }
     return value as T;
+  }
+}
+
+/** Reads and parses a JSON data file; a missing or unparsable file is a {@link DataFileError} naming it. */
+export async function readJsonFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new DataFileError(file, null, `cannot be read (${(cause as Error).message})`, { cause });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new DataFileError(file, null, `is not valid JSON (${(cause as Error).message})`, { cause });
   }
 }
