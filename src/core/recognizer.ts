@@ -7,17 +7,17 @@ import type { Intent, Knowledge, Recognition } from './types.js';
 
 /**
  * Words that shape a question or pad a chatty one but say nothing about its topic: features for the
- * classifier, but not content for the similarity measure, so "I was wondering, roughly how many people
+ * classifier, but not content for the similarity measure (nor are the stop words), so "I was wondering, roughly how many people
  * use WeChat?" is as close to "how many people use WeChat" as it should be.
  */
 const NON_CONTENT_WORDS: ReadonlySet<string> = new Set([
   'who', 'whom', 'whose', 'what', 'when', 'where', 'why', 'how', 'which', 'many', 'much', 'tell', 'about',
-  'he', 'him', 'his', 'she', 'her', 'it', 'its', 'they', 'them', 'their', 'and', 'not', 'no', 'yes',
+  'he', 'him', 'his', 'she', 'her', 'it', 'its', 'they', 'them', 'their', 'not', 'no', 'yes',
   'i', 'me', 'my', 'you', 'your', 'we', 'us', 'our', 'can', 'could', 'would', 'will', 'should', 'do', 'please',
   'know', 'wondering', 'wonder', 'curious', 'quick', 'question', 'reading', 'read', 'heard', 'hear', 'earlier',
-  'today', 'again', 'exactly', 'roughly', 'basically', 'anyway', 'btw', 'ok', 'okay', 'so', 'well', 'now',
+  'today', 'again', 'exactly', 'roughly', 'basically', 'anyway', 'btw', 'ok', 'okay', 'well', 'now',
   'kind', 'sort', 'bit', 'little', 'maybe', 'perhaps', 'probably', 'give', 'let', 'any', 'some', 'something',
-  'thing', 'things', 'stuff', 'one', 'there', 'here', 'also', 'too', 'very', 'really', 'like',
+  'thing', 'things', 'stuff', 'one', 'here', 'also', 'too', 'very', 'like',
 ]);
 
 /** Longer questions keep only their first features: Bayes scores are products and underflow otherwise. */
@@ -97,14 +97,16 @@ export class Recognizer {
     options: RecognizerOptions = DEFAULT_OPTIONS,
   ): Recognizer {
     const matcher = new EntityMatcher(knowledge);
+    const nameTokens = matcher.nameTokens();
+    const articleTokens = knowledge.paragraphs.flatMap((p) => tokenize(p.text));
     const vocabulary = new Map<string, number>();
     const count = (t: string) => vocabulary.set(t, (vocabulary.get(t) ?? 0) + 1);
     for (const intent of intents) for (const u of intent.utterances) tokenize(u).forEach(count);
-    matcher.nameTokens().forEach(count);
-    for (const p of knowledge.paragraphs) tokenize(p.text).forEach(count);
+    nameTokens.forEach(count);
+    articleTokens.forEach(count);
 
     const classifier = new BayesClassifier(porterStemmer, options.smoothing);
-    const speller = new Speller(vocabulary, knowledge, matcher, dictionary);
+    const speller = new Speller(vocabulary, new Set([...articleTokens, ...nameTokens]), nameTokens, dictionary);
     const documents: { intent: string; features: string[] }[] = [];
     for (const intent of intents) {
       for (const utterance of intent.utterances) {
@@ -200,17 +202,15 @@ export function trainQuickly(classifier: BayesClassifier): void {
 class Speller {
   private readonly names: SpellCorrector;
   private readonly words: SpellCorrector;
-  private readonly trusted: Set<string>;
 
+  /** `trusted`: the article's words and the names, taken as written like English words. */
   constructor(
     vocabulary: Map<string, number>,
-    knowledge: Knowledge,
-    matcher: EntityMatcher,
+    private readonly trusted: ReadonlySet<string>,
+    nameTokens: readonly string[],
     private readonly dictionary: ReadonlySet<string>,
   ) {
-    const nameTokens = matcher.nameTokens();
     this.names = new SpellCorrector(new Map(nameTokens.map((t) => [t, 1])), true);
-    this.trusted = new Set([...knowledge.paragraphs.flatMap((p) => tokenize(p.text)), ...nameTokens]);
     const clean = new Map([...vocabulary].filter(([word]) => this.isWord(word)));
     this.words = new SpellCorrector(clean);
   }

@@ -48,11 +48,18 @@ type Resolution = { intents: Intent[]; confidence: number } | { miss: Miss; conf
  */
 export class Engine {
   private readonly byName: Map<string, Intent>;
+  private readonly kinds: Map<string, EntityRef['kind']>;
   private readonly answerer: Answerer;
   private readonly defaultSuggestions: string[];
 
   constructor(private readonly parts: EngineParts) {
     this.byName = new Map(parts.intents.map((i) => [i.intent, i]));
+    const { people, organizations, places } = parts.knowledge;
+    this.kinds = new Map([
+      ...places.map((p) => [p.id, 'place'] as const),
+      ...organizations.map((o) => [o.id, 'organization'] as const),
+      ...people.map((p) => [p.id, 'person'] as const),
+    ]);
     this.answerer = new Answerer(parts.knowledge);
     this.defaultSuggestions = this.byName.get('smalltalk.help')?.suggestions ?? [];
   }
@@ -165,10 +172,7 @@ export class Engine {
   }
 
   private ref(id: string): EntityRef {
-    const k = this.parts.knowledge;
-    if (k.people.some((p) => p.id === id)) return { id, kind: 'person' };
-    if (k.organizations.some((o) => o.id === id)) return { id, kind: 'organization' };
-    return { id, kind: 'place' };
+    return { id, kind: this.kinds.get(id) ?? 'place' };
   }
 
   private fallback(question: string, miss: Miss, confidence: number): Reply {
