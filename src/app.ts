@@ -1,6 +1,14 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { jsonWebhook } from './channels/json-webhook.js';
+import { botFrameworkChannel } from './channels/bot-framework.js';
+import type { ChannelDeps } from './channels/channel.js';
 import { HttpError, sendError } from './channels/http-errors.js';
+import { jsonWebhook } from './channels/json-webhook.js';
+import { lineChannel } from './channels/line.js';
+import { slackChannel } from './channels/slack.js';
+import { telegramChannel } from './channels/telegram.js';
+import { webPage } from './channels/web.js';
+import { wechatChannel } from './channels/wechat.js';
+import { NO_CHANNELS, type ChannelSettings } from './config.js';
 import type { Engine } from './core/respond.js';
 import { describeError, type Logger } from './log.js';
 import type { ConversationStore } from './store/conversations.js';
@@ -11,6 +19,8 @@ export interface AppDeps {
   conversations: ConversationStore;
   logger: Logger;
   webhookSecret: string | null;
+  /** Bot Framework and platform settings; by default every platform is off and /api/messages is open to the Emulator. */
+  channels?: ChannelSettings;
 }
 
 /** Builds the Express app (routes, health check, JSON error boundary) without listening. */
@@ -22,7 +32,16 @@ export function createApp(deps: AppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  const channels = deps.channels ?? NO_CHANNELS;
+  const base: ChannelDeps = { engine: deps.engine, conversations: deps.conversations, logger: deps.logger };
+  app.use(webPage());
   app.use(jsonWebhook({ engine: deps.engine, conversations: deps.conversations, secret: deps.webhookSecret }));
+  app.use(botFrameworkChannel({ ...base, settings: channels.botFramework }));
+  // A platform without its secrets is not mounted, so its route falls through to the 404 below.
+  if (channels.telegram) app.use(telegramChannel({ ...base, settings: channels.telegram }));
+  if (channels.slack) app.use(slackChannel({ ...base, settings: channels.slack }));
+  if (channels.wechat) app.use(wechatChannel({ ...base, settings: channels.wechat }));
+  if (channels.line) app.use(lineChannel({ ...base, settings: channels.line }));
 
   app.use((req, res) => {
     sendError(res, 404, 'not_found', `No route for ${req.method} ${req.path}.`);

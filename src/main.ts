@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const bot = await loadBot();
   const conversations = await LowConversationStore.open(config.stateFile);
-  const app = createApp({ engine: bot.engine, conversations, logger, webhookSecret: config.webhookSecret });
+  const app = createApp({ engine: bot.engine, conversations, logger, webhookSecret: config.webhookSecret, channels: config });
 
   const server = app.listen(config.port, () => {
     const address = server.address();
@@ -36,6 +36,8 @@ async function main(): Promise<void> {
       startupMs: Math.round(performance.now() - started),
       stateFile: config.stateFile,
       webhookSigned: config.webhookSecret !== null,
+      botFrameworkAuth: config.botFramework.appId !== '',
+      platforms: (['telegram', 'slack', 'wechat', 'line'] as const).filter((name) => config[name] !== null),
     });
   });
   server.on('error', (error: NodeJS.ErrnoException) => {

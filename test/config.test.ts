@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError, PROJECT_ROOT, readConfig } from '../src/config.js';
+import { ConfigError, NO_CHANNELS, PROJECT_ROOT, readConfig } from '../src/config.js';
 
 /** Expects readConfig(env) to throw a ConfigError for `variable`, its message starting with the variable name. */
 function expectConfigError(env: Record<string, string | undefined>, variable: string): ConfigError {
@@ -30,7 +30,7 @@ describe('readConfig', () => {
     expect(path.isAbsolute(config.stateFile)).toBe(true);
     expect(config.stateFile.endsWith(path.join('var', 'conversations.json'))).toBe(true);
     expect(config.stateFile).toBe(path.join(PROJECT_ROOT, 'var', 'conversations.json'));
-    expect(Object.keys(config).sort()).toEqual(['logLevel', 'port', 'stateFile', 'webhookSecret']);
+    expect(config).toMatchObject(NO_CHANNELS);
   });
 
   it('treats empty and blank variables as unset (as .env.example leaves them)', () => {
@@ -50,6 +50,7 @@ describe('readConfig', () => {
       logLevel: 'debug',
       webhookSecret: 'a-test-secret-of-some-length',
       stateFile: '/srv/bot/state.json',
+      ...NO_CHANNELS,
     });
     expect(readConfig({ PORT: '0' }).port).toBe(0);
     expect(readConfig({ PORT: '65535' }).port).toBe(65535);
@@ -89,5 +90,78 @@ describe('readConfig', () => {
     } finally {
       vi.unstubAllEnvs();
     }
+  });
+});
+
+describe('readConfig: Bot Framework', () => {
+  const creds = { MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'pw' };
+
+  it('reads the four variables under their SDK names', () => {
+    const config = readConfig({ ...creds, MicrosoftAppType: 'singletenant', MicrosoftAppTenantId: 'tenant-1' });
+    expect(config.botFramework).toEqual({
+      appType: 'SingleTenant',
+      appId: creds.MicrosoftAppId,
+      appPassword: 'pw',
+      tenantId: 'tenant-1',
+    });
+  });
+
+  it.each([
+    [{ MicrosoftAppType: 'Global' }, 'MicrosoftAppType'],
+    [{ MicrosoftAppPassword: 'pw' }, 'MicrosoftAppId'],
+    [{ MicrosoftAppId: creds.MicrosoftAppId }, 'MicrosoftAppPassword'],
+    [{ ...creds, MicrosoftAppType: 'SingleTenant' }, 'MicrosoftAppTenantId'],
+  ])('rejects %j naming %s', (env, variable) => {
+    expectConfigError(env, variable);
+  });
+
+  it('allows a managed identity without a password', () => {
+    const env = { MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppId: 'id', MicrosoftAppTenantId: 't' };
+    expect(readConfig(env).botFramework.appPassword).toBe('');
+  });
+});
+
+describe('readConfig: platforms', () => {
+  it('mounts a platform only when its variables are set, with the real API addresses by default', () => {
+    const config = readConfig({
+      TELEGRAM_SECRET_TOKEN: 'telegram-secret-token-1',
+      SLACK_SIGNING_SECRET: 's',
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      WECHAT_TOKEN: 'AAAAA',
+      LINE_CHANNEL_SECRET: 'l',
+      LINE_CHANNEL_ACCESS_TOKEN: 't',
+    });
+    expect(config.telegram).toEqual({ secretToken: 'telegram-secret-token-1' });
+    expect(config.slack).toEqual({ signingSecret: 's', botToken: 'xoxb-1', apiUrl: 'https://slack.com/api' });
+    expect(config.wechat).toEqual({ token: 'AAAAA', appId: null, encodingAesKey: null });
+    expect(config.line).toEqual({ channelSecret: 'l', accessToken: 't', apiUrl: 'https://api.line.me' });
+  });
+
+  it('takes API addresses without a trailing slash', () => {
+    const env = { SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'b', SLACK_API_URL: 'http://127.0.0.1:9/api/' };
+    expect(readConfig(env).slack?.apiUrl).toBe('http://127.0.0.1:9/api');
+  });
+
+  it.each([
+    [{ SLACK_SIGNING_SECRET: 's' }, 'SLACK_BOT_TOKEN'],
+    [{ SLACK_BOT_TOKEN: 'b' }, 'SLACK_SIGNING_SECRET'],
+    [{ SLACK_API_URL: 'http://127.0.0.1:1' }, 'SLACK_SIGNING_SECRET'],
+    [{ SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'b', SLACK_API_URL: 'ftp://x' }, 'SLACK_API_URL'],
+    [{ LINE_CHANNEL_SECRET: 's' }, 'LINE_CHANNEL_ACCESS_TOKEN'],
+    [{ LINE_CHANNEL_ACCESS_TOKEN: 't' }, 'LINE_CHANNEL_SECRET'],
+    [{ LINE_CHANNEL_SECRET: 's', LINE_CHANNEL_ACCESS_TOKEN: 't', LINE_API_URL: 'not a url' }, 'LINE_API_URL'],
+    [{ WECHAT_APP_ID: 'wx1' }, 'WECHAT_TOKEN'],
+    [{ WECHAT_TOKEN: 'a b' }, 'WECHAT_TOKEN'],
+    [{ WECHAT_TOKEN: 'AAAAA', WECHAT_ENCODING_AES_KEY: 'x'.repeat(43) }, 'WECHAT_APP_ID'],
+    [{ WECHAT_TOKEN: 'AAAAA', WECHAT_APP_ID: 'wx1' }, 'WECHAT_ENCODING_AES_KEY'],
+    [{ WECHAT_TOKEN: 'AAAAA', WECHAT_APP_ID: 'wx1', WECHAT_ENCODING_AES_KEY: 'short' }, 'WECHAT_ENCODING_AES_KEY'],
+    [{ TELEGRAM_SECRET_TOKEN: 'has spaces in it, sadly' }, 'TELEGRAM_SECRET_TOKEN'],
+  ])('rejects %j naming %s', (env, variable) => {
+    expectConfigError(env, variable);
+  });
+
+  it('never puts a secret value in the error message', () => {
+    const error = expectConfigError({ SLACK_SIGNING_SECRET: 'very-secret-value' }, 'SLACK_BOT_TOKEN');
+    expect(error.message).not.toContain('very-secret-value');
   });
 });

@@ -1,8 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Engine } from '../core/respond.js';
-import type { Reply } from '../core/types.js';
 import type { ConversationStore } from '../store/conversations.js';
+import { answerInConversation } from './channel.js';
 import { HttpError, sendError } from './http-errors.js';
 
 /** Largest accepted request body. */
@@ -45,7 +45,7 @@ export function jsonWebhook(deps: WebhookDeps): Router {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       if (deps.secret !== null) verifySignature(raw, req.get('x-signature-256'), deps.secret);
       const input = parseWebhookRequest(raw);
-      const reply = await answer(deps, input);
+      const reply = await answerInConversation(deps, input.conversationId, input.text);
       res.json(reply);
     },
   );
@@ -54,14 +54,6 @@ export function jsonWebhook(deps: WebhookDeps): Router {
     sendError(res, 405, 'method_not_allowed', 'Send questions with POST and a JSON body like {"text": "..."}.');
   });
   return router;
-}
-
-async function answer(deps: WebhookDeps, input: WebhookRequest): Promise<Reply> {
-  if (input.conversationId === undefined) return deps.engine.respond(input.text).reply;
-  return deps.conversations.transact(input.conversationId, (state) => {
-    const turn = deps.engine.respond(input.text, state);
-    return { state: turn.state, result: turn.reply };
-  });
 }
 
 /** The hex HMAC-SHA256 signature header value for `body`, as a caller must send it. */

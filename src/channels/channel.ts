@@ -1,0 +1,27 @@
+import type { Engine } from '../core/respond.js';
+import type { Reply } from '../core/types.js';
+import type { Logger } from '../log.js';
+import type { ConversationStore } from '../store/conversations.js';
+
+/** What every channel adapter is built from. */
+export interface ChannelDeps {
+  engine: Engine;
+  conversations: ConversationStore;
+  logger: Logger;
+}
+
+/**
+ * Answers `text` in the context of `conversationId` (or without context when it is undefined). The new
+ * context is stored before the promise resolves, so a channel sends the reply only after it is safe.
+ */
+export function answerInConversation(
+  deps: Pick<ChannelDeps, 'engine' | 'conversations'>,
+  conversationId: string | undefined,
+  text: string,
+): Promise<Reply> {
+  if (conversationId === undefined) return Promise.resolve(deps.engine.respond(text).reply);
+  return deps.conversations.transact(conversationId, (state) => {
+    const turn = deps.engine.respond(text, state);
+    return { state: turn.state, result: turn.reply };
+  });
+}

@@ -1,0 +1,47 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { PROJECT_ROOT } from '../src/config.js';
+
+/** A server started as `npm start` starts it. */
+export interface RunningServer {
+  child: ChildProcess;
+  /** http://localhost:PORT, from the ready log line. */
+  url: string;
+  /** Everything the process printed so far (JSON log lines on stderr). */
+  logs: () => string;
+}
+
+/**
+ * Starts `node --import tsx src/main.ts` (what `npm start` runs) on a free port with `env` added to this
+ * process's environment, and resolves once it logs that it is ready.
+ */
+export function startServer(env: Record<string, string>): Promise<RunningServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', WEBHOOK_SECRET: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server not ready after 15 s:\n${output}`)), 15_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      for (const line of output.split('\n')) {
+        if (!line.includes('"article bot ready"')) continue;
+        clearTimeout(timer);
+        resolve({ child, url: JSON.parse(line).url as string, logs: () => output });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+}
+
+/** Resolves with the exit code once `child` exits. */
+export function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
