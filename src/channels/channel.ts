@@ -25,3 +25,12 @@ export function answerInConversation(
     return { state: turn.state, result: turn.reply };
   });
 }
+
+/**
+ * The reply as one plain text for channels that show only text and have no buttons: the complete
+ * answer, then the suggested questions on a line of their own.
+ */
+export function plainTextWithSuggestions(reply: Reply): string {
+  if (reply.suggestions.length === 0) return reply.text;
+  return `${reply.text}\n\nYou could ask: ${reply.suggestions.join(' | ')}`;
+}
