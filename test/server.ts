@@ -22,7 +22,11 @@ export function startServer(env: Record<string, string>): Promise<RunningServer>
   });
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server not ready after 15 s:\n${output}`)), 15_000);
+    const timer = setTimeout(() => {
+      // A server that never got ready must not outlive the test that started it.
+      child.kill('SIGKILL');
+      reject(new Error(`server not ready after 15 s:\n${output}`));
+    }, 15_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       for (const line of output.split('\n')) {
