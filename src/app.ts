@@ -1,3 +1,4 @@
+import type { Storage } from 'botbuilder';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { botFrameworkChannel } from './channels/bot-framework.js';
 import type { ChannelDeps } from './channels/channel.js';
@@ -17,6 +18,8 @@ import type { ConversationStore } from './store/conversations.js';
 export interface AppDeps {
   engine: Engine;
   conversations: ConversationStore;
+  /** Bot Framework conversation state (botbuilder Storage); main passes the same store as `conversations`. In memory when omitted. */
+  storage?: Storage;
   logger: Logger;
   webhookSecret: string | null;
   /** Bot Framework and platform settings; by default every platform is off and /api/messages is open to the Emulator. */
@@ -36,7 +39,7 @@ export function createApp(deps: AppDeps): Express {
   const base: ChannelDeps = { engine: deps.engine, conversations: deps.conversations, logger: deps.logger };
   app.use(webPage());
   app.use(jsonWebhook({ engine: deps.engine, conversations: deps.conversations, secret: deps.webhookSecret }));
-  app.use(botFrameworkChannel({ ...base, settings: channels.botFramework }));
+  app.use(botFrameworkChannel({ ...base, settings: channels.botFramework, storage: deps.storage }));
   // A platform without its secrets is not mounted, so its route falls through to the 404 below.
   if (channels.telegram) app.use(telegramChannel({ ...base, settings: channels.telegram }));
   if (channels.slack) app.use(slackChannel({ ...base, settings: channels.slack }));

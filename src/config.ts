@@ -160,6 +160,9 @@ function readBotFramework(value: Value): BotFrameworkSettings {
   if (appId === '' && appPassword !== '') {
     throw new ConfigError('MicrosoftAppId', 'is required when MicrosoftAppPassword is set (leave both empty for the Emulator)');
   }
+  if (appType === 'UserAssignedMSI' && appPassword !== '') {
+    throw new ConfigError('MicrosoftAppPassword', 'must be empty when MicrosoftAppType is UserAssignedMSI (a managed identity has no password)');
+  }
   if (appId !== '' && appPassword === '' && appType !== 'UserAssignedMSI') {
     throw new ConfigError('MicrosoftAppPassword', `is required when MicrosoftAppId is set and MicrosoftAppType is ${appType}`);
   }

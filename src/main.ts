@@ -25,7 +25,15 @@ async function main(): Promise<void> {
   const started = performance.now();
   const bot = await loadBot();
   const conversations = await LowConversationStore.open(config.stateFile);
-  const app = createApp({ engine: bot.engine, conversations, logger, webhookSecret: config.webhookSecret, channels: config });
+  const app = createApp({
+    engine: bot.engine,
+    conversations,
+    // One store, one lowdb instance on STATE_FILE: the Bot Framework channel keeps its state there too.
+    storage: conversations,
+    logger,
+    webhookSecret: config.webhookSecret,
+    channels: config,
+  });
 
   const server = app.listen(config.port, () => {
     const address = server.address();

@@ -111,6 +111,7 @@ describe('readConfig: Bot Framework', () => {
     [{ MicrosoftAppPassword: 'pw' }, 'MicrosoftAppId'],
     [{ MicrosoftAppId: creds.MicrosoftAppId }, 'MicrosoftAppPassword'],
     [{ ...creds, MicrosoftAppType: 'SingleTenant' }, 'MicrosoftAppTenantId'],
+    [{ ...creds, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: 't' }, 'MicrosoftAppPassword'],
   ])('rejects %j naming %s', (env, variable) => {
     expectConfigError(env, variable);
   });

@@ -1,8 +1,119 @@
-import express, { type Router } from 'express';
+import { CloudAdapter, MemoryStorage, type Activity, type InvokeResponse, type Storage, type TurnContext } from 'botbuilder';
+import express, { type Request, type Response, type Router } from 'express';
 import type { BotFrameworkSettings } from '../config.js';
+import { describeError, type Logger } from '../log.js';
+import { BOT_FRAMEWORK_BODY_LIMIT, parseActivity } from './bot-framework-activity.js';
+import { BotAuthError, createBotFrameworkAuthentication, type BotFrameworkAuthOptions } from './bot-framework-auth.js';
+import { ArticleBot, ReplyNotDeliveredError } from './bot-framework-bot.js';
 import type { ChannelDeps } from './channel.js';
+import { HttpError, sendError } from './http-errors.js';
 
-// SCAFFOLD: replaced by the channel's implementation before commit.
-export function botFrameworkChannel(_deps: ChannelDeps & { settings: BotFrameworkSettings }): Router {
-  return express.Router();
+/** What the Bot Framework channel is built from. */
+export interface BotFrameworkDeps extends ChannelDeps {
+  settings: BotFrameworkSettings;
+  /**
+   * Conversation state (botbuilder Storage). The server passes its lowdb conversation store, so every channel
+   * keeps state in one file; without it, state lives in memory (tests).
+   */
+  storage?: Storage;
+  /** Timeouts and OpenID metadata endpoints; the defaults are the production ones. */
+  auth?: BotFrameworkAuthOptions;
+}
+
+/** Said in the conversation when a turn fails for a reason other than delivery. */
+const APOLOGY = 'Sorry, something went wrong on my side; please ask again.';
+
+/** A CloudAdapter whose turn entry point takes an activity already parsed and validated at the HTTP edge. */
+class ArticleAdapter extends CloudAdapter {
+  /** Authenticates and runs one turn; resolves with the invoke or expectReplies response, if any. */
+  handle(
+    authHeader: string,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authHeader, activity, logic);
+  }
+}
+
+/**
+ * `POST /api/messages`: the Bot Framework messaging endpoint (Emulator, Azure Bot Service, Teams).
+ *
+ * The activity is validated before the SDK sees it (400 with a JSON error naming the field; 413 over
+ * {@link BOT_FRAMEWORK_BODY_LIMIT}; 415 for a content type other than JSON), then authenticated by the SDK:
+ * with an app id set, a request without a valid token is refused with 401 and never reaches the bot, and
+ * one whose token cannot be checked in time with 503. Then {@link ArticleBot} runs the turn; replies go to
+ * the activity's `serviceUrl`, or with `deliveryMode: "expectReplies"` come back in the response body as
+ * `{ "activities": [...] }`. A reply that cannot be delivered is logged and answered with 502; any other
+ * failure gets an apology in the conversation and a 500 from the app's error boundary.
+ */
+export function botFrameworkChannel(deps: BotFrameworkDeps): Router {
+  const { logger } = deps;
+  const adapter = new ArticleAdapter(createBotFrameworkAuthentication(deps.settings, deps.auth));
+  adapter.onTurnError = async (context, error) => {
+    if (!(error instanceof ReplyNotDeliveredError)) {
+      await context.sendActivity(APOLOGY).catch((apologyError: unknown) => {
+        logger.debug('bot framework apology not delivered', describeError(apologyError));
+      });
+    }
+    throw error;
+  };
+  const bot = new ArticleBot({ engine: deps.engine, storage: deps.storage ?? new MemoryStorage() });
+
+  const router = express.Router();
+  router.post(
+    '/api/messages',
+    (req, _res, next) => {
+      if (!req.is('application/json')) {
+        throw new HttpError(415, 'unsupported_media_type', 'Send the activity as Content-Type: application/json.');
+      }
+      next();
+    },
+    express.raw({ type: () => true, limit: BOT_FRAMEWORK_BODY_LIMIT }),
+    async (req: Request, res: Response) => {
+      const activity = parseActivity(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+      let response: InvokeResponse | undefined;
+      try {
+        response = await adapter.handle(req.get('authorization') ?? '', activity, (context) => bot.run(context));
+      } catch (error) {
+        const where = { channelId: activity.channelId, conversationId: activity.conversation.id, type: activity.type };
+        if (error instanceof BotAuthError) {
+          logger.warn('bot framework request refused', { ...where, status: error.status, reason: error.message });
+          if (error.status === 503) res.set('Retry-After', '5');
+          if (error.status === 401) sendError(res, 401, 'unauthorized', UNAUTHORIZED);
+          else sendError(res, 503, 'auth_unavailable', AUTH_UNAVAILABLE);
+          return;
+        }
+        if (error instanceof ReplyNotDeliveredError) {
+          const why = reason(error.cause);
+          logger.error('bot framework reply not delivered', { ...where, serviceUrl: error.serviceUrl, reason: why });
+          sendError(res, 502, 'reply_not_delivered', 'The reply could not be delivered to serviceUrl; the bot logged why.');
+          return;
+        }
+        throw error;
+      }
+      if (response?.body === undefined) {
+        res.status(response?.status ?? 200).end();
+      } else {
+        res.status(response.status).json(response.body);
+      }
+    },
+  );
+  router.all('/api/messages', (_req, res) => {
+    res.set('Allow', 'POST');
+    sendError(res, 405, 'method_not_allowed', 'Bot Framework activities are sent with POST.');
+  });
+  return router;
+}
+
+const UNAUTHORIZED =
+  'A valid Bot Framework token is required: "Authorization: Bearer <token>" issued for this bot\'s MicrosoftAppId.';
+const AUTH_UNAVAILABLE =
+  "The token could not be checked: Bot Framework's signing keys could not be fetched in time. Try again shortly.";
+
+/** Why a connector call failed, for the log: the error's own words, never request headers. */
+function reason(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  if (cause.name === 'AbortError') return 'no answer within the reply timeout';
+  const code = (cause as { code?: unknown }).code;
+  return typeof code === 'string' && !cause.message.includes(code) ? `${cause.message} (${code})` : cause.message;
 }

@@ -1,0 +1,93 @@
+import type { Activity } from 'botbuilder';
+import { HttpError } from './http-errors.js';
+import { MAX_TEXT_LENGTH } from './json-webhook.js';
+
+/** Largest accepted activity, in bytes. */
+export const BOT_FRAMEWORK_BODY_LIMIT = 64 * 1024;
+
+/** Activity types the bot answers; it needs to know who is talking to whom to reply to them. */
+const ANSWERED_TYPES = new Set(['message', 'conversationUpdate']);
+
+type Fields = Record<string, unknown>;
+
+function isObject(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function invalid(message: string): HttpError {
+  return new HttpError(400, 'invalid_activity', message);
+}
+
+function nonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
+/** An optional channel account (`from`, `recipient`, a member): an object with an `id` string. */
+function checkAccount(value: unknown, field: string, required: boolean): void {
+  if (value === undefined && !required) return;
+  if (!isObject(value) || !nonEmptyString(value.id)) {
+    throw invalid(`"${field}" must be an object with an "id" string${required ? ' (it says whom to reply to)' : ''}.`);
+  }
+}
+
+/**
+ * Parses and validates a Bot Framework activity from the raw request body before the SDK sees it, so a
+ * malformed one is a 400 with a JSON error rather than an exception inside the SDK. Requires what every
+ * activity the Bot Framework sends carries and the bot relies on: `type`, `channelId`, `serviceUrl` (where
+ * replies go), `conversation.id`; for messages and conversation updates also `from` and `recipient`. A
+ * message's `text`, when present, must be a string of at most {@link MAX_TEXT_LENGTH} characters after
+ * trimming. Like the SDK's own HTTP path, string timestamps become `Date`s (the originals kept as `raw*`).
+ * Throws {@link HttpError} (400) naming the field.
+ */
+export function parseActivity(raw: Buffer): Activity {
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+  } catch {
+    throw new HttpError(400, 'invalid_json', 'The request body is not valid UTF-8 JSON.');
+  }
+  if (!isObject(body)) throw invalid('The request body must be a Bot Framework activity: a JSON object with a "type".');
+  if (!nonEmptyString(body.type)) {
+    throw invalid('"type" is required: a string such as "message" or "conversationUpdate".');
+  }
+  if (!nonEmptyString(body.channelId)) throw invalid('"channelId" is required: a string such as "emulator" or "msteams".');
+  if (!nonEmptyString(body.serviceUrl) || !isHttpUrl(body.serviceUrl)) {
+    throw invalid('"serviceUrl" is required: the http(s) URL replies are sent to.');
+  }
+  if (!isObject(body.conversation) || !nonEmptyString(body.conversation.id)) {
+    throw invalid('"conversation" is required: an object with an "id" string.');
+  }
+  const answered = ANSWERED_TYPES.has(body.type);
+  checkAccount(body.from, 'from', answered);
+  checkAccount(body.recipient, 'recipient', answered);
+  if (body.membersAdded !== undefined) {
+    if (!Array.isArray(body.membersAdded)) throw invalid('"membersAdded" must be an array of accounts.');
+    body.membersAdded.forEach((member, i) => checkAccount(member, `membersAdded[${i}]`, true));
+  }
+  if (body.deliveryMode !== undefined && typeof body.deliveryMode !== 'string') {
+    throw invalid('"deliveryMode" must be a string such as "expectReplies".');
+  }
+  if (body.text !== undefined && body.text !== null) {
+    if (typeof body.text !== 'string') throw new HttpError(400, 'invalid_text', '"text" must be a string.');
+    if (body.text.trim().length > MAX_TEXT_LENGTH) {
+      throw new HttpError(400, 'invalid_text', `"text" must be at most ${MAX_TEXT_LENGTH} characters.`);
+    }
+  }
+  for (const field of ['timestamp', 'localTimestamp', 'expiration'] as const) {
+    const value = body[field];
+    if (typeof value === 'string') {
+      body[`raw${field[0]!.toUpperCase()}${field.slice(1)}`] = value;
+      body[field] = new Date(value);
+    }
+  }
+  return body as unknown as Activity;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
