@@ -15,6 +15,8 @@ export class Answerer {
   private readonly facts: Map<string, Fact>;
   private readonly quotes: Map<string, Quote>;
   private readonly names: Map<string, string>;
+  /** Per name, the sentence that first names it: found once, since splitting the article is slow. */
+  private readonly mentionSources = new Map<string, ReplySource | null>();
 
   constructor(private readonly knowledge: Knowledge) {
     this.facts = new Map(knowledge.facts.map((f) => [f.id, f]));
@@ -83,11 +85,22 @@ export class Answerer {
 
   /** Cites the first sentence of the article that names `name`. */
   private addMentionSource(name: string, addSource: (s: ReplySource) => void): void {
+    let source = this.mentionSources.get(name);
+    if (source === undefined) {
+      source = this.findMentionSource(name);
+      this.mentionSources.set(name, source);
+    }
+    // A copy: a reply is the caller's to change, the remembered source is not.
+    if (source) addSource({ ...source });
+  }
+
+  private findMentionSource(name: string): ReplySource | null {
     for (const p of this.knowledge.paragraphs) {
       const sentence = sentences(p.text).find((s) => s.includes(name));
-      if (sentence) return addSource({ paragraph: p.number, text: sentence });
+      if (sentence) return { paragraph: p.number, text: sentence };
     }
-    if (this.knowledge.source.copyright.includes(name)) addSource({ paragraph: null, text: this.knowledge.source.copyright });
+    const { copyright } = this.knowledge.source;
+    return copyright.includes(name) ? { paragraph: null, text: copyright } : null;
   }
 
   private paragraphText(number: number): string {

@@ -30,6 +30,12 @@ declare module 'natural/lib/natural/classifiers/bayes_classifier.js' {
     lastAdded: number;
     /** The underlying naive Bayes model (natural's apparatus dependency). */
     classifier: {
+      /** Per label: feature index -> count (plus smoothing), for the features seen with that label. */
+      classFeatures: Record<string, Record<string, number>>;
+      /** Per label: number of examples, plus one. */
+      classTotals: Record<string, number>;
+      totalExamples: number;
+      smoothing: number;
       addExample(observation: number[], label: string): void;
       train(): void;
       getClassifications(observation: number[] | Record<string, number>): Classification[];

@@ -51,6 +51,8 @@ export class Engine {
   private readonly kinds: Map<string, EntityRef['kind']>;
   private readonly answerer: Answerer;
   private readonly defaultSuggestions: string[];
+  /** Every intent's suggestions, normalised once: they are compared with each question asked. */
+  private readonly normalizedSuggestions: Map<string, string>;
 
   constructor(private readonly parts: EngineParts) {
     this.byName = new Map(parts.intents.map((i) => [i.intent, i]));
@@ -62,6 +64,9 @@ export class Engine {
     ]);
     this.answerer = new Answerer(parts.knowledge);
     this.defaultSuggestions = this.byName.get('smalltalk.help')?.suggestions ?? [];
+    this.normalizedSuggestions = new Map(
+      parts.intents.flatMap((i) => i.suggestions ?? []).map((s) => [s, normalizeQuestion(s)]),
+    );
   }
 
   /** The greeting a channel sends when someone joins: the greeting intent's answer, no question needed. */
@@ -199,7 +204,8 @@ export class Engine {
     const asked = normalizeQuestion(question);
     const out: string[] = [];
     for (const s of candidates) {
-      if (normalizeQuestion(s) !== asked && !out.includes(s)) out.push(s);
+      const normalized = this.normalizedSuggestions.get(s) ?? normalizeQuestion(s);
+      if (normalized !== asked && !out.includes(s)) out.push(s);
       if (out.length === MAX_SUGGESTIONS) break;
     }
     return out;

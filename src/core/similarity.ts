@@ -13,8 +13,10 @@ interface WeightedText {
  */
 export class SimilarityIndex {
   private readonly idf = new Map<string, number>();
-  private readonly utterances = new Map<string, WeightedText[]>();
+  private readonly intents = new Map<string, IntentUtterances>();
   private readonly unseenIdf: number;
+  /** Per-utterance dot products of the question being scored, reused across calls. */
+  private dots = new Float64Array(0);
 
   /** `documents`: per training utterance, its intent and content features. */
   constructor(documents: readonly { intent: string; features: readonly string[] }[]) {
@@ -23,11 +25,16 @@ export class SimilarityIndex {
     const n = documents.length;
     for (const [f, count] of df) this.idf.set(f, Math.log((n + 1) / (count + 1)) + 1);
     this.unseenIdf = Math.log(n + 1) + 1;
+    const byIntent = new Map<string, WeightedText[]>();
     for (const d of documents) {
       if (d.features.length === 0) continue;
-      const list = this.utterances.get(d.intent) ?? [];
+      const list = byIntent.get(d.intent) ?? [];
       list.push(this.weigh(d.features));
-      this.utterances.set(d.intent, list);
+      byIntent.set(d.intent, list);
+    }
+    for (const [intent, texts] of byIntent) {
+      this.intents.set(intent, invert(texts));
+      if (texts.length > this.dots.length) this.dots = new Float64Array(texts.length);
     }
   }
 
@@ -43,12 +50,46 @@ export class SimilarityIndex {
   nearest(intent: string, features: readonly string[]): number {
     if (features.length === 0) return 1;
     const q = this.weigh(features);
-    let best = 0;
-    for (const u of this.utterances.get(intent) ?? []) {
-      let dot = 0;
-      for (const [f, w] of q.weights) dot += w * (u.weights.get(f) ?? 0);
-      best = Math.max(best, dot / (q.norm * u.norm));
+    const index = this.intents.get(intent);
+    if (!index) return 0;
+    // Only the utterances that share a feature with the question get a non-zero product, so the products
+    // are summed feature by feature over those; each is summed in the question's feature order, as a
+    // loop over all utterances and all features would, so the result is the same to the bit.
+    const dots = this.dots;
+    dots.fill(0, 0, index.norms.length);
+    for (const [f, w] of q.weights) {
+      const postings = index.postings.get(f);
+      if (!postings) continue;
+      for (let k = 0; k < postings.utterances.length; k++) {
+        const u = postings.utterances[k]!;
+        dots[u] = dots[u]! + w * postings.weights[k]!;
+      }
     }
+    let best = 0;
+    for (let u = 0; u < index.norms.length; u++) best = Math.max(best, dots[u]! / (q.norm * index.norms[u]!));
     return best;
   }
+}
+
+/** An intent's utterances as an inverted index: per feature, which utterances have it and with what weight. */
+interface IntentUtterances {
+  norms: Float64Array;
+  postings: Map<string, { utterances: Int32Array; weights: Float64Array }>;
+}
+
+function invert(texts: readonly WeightedText[]): IntentUtterances {
+  const lists = new Map<string, { utterances: number[]; weights: number[] }>();
+  texts.forEach((text, u) => {
+    for (const [f, w] of text.weights) {
+      const list = lists.get(f) ?? { utterances: [], weights: [] };
+      list.utterances.push(u);
+      list.weights.push(w);
+      lists.set(f, list);
+    }
+  });
+  const postings = new Map<string, { utterances: Int32Array; weights: Float64Array }>();
+  for (const [f, list] of lists) {
+    postings.set(f, { utterances: Int32Array.from(list.utterances), weights: Float64Array.from(list.weights) });
+  }
+  return { norms: Float64Array.from(texts.map((t) => t.norm)), postings };
 }

@@ -49,9 +49,24 @@ export function normalizeQuestion(text: string): string {
   return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
-/** The Porter stem of a token (natural's stemmer). */
+/** Stems already computed. The stemmer is a pure function of the token, so sharing them is safe. */
+const stems = new Map<string, string>();
+/** Enough for every word of the training data and the article several times over. */
+const MAX_REMEMBERED_STEMS = 20_000;
+
+/**
+ * The Porter stem of a token (natural's stemmer). Remembered: stemming runs a dozen regular expressions and
+ * was a fifth of answering time, while questions keep using the same few thousand words.
+ */
 export function stem(token: string): string {
-  return porterStemmer.stem(token);
+  let stemmed = stems.get(token);
+  if (stemmed === undefined) {
+    stemmed = porterStemmer.stem(token);
+    // Unbounded input (every distinct typo) must not grow the memory without limit.
+    if (stems.size >= MAX_REMEMBERED_STEMS) stems.clear();
+    stems.set(token, stemmed);
+  }
+  return stemmed;
 }
 
 /**
@@ -65,31 +80,40 @@ export const STOP_WORDS: ReadonlySet<string> = new Set([
   'this', 'that', 'these', 'those', 'there', 'just', 'so', 'then', 'really', 'actually', 'um', 'uh', 'hmm',
 ]);
 
+/** Three rows of the distance table, reused by every call (the spelling corrector makes thousands per typo). */
+let tableRows = [new Int32Array(32), new Int32Array(32), new Int32Array(32)];
+
 /**
  * Optimal string alignment distance (Levenshtein plus adjacent transpositions), or `max + 1` as soon as
  * the distance is known to exceed `max`.
  */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prevPrev: number[] = [];
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const n = b.length;
+  if (tableRows[0]!.length <= n) tableRows = [0, 1, 2].map(() => new Int32Array(2 * (n + 1)));
+  // Rows i - 2, i - 1 and i of the table.
+  let [prevPrev, prev, row] = tableRows as [Int32Array, Int32Array, Int32Array];
+  for (let j = 0; j <= n; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
+    const ai = a.charCodeAt(i - 1);
+    row[0] = i;
     let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+    for (let j = 1; j <= n; j++) {
+      const bj = b.charCodeAt(j - 1);
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) {
         d = Math.min(d, prevPrev[j - 2]! + 1);
       }
-      row.push(d);
-      rowMin = Math.min(rowMin, d);
+      row[j] = d;
+      if (d < rowMin) rowMin = d;
     }
     if (rowMin > max) return max + 1;
+    const oldest = prevPrev;
     prevPrev = prev;
     prev = row;
+    row = oldest;
   }
-  return prev[b.length]!;
+  return prev[n]!;
 }
 
 /** How many edits a misspelling of a word this long may have and still be corrected. */
@@ -132,10 +156,11 @@ export class SpellCorrector {
     let bestDistance = max + 1;
     let bestFrequency = 0;
     for (let length = token.length - max; length <= token.length + max; length++) {
+      if (allowedEdits(length) === 0) continue;
       for (const word of this.byLength.get(length) ?? []) {
-        if (allowedEdits(word.length) === 0) continue;
         if (this.sameFirstLetter && word[0] !== token[0]) continue;
         const distance = editDistance(token, word, Math.min(max, bestDistance));
+        if (distance > bestDistance) continue;
         const frequency = this.words.get(word)!;
         if (distance < bestDistance || (distance === bestDistance && distance <= max && frequency > bestFrequency)) {
           best = word;

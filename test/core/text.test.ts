@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EntityMatcher, findPronouns } from '../../src/core/entities.js';
 import { editDistance, SpellCorrector, tokenize } from '../../src/core/text.js';
@@ -29,6 +30,17 @@ describe('editDistance', () => {
 
   it('stops early once past the bound', () => {
     expect(editDistance('abcdefgh', 'zyxwvuts', 2)).toBe(3);
+  });
+
+  it('agrees with the whole optimal string alignment table up to the bound', () => {
+    const word = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd'), maxLength: 40 });
+    fc.assert(
+      fc.property(word, word, fc.nat(12), (a, b, max) => {
+        // Past the bound, only "more than max" is promised, not the distance.
+        expect(Math.min(editDistance(a, b, max), max + 1)).toBe(Math.min(osaDistance(a, b), max + 1));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
@@ -71,3 +83,16 @@ describe('EntityMatcher', async () => {
     expect(findPronouns(tokenize('constructor hasOwnProperty'), [])).toEqual([]);
   });
 });
+
+/** Optimal string alignment distance from the whole table, no shortcuts: the reference for editDistance. */
+function osaDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
