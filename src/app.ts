@@ -11,6 +11,8 @@ import { webPage } from './channels/web.js';
 import { wechatChannel } from './channels/wechat.js';
 import { NO_CHANNELS, type ChannelSettings } from './config.js';
 import type { Engine } from './core/respond.js';
+import { limitPerAddress, RateLimiter } from './http/rate-limit.js';
+import { requestContext } from './http/request-context.js';
 import { describeError, type Logger } from './log.js';
 import type { ConversationStore } from './store/conversations.js';
 
@@ -24,6 +26,10 @@ export interface AppDeps {
   webhookSecret: string | null;
   /** Bot Framework and platform settings; by default every platform is off and /api/messages is open to the Emulator. */
   channels?: ChannelSettings;
+  /** Requests per minute per client address (429 over it); 0 or omitted: no limit. */
+  perAddressLimit?: number;
+  /** Express's `trust proxy`: how many reverse proxies stand in front, so `req.ip` is the client's address. */
+  trustProxy?: number | false;
 }
 
 /** Builds the Express app (routes, health check, JSON error boundary) without listening. */
@@ -31,10 +37,15 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.set('trust proxy', deps.trustProxy ?? false);
 
+  app.use(requestContext(deps.logger));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  if (deps.perAddressLimit) {
+    app.use(limitPerAddress(new RateLimiter({ requests: deps.perAddressLimit, windowMs: 60_000 })));
+  }
   const channels = deps.channels ?? NO_CHANNELS;
   const base: ChannelDeps = { engine: deps.engine, conversations: deps.conversations, logger: deps.logger };
   app.use(webPage());

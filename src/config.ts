@@ -52,6 +52,12 @@ export interface Config extends ChannelSettings {
   logLevel: LogLevel;
   /** When set, POST /api/webhook requires an X-Signature-256 HMAC of the body keyed with this secret. */
   webhookSecret: string | null;
+  /** Requests per minute per client address and per conversation; 0 turns a limit off. */
+  rateLimits: { perAddress: number; perConversation: number };
+  /** A conversation idle this long is forgotten. */
+  conversationTtlMs: number;
+  /** Express's `trust proxy`: false, or how many reverse proxies stand in front (so client addresses are right). */
+  trustProxy: number | false;
 }
 
 /** A configuration value that cannot be used; the message names the variable and how to fix it. */
@@ -101,6 +107,12 @@ export function readConfig(env: Env = process.env): Config {
 
   return {
     port,
+    rateLimits: {
+      perAddress: count(value, 'RATE_LIMIT_PER_ADDRESS', DEFAULT_RATE_LIMITS.perAddress),
+      perConversation: count(value, 'RATE_LIMIT_PER_CONVERSATION', DEFAULT_RATE_LIMITS.perConversation),
+    },
+    conversationTtlMs: hours(value, 'CONVERSATION_TTL_HOURS', 24),
+    trustProxy: count(value, 'TRUST_PROXY', 0) || false,
     stateFile: path.resolve(value('STATE_FILE') ?? path.join(PROJECT_ROOT, 'var', 'conversations.json')),
     logLevel: logLevel as LogLevel,
     webhookSecret,
@@ -113,6 +125,25 @@ export function readConfig(env: Env = process.env): Config {
 }
 
 type Value = (name: string) => string | null;
+
+/** Generous enough that no person chatting meets them; they are there to slow floods. */
+export const DEFAULT_RATE_LIMITS = { perAddress: 600, perConversation: 60 };
+
+function count(value: Value, name: string, fallback: number): number {
+  const text = value(name);
+  if (text === null) return fallback;
+  if (!/^\d{1,9}$/.test(text)) throw new ConfigError(name, `must be a whole number (0 for none), got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+function hours(value: Value, name: string, fallback: number): number {
+  const text = value(name);
+  const n = text === null ? fallback : Number(text);
+  if (!Number.isFinite(n) || n <= 0 || n > 24 * 366 || (text !== null && !/^\d+(\.\d+)?$/.test(text))) {
+    throw new ConfigError(name, `must be a number of hours above 0 and at most a year, got ${JSON.stringify(text)}`);
+  }
+  return Math.round(n * 3_600_000);
+}
 
 function valueReader(env: Env): Value {
   return (name) => {

@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /** Severity levels, least to most severe. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -10,12 +12,24 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+/**
+ * Fields every log line written inside {@link withLogContext} carries, such as the request id. Work a request
+ * starts after its response (a Slack or LINE reply sent later) keeps them, because the context follows async calls.
+ */
+const context = new AsyncLocalStorage<Record<string, unknown>>();
+
+/** Runs `fn` with `fields` added to every log line written during it, including from async work it starts. */
+export function withLogContext<T>(fields: Record<string, unknown>, fn: () => T): T {
+  return context.run({ ...context.getStore(), ...fields }, fn);
+}
+
 /** A logger writing JSON lines at or above `level` to `write` (stderr by default). */
 export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
   const threshold = LOG_LEVELS.indexOf(level);
   const log = (at: Exclude<LogLevel, 'silent'>) => (message: string, fields: Record<string, unknown> = {}) => {
     if (LOG_LEVELS.indexOf(at) < threshold) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level: at, message, ...fields })}\n`);
+    const line = { time: new Date().toISOString(), level: at, message, ...context.getStore(), ...fields };
+    write(`${JSON.stringify(line)}\n`);
   };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

@@ -6,6 +6,7 @@ import dotenv from 'dotenv';
 import { createApp } from './app.js';
 import { loadBot } from './bot.js';
 import { ConfigError, readConfig } from './config.js';
+import { listen } from './http/server.js';
 import { createLogger, describeError } from './log.js';
 import { LowConversationStore } from './store/conversations.js';
 
@@ -33,25 +34,29 @@ async function main(): Promise<void> {
     logger,
     webhookSecret: config.webhookSecret,
     channels: config,
+    perAddressLimit: config.rateLimits.perAddress,
+    trustProxy: config.trustProxy,
   });
 
-  const server = app.listen(config.port, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    logger.info('article bot ready', {
-      url: `http://localhost:${port}`,
-      intents: bot.intents.length,
-      startupMs: Math.round(performance.now() - started),
-      stateFile: config.stateFile,
-      webhookSigned: config.webhookSecret !== null,
-      botFrameworkAuth: config.botFramework.appId !== '',
-      platforms: (['telegram', 'slack', 'wechat', 'line'] as const).filter((name) => config[name] !== null),
-    });
-  });
-  server.on('error', (error: NodeJS.ErrnoException) => {
-    const hint = error.code === 'EADDRINUSE' ? `; port ${config.port} is in use, set PORT to another port` : '';
+  const server = await listen(app, config.port).catch((error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code;
+    const hint = code === 'EADDRINUSE' ? `; port ${config.port} is in use, set PORT to another port` : '';
     logger.error(`cannot listen${hint}`, describeError(error));
-    process.exit(1);
+    return process.exit(1);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info('article bot ready', {
+    url: `http://localhost:${port}`,
+    intents: bot.intents.length,
+    // performance.now() counts from process start, so this includes loading the code, not only the data.
+    startupMs: Math.round(performance.now()),
+    loadMs: Math.round(performance.now() - started),
+    stateFile: config.stateFile,
+    webhookSigned: config.webhookSecret !== null,
+    botFrameworkAuth: config.botFramework.appId !== '',
+    platforms: (['telegram', 'slack', 'wechat', 'line'] as const).filter((name) => config[name] !== null),
+    rateLimits: config.rateLimits,
   });
 
   let stopping = false;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError, NO_CHANNELS, PROJECT_ROOT, readConfig } from '../src/config.js';
+import { ConfigError, DEFAULT_RATE_LIMITS, NO_CHANNELS, PROJECT_ROOT, readConfig } from '../src/config.js';
 
 /** Expects readConfig(env) to throw a ConfigError for `variable`, its message starting with the variable name. */
 function expectConfigError(env: Record<string, string | undefined>, variable: string): ConfigError {
@@ -50,6 +50,9 @@ describe('readConfig', () => {
       logLevel: 'debug',
       webhookSecret: 'a-test-secret-of-some-length',
       stateFile: '/srv/bot/state.json',
+      rateLimits: DEFAULT_RATE_LIMITS,
+      conversationTtlMs: 24 * 3_600_000,
+      trustProxy: false,
       ...NO_CHANNELS,
     });
     expect(readConfig({ PORT: '0' }).port).toBe(0);
@@ -164,5 +167,30 @@ describe('readConfig: platforms', () => {
   it('never puts a secret value in the error message', () => {
     const error = expectConfigError({ SLACK_SIGNING_SECRET: 'very-secret-value' }, 'SLACK_BOT_TOKEN');
     expect(error.message).not.toContain('very-secret-value');
+  });
+});
+
+describe('readConfig: limits', () => {
+  it('reads rate limits, the conversation lifetime and proxies', () => {
+    const config = readConfig({
+      RATE_LIMIT_PER_ADDRESS: '0',
+      RATE_LIMIT_PER_CONVERSATION: '5',
+      CONVERSATION_TTL_HOURS: '0.5',
+      TRUST_PROXY: '1',
+    });
+    expect(config.rateLimits).toEqual({ perAddress: 0, perConversation: 5 });
+    expect(config.conversationTtlMs).toBe(30 * 60_000);
+    expect(config.trustProxy).toBe(1);
+  });
+
+  it.each([
+    [{ RATE_LIMIT_PER_ADDRESS: '-1' }, 'RATE_LIMIT_PER_ADDRESS'],
+    [{ RATE_LIMIT_PER_CONVERSATION: 'lots' }, 'RATE_LIMIT_PER_CONVERSATION'],
+    [{ CONVERSATION_TTL_HOURS: '0' }, 'CONVERSATION_TTL_HOURS'],
+    [{ CONVERSATION_TTL_HOURS: '1e3' }, 'CONVERSATION_TTL_HOURS'],
+    [{ CONVERSATION_TTL_HOURS: '100000' }, 'CONVERSATION_TTL_HOURS'],
+    [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
+  ])('rejects %j naming %s', (env, variable) => {
+    expectConfigError(env, variable);
   });
 });

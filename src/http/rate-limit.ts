@@ -1,0 +1,71 @@
+import type { RequestHandler } from 'express';
+import { HttpError } from '../channels/http-errors.js';
+
+/** A limit of `requests` per `windowMs` for each key; 0 requests means no limit. */
+export interface RateLimit {
+  requests: number;
+  windowMs: number;
+}
+
+/** A request over its limit; `retryAfterSeconds` is when the next one would be let through. */
+export class RateLimitedError extends HttpError {
+  constructor(readonly retryAfterSeconds: number, what: string) {
+    super(429, 'rate_limited', `Too many requests from this ${what}; try again in ${retryAfterSeconds} s.`);
+    this.name = 'RateLimitedError';
+  }
+}
+
+/**
+ * Token buckets, one per key (a client address or a conversation id): each holds up to `requests` tokens
+ * and refills at `requests` per `windowMs`, so short bursts pass and sustained floods are slowed. Buckets
+ * that have refilled completely are forgotten, so memory stays proportional to the keys active in one window.
+ */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private lastSweep = 0;
+
+  constructor(
+    private readonly limit: RateLimit,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Takes one token for `key`; returns 0 when allowed, else the seconds until a token is available. */
+  take(key: string): number {
+    if (this.limit.requests <= 0) return 0;
+    const now = this.now();
+    this.sweep(now);
+    const rate = this.limit.requests / this.limit.windowMs;
+    const bucket = this.buckets.get(key) ?? { tokens: this.limit.requests, at: now };
+    bucket.tokens = Math.min(this.limit.requests, bucket.tokens + (now - bucket.at) * rate);
+    bucket.at = now;
+    this.buckets.set(key, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / rate / 1000));
+  }
+
+  /** Number of keys currently tracked. */
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  private sweep(now: number): void {
+    if (now - this.lastSweep < this.limit.windowMs) return;
+    this.lastSweep = now;
+    for (const [key, bucket] of this.buckets) {
+      if (now - bucket.at >= this.limit.windowMs) this.buckets.delete(key);
+    }
+  }
+}
+
+/** Express middleware limiting requests per client address; over the limit it answers 429 with Retry-After. */
+export function limitPerAddress(limiter: RateLimiter): RequestHandler {
+  return (req, res, next) => {
+    const wait = limiter.take(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    if (wait === 0) return next();
+    res.set('Retry-After', String(wait));
+    next(new RateLimitedError(wait, 'address'));
+  };
+}

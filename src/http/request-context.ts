@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { withLogContext, type Logger } from '../log.js';
+
+/** A caller's X-Request-Id is kept only when it is short and plain, so it cannot inject into logs. */
+const CALLER_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * Gives every request an id (the caller's X-Request-Id when it is safe, else a new UUID), echoes it in
+ * the X-Request-Id response header, adds it to every log line written while handling the request, and
+ * logs one line when the response is finished: method, path, status and duration (refused requests at
+ * info, the rest at debug, so a busy bot's default log is its problems). Never headers or bodies, which
+ * can hold tokens and signatures.
+ */
+export function requestContext(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const given = req.get('x-request-id');
+    const requestId = given && CALLER_ID.test(given) ? given : randomUUID();
+    res.set('X-Request-Id', requestId);
+    const started = performance.now();
+    withLogContext({ requestId }, () => {
+      res.on('finish', () => {
+        const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug';
+        logger[level]('request', {
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Math.round((performance.now() - started) * 10) / 10,
+        });
+      });
+      next();
+    });
+  };
+}
