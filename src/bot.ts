@@ -2,7 +2,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from './config.js';
 import { DEFAULT_OPTIONS, Recognizer, type RecognizerOptions } from './core/recognizer.js';
 import { Engine } from './core/respond.js';
-import type { Intent, Knowledge } from './core/types.js';
+import type { Intent, Knowledge, WordSet } from './core/types.js';
 import { loadDictionary } from './store/dictionary.js';
 import { loadIntents } from './store/intents.js';
 import { loadKnowledge } from './store/knowledge.js';
@@ -12,7 +12,7 @@ export interface Bot {
   knowledge: Knowledge;
   intents: Intent[];
   /** English words, so the spelling corrector knows a word from a typo. */
-  dictionary: ReadonlySet<string>;
+  dictionary: WordSet;
   recognizer: Recognizer;
   engine: Engine;
 }

@@ -12,7 +12,7 @@ import { loadBot } from '../bot.js';
 import { PROJECT_ROOT } from '../config.js';
 import { DEFAULT_OPTIONS, Recognizer, type RecognizerOptions } from '../core/recognizer.js';
 import { Engine } from '../core/respond.js';
-import type { Intent, Knowledge } from '../core/types.js';
+import type { Intent, Knowledge, WordSet } from '../core/types.js';
 import {
   confusedPairs,
   crossValidate,
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
 function sweep(
   intents: Intent[],
   knowledge: Knowledge,
-  dictionary: ReadonlySet<string>,
+  dictionary: WordSet,
   dev: LabelledQuestion[],
   folds: number,
 ): void {

@@ -1,6 +1,6 @@
 import { Recognizer, type RecognizerOptions } from '../core/recognizer.js';
 import { Engine } from '../core/respond.js';
-import type { Intent, Knowledge } from '../core/types.js';
+import type { Intent, Knowledge, WordSet } from '../core/types.js';
 import { DataFileError, Reader, readJsonFile } from '../store/validate.js';
 
 /** One labelled question: the intent that should answer it (null: out of scope) and words the answer must contain. */
@@ -109,7 +109,7 @@ export function confusedPairs(outcomes: readonly Outcome[], limit = 10): { expec
 export function crossValidate(
   intents: readonly Intent[],
   knowledge: Knowledge,
-  dictionary: ReadonlySet<string>,
+  dictionary: WordSet,
   options: RecognizerOptions,
   folds = 5,
 ): Scores {

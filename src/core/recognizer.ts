@@ -4,7 +4,7 @@ import { BayesScorer, observationOrder } from './bayes.js';
 import { EntityMatcher, findPronouns, type Mention, type Pronoun } from './entities.js';
 import { SimilarityIndex } from './similarity.js';
 import { SpellCorrector, STOP_WORDS, stem, tokenize } from './text.js';
-import type { Intent, Knowledge, Recognition } from './types.js';
+import type { Intent, Knowledge, Recognition, WordSet } from './types.js';
 
 /**
  * Words that shape a question or pad a chatty one but say nothing about its topic: features for the
@@ -98,7 +98,7 @@ export class Recognizer {
   static train(
     intents: readonly Intent[],
     knowledge: Knowledge,
-    dictionary: ReadonlySet<string>,
+    dictionary: WordSet,
     options: RecognizerOptions = DEFAULT_OPTIONS,
   ): Recognizer {
     const matcher = new EntityMatcher(knowledge);
@@ -211,7 +211,7 @@ class Speller {
     vocabulary: Map<string, number>,
     private readonly trusted: ReadonlySet<string>,
     nameTokens: readonly string[],
-    private readonly dictionary: ReadonlySet<string>,
+    private readonly dictionary: WordSet,
   ) {
     this.names = new SpellCorrector(new Map(nameTokens.map((t) => [t, 1])), true);
     const clean = new Map([...vocabulary].filter(([word]) => this.isWord(word)));

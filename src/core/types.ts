@@ -134,3 +134,8 @@ export interface Recognition {
 export function emptyState(): ConversationState {
   return { lastIntent: null, entities: [], turns: 0 };
 }
+
+/** A list of known words (the English dictionary): the spelling corrector never changes a word in it. */
+export interface WordSet {
+  has(word: string): boolean;
+}
