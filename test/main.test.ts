@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
-import { exited, startServer } from './server.js';
+import { exited, SERVER_COMMAND, startServer } from './server.js';
 
 async function ask(url: string, body: unknown) {
   const res = await fetch(`${url}/api/webhook`, {
@@ -68,15 +68,38 @@ describe('the server as `npm start` runs it', () => {
 });
 
 describe('start-up errors', () => {
-  it('stops with a message naming a bad variable', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  async function startFailing(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+    const child = spawn(SERVER_COMMAND[0], SERVER_COMMAND.slice(1), {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, PORT: 'not-a-port' },
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    expect(await exited(child)).toBe(2);
+    return { code: await exited(child), stderr };
+  }
+
+  it('stops with a message naming a bad variable', async () => {
+    const { code, stderr } = await startFailing({ PORT: 'not-a-port' });
+    expect(code).toBe(2);
     expect(stderr).toContain('PORT');
+  });
+
+  it('stops naming the missing secret of a half-configured platform, and never prints the secret given', async () => {
+    const { code, stderr } = await startFailing({ SLACK_SIGNING_SECRET: 'given-signing-secret-value', SLACK_BOT_TOKEN: '' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('SLACK_BOT_TOKEN');
+    expect(stderr).not.toContain('given-signing-secret-value');
+  });
+});
+
+describe('npm start', () => {
+  it('builds, then runs the command these tests start', () => {
+    const { scripts } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    expect(scripts.prestart).toBe('npm run build');
+    expect(scripts.build).toBe('tsc -p tsconfig.build.json');
+    expect(scripts.start).toBe(`node ${SERVER_COMMAND.slice(1).join(' ')}`);
   });
 });

@@ -10,12 +10,15 @@ export interface RunningServer {
   logs: () => string;
 }
 
+/** What `npm start` runs after building (test/global-setup.ts builds dist/ before the tests). */
+export const SERVER_COMMAND = [process.execPath, 'dist/main.js'] as const;
+
 /**
- * Starts `node --import tsx src/main.ts` (what `npm start` runs) on a free port with `env` added to this
+ * Starts the server as `npm start` does (`node dist/main.js`) on a free port with `env` added to this
  * process's environment, and resolves once it logs that it is ready.
  */
 export function startServer(env: Record<string, string>): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(SERVER_COMMAND[0], SERVER_COMMAND.slice(1), {
     cwd: PROJECT_ROOT,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', WEBHOOK_SECRET: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,8 +1,12 @@
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import express, { type Router } from 'express';
+import { PROJECT_ROOT } from '../config.js';
 
-/** Where the page's files live: plain HTML, JavaScript and CSS, served as they are, with nothing to build. */
-const PAGE_DIR = fileURLToPath(new URL('./web/', import.meta.url));
+/**
+ * Where the page's files live: plain HTML, JavaScript and CSS, served as they are, with nothing to build.
+ * Found from the project root, so the compiled server in dist/ serves the same files.
+ */
+const PAGE_DIR = path.join(PROJECT_ROOT, 'src', 'channels', 'web');
 
 /**
  * The Content-Security-Policy of the page and its assets: scripts, styles and requests from this origin only,

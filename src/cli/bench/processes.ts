@@ -18,11 +18,11 @@ export const BENCH_ENV: Readonly<Record<string, string>> = {
   RATE_LIMIT_PER_CONVERSATION: '0',
 };
 
-/** The command line of each kind of server; all run TypeScript as `npm start` does. */
+/** The compiled script of each kind of server; the bot runs as `npm start` runs it (after `npm run build`). */
 export const SCRIPTS = {
-  bot: 'src/main.ts',
-  'echo-express': 'src/cli/bench/echo-express.ts',
-  'echo-botbuilder': 'src/cli/bench/echo-botbuilder.ts',
+  bot: 'dist/main.js',
+  'echo-express': 'dist/cli/bench/echo-express.js',
+  'echo-botbuilder': 'dist/cli/bench/echo-botbuilder.js',
 } as const;
 export type ServerKind = keyof typeof SCRIPTS;
 
@@ -42,9 +42,9 @@ process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
-/** Spawns `node --import tsx <script>` with `env` over this process's environment (PORT=0 unless `env` sets it). */
+/** Spawns `node <script>` with `env` over this process's environment (PORT=0 unless `env` sets it). */
 export function spawnServer(kind: ServerKind, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPTS[kind]], {
+  const child = spawn(process.execPath, [SCRIPTS[kind]], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, PORT: '0', ...BENCH_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
