@@ -1,18 +1,13 @@
 import type { Activity } from 'botbuilder';
+import { MAX_QUESTION_LENGTH } from './channel.js';
 import { HttpError } from './http-errors.js';
-import { MAX_TEXT_LENGTH } from './json-webhook.js';
+import { isRecord, parseJsonBody } from './request.js';
 
 /** Largest accepted activity, in bytes. */
 export const BOT_FRAMEWORK_BODY_LIMIT = 64 * 1024;
 
 /** Activity types the bot answers; it needs to know who is talking to whom to reply to them. */
 const ANSWERED_TYPES = new Set(['message', 'conversationUpdate']);
-
-type Fields = Record<string, unknown>;
-
-function isObject(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function invalid(message: string): HttpError {
   return new HttpError(400, 'invalid_activity', message);
@@ -25,7 +20,7 @@ function nonEmptyString(value: unknown): value is string {
 /** An optional channel account (`from`, `recipient`, a member): an object with an `id` string. */
 function checkAccount(value: unknown, field: string, required: boolean): void {
   if (value === undefined && !required) return;
-  if (!isObject(value) || !nonEmptyString(value.id)) {
+  if (!isRecord(value) || !nonEmptyString(value.id)) {
     throw invalid(`"${field}" must be an object with an "id" string${required ? ' (it says whom to reply to)' : ''}.`);
   }
 }
@@ -35,18 +30,13 @@ function checkAccount(value: unknown, field: string, required: boolean): void {
  * malformed one is a 400 with a JSON error rather than an exception inside the SDK. Requires what every
  * activity the Bot Framework sends carries and the bot relies on: `type`, `channelId`, `serviceUrl` (where
  * replies go), `conversation.id`; for messages and conversation updates also `from` and `recipient`. A
- * message's `text`, when present, must be a string of at most {@link MAX_TEXT_LENGTH} characters after
+ * message's `text`, when present, must be a string of at most {@link MAX_QUESTION_LENGTH} characters after
  * trimming. Like the SDK's own HTTP path, string timestamps become `Date`s (the originals kept as `raw*`).
  * Throws {@link HttpError} (400) naming the field.
  */
 export function parseActivity(raw: Buffer): Activity {
-  let body: unknown;
-  try {
-    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
-  } catch {
-    throw new HttpError(400, 'invalid_json', 'The request body is not valid UTF-8 JSON.');
-  }
-  if (!isObject(body)) throw invalid('The request body must be a Bot Framework activity: a JSON object with a "type".');
+  const body = parseJsonBody(raw);
+  if (!isRecord(body)) throw invalid('The request body must be a Bot Framework activity: a JSON object with a "type".');
   if (!nonEmptyString(body.type)) {
     throw invalid('"type" is required: a string such as "message" or "conversationUpdate".');
   }
@@ -54,7 +44,7 @@ export function parseActivity(raw: Buffer): Activity {
   if (!nonEmptyString(body.serviceUrl) || !isHttpUrl(body.serviceUrl)) {
     throw invalid('"serviceUrl" is required: the http(s) URL replies are sent to.');
   }
-  if (!isObject(body.conversation) || !nonEmptyString(body.conversation.id)) {
+  if (!isRecord(body.conversation) || !nonEmptyString(body.conversation.id)) {
     throw invalid('"conversation" is required: an object with an "id" string.');
   }
   const answered = ANSWERED_TYPES.has(body.type);
@@ -69,8 +59,8 @@ export function parseActivity(raw: Buffer): Activity {
   }
   if (body.text !== undefined && body.text !== null) {
     if (typeof body.text !== 'string') throw new HttpError(400, 'invalid_text', '"text" must be a string.');
-    if (body.text.trim().length > MAX_TEXT_LENGTH) {
-      throw new HttpError(400, 'invalid_text', `"text" must be at most ${MAX_TEXT_LENGTH} characters.`);
+    if (body.text.trim().length > MAX_QUESTION_LENGTH) {
+      throw new HttpError(400, 'invalid_text', `"text" must be at most ${MAX_QUESTION_LENGTH} characters.`);
     }
   }
   for (const field of ['timestamp', 'localTimestamp', 'expiration'] as const) {

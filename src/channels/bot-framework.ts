@@ -1,12 +1,13 @@
 import { CloudAdapter, MemoryStorage, type Activity, type InvokeResponse, type Storage, type TurnContext } from 'botbuilder';
 import express, { type Request, type Response, type Router } from 'express';
 import type { BotFrameworkSettings } from '../config.js';
-import { describeError, type Logger } from '../log.js';
+import { describeError } from '../log.js';
 import { BOT_FRAMEWORK_BODY_LIMIT, parseActivity } from './bot-framework-activity.js';
 import { BotAuthError, createBotFrameworkAuthentication, type BotFrameworkAuthOptions } from './bot-framework-auth.js';
 import { ArticleBot, ReplyNotDeliveredError } from './bot-framework-bot.js';
-import type { ChannelDeps } from './channel.js';
-import { HttpError, sendError } from './http-errors.js';
+import { APOLOGY, type ChannelDeps } from './channel.js';
+import { sendError } from './http-errors.js';
+import { methodNotAllowed, rawBody, rawBodyOf, requireJson } from './request.js';
 
 /** What the Bot Framework channel is built from. */
 export interface BotFrameworkDeps extends ChannelDeps {
@@ -19,9 +20,6 @@ export interface BotFrameworkDeps extends ChannelDeps {
   /** Timeouts and OpenID metadata endpoints; the defaults are the production ones. */
   auth?: BotFrameworkAuthOptions;
 }
-
-/** Said in the conversation when a turn fails for a reason other than delivery. */
-const APOLOGY = 'Sorry, something went wrong on my side; please ask again.';
 
 /** A CloudAdapter whose turn entry point takes an activity already parsed and validated at the HTTP edge. */
 class ArticleAdapter extends CloudAdapter {
@@ -50,6 +48,7 @@ export function botFrameworkChannel(deps: BotFrameworkDeps): Router {
   const { logger } = deps;
   const adapter = new ArticleAdapter(createBotFrameworkAuthentication(deps.settings, deps.auth));
   adapter.onTurnError = async (context, error) => {
+    // A reply that could not be delivered leaves no way to deliver an apology either.
     if (!(error instanceof ReplyNotDeliveredError)) {
       await context.sendActivity(APOLOGY).catch((apologyError: unknown) => {
         logger.debug('bot framework apology not delivered', describeError(apologyError));
@@ -62,15 +61,10 @@ export function botFrameworkChannel(deps: BotFrameworkDeps): Router {
   const router = express.Router();
   router.post(
     '/api/messages',
-    (req, _res, next) => {
-      if (!req.is('application/json')) {
-        throw new HttpError(415, 'unsupported_media_type', 'Send the activity as Content-Type: application/json.');
-      }
-      next();
-    },
-    express.raw({ type: () => true, limit: BOT_FRAMEWORK_BODY_LIMIT }),
+    requireJson('Send the activity as Content-Type: application/json.'),
+    rawBody(BOT_FRAMEWORK_BODY_LIMIT),
     async (req: Request, res: Response) => {
-      const activity = parseActivity(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+      const activity = parseActivity(rawBodyOf(req));
       let response: InvokeResponse | undefined;
       try {
         response = await adapter.handle(req.get('authorization') ?? '', activity, (context) => bot.run(context));
@@ -98,10 +92,7 @@ export function botFrameworkChannel(deps: BotFrameworkDeps): Router {
       }
     },
   );
-  router.all('/api/messages', (_req, res) => {
-    res.set('Allow', 'POST');
-    sendError(res, 405, 'method_not_allowed', 'Bot Framework activities are sent with POST.');
-  });
+  router.all('/api/messages', methodNotAllowed('POST', 'Bot Framework activities are sent with POST.'));
   return router;
 }
 

@@ -1,14 +1,14 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Engine } from '../core/respond.js';
 import type { ConversationStore } from '../store/conversations.js';
-import { answerInConversation } from './channel.js';
-import { HttpError, sendError } from './http-errors.js';
+import { answerInConversation, MAX_QUESTION_LENGTH } from './channel.js';
+import { constantTimeEqual } from './constant-time.js';
+import { HttpError } from './http-errors.js';
+import { isRecord, methodNotAllowed, parseJsonBody, rawBody, rawBodyOf, requireJson } from './request.js';
 
 /** Largest accepted request body. */
 export const WEBHOOK_BODY_LIMIT = 16 * 1024;
-/** Longest accepted question, in characters after trimming. */
-export const MAX_TEXT_LENGTH = 2000;
 const MAX_ID_LENGTH = 128;
 
 /** A validated JSON webhook request. */
@@ -18,6 +18,7 @@ export interface WebhookRequest {
   userId?: string;
 }
 
+/** What the JSON webhook is built from. */
 export interface WebhookDeps {
   engine: Engine;
   conversations: ConversationStore;
@@ -34,25 +35,17 @@ export function jsonWebhook(deps: WebhookDeps): Router {
   const router = express.Router();
   router.post(
     '/api/webhook',
-    (req, _res, next) => {
-      if (!req.is('application/json')) {
-        throw new HttpError(415, 'unsupported_media_type', 'Send the request as Content-Type: application/json.');
-      }
-      next();
-    },
-    express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }),
+    requireJson('Send the request as Content-Type: application/json.'),
+    rawBody(WEBHOOK_BODY_LIMIT),
     async (req: Request, res: Response) => {
-      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const raw = rawBodyOf(req);
       if (deps.secret !== null) verifySignature(raw, req.get('x-signature-256'), deps.secret);
       const input = parseWebhookRequest(raw);
       const reply = await answerInConversation(deps, input.conversationId, input.text);
       res.json(reply);
     },
   );
-  router.all('/api/webhook', (_req, res) => {
-    res.set('Allow', 'POST');
-    sendError(res, 405, 'method_not_allowed', 'Send questions with POST and a JSON body like {"text": "..."}.');
-  });
+  router.all('/api/webhook', methodNotAllowed('POST', 'Send questions with POST and a JSON body like {"text": "..."}.'));
   return router;
 }
 
@@ -62,9 +55,7 @@ export function signWebhookBody(body: string | Buffer, secret: string): string {
 }
 
 function verifySignature(body: Buffer, header: string | undefined, secret: string): void {
-  const expected = Buffer.from(signWebhookBody(body, secret));
-  const given = Buffer.from(header ?? '');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  if (!constantTimeEqual(header, signWebhookBody(body, secret))) {
     throw new HttpError(
       401,
       'invalid_signature',
@@ -75,23 +66,17 @@ function verifySignature(body: Buffer, header: string | undefined, secret: strin
 
 /** Parses and validates a webhook body; throws a 400 {@link HttpError} saying which field is wrong. */
 export function parseWebhookRequest(raw: Buffer): WebhookRequest {
-  let body: unknown;
-  try {
-    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
-  } catch {
-    throw new HttpError(400, 'invalid_json', 'The request body is not valid UTF-8 JSON.');
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+  const fields = parseJsonBody(raw);
+  if (!isRecord(fields)) {
     throw new HttpError(400, 'invalid_request', 'The request body must be a JSON object like {"text": "..."}.');
   }
-  const fields = body as Record<string, unknown>;
   if (typeof fields.text !== 'string') {
     throw new HttpError(400, 'invalid_text', '"text" is required and must be a string.');
   }
   const text = fields.text.trim();
   if (text.length === 0) throw new HttpError(400, 'invalid_text', '"text" must not be empty.');
-  if (text.length > MAX_TEXT_LENGTH) {
-    throw new HttpError(400, 'invalid_text', `"text" must be at most ${MAX_TEXT_LENGTH} characters.`);
+  if (text.length > MAX_QUESTION_LENGTH) {
+    throw new HttpError(400, 'invalid_text', `"text" must be at most ${MAX_QUESTION_LENGTH} characters.`);
   }
   const request: WebhookRequest = { text };
   for (const field of ['conversationId', 'userId'] as const) {

@@ -1,12 +1,14 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { LineSettings } from '../config.js';
 import type { Reply } from '../core/types.js';
 import { describeError } from '../log.js';
-import { answerInConversation, type ChannelDeps } from './channel.js';
-import { HttpError, sendError } from './http-errors.js';
+import { answerInConversation, APOLOGY, fitText, type ChannelDeps } from './channel.js';
+import { constantTimeEqual } from './constant-time.js';
+import { HttpError } from './http-errors.js';
 import { OnceCache } from './once.js';
 import { OUTBOUND_TIMEOUT_MS, OutboundError, postJson } from './outbound.js';
+import { isRecord, methodNotAllowed, parseJsonBody, rawBody, rawBodyOf, requireJson } from './request.js';
 
 /** The webhook route set in the LINE Developers console as `https://<host>/api/line`. */
 export const LINE_PATH = '/api/line';
@@ -16,8 +18,6 @@ export const LINE_BODY_LIMIT = 256 * 1024;
 export const LINE_TEXT_LIMIT = 5000;
 /** LINE's limits on quick reply buttons: how many, a label's length, a message action's text. */
 export const LINE_QUICK_REPLY_LIMITS = { items: 13, label: 20, text: 300 } as const;
-/** Sent when the conversation could not be answered (the conversation store failed, say). */
-export const LINE_APOLOGY = 'Sorry, something went wrong on my side. Please ask again in a moment.';
 
 const SIGNATURE_HEADER = 'x-line-signature';
 /** LINE redelivers (when redelivery is on) for a limited time; a day comfortably covers it. */
@@ -68,14 +68,12 @@ export function lineChannel(deps: LineChannelDeps): Router {
     (req, _res, next) => {
       // Without a signature there is nothing to verify, so the body is not even read.
       if (!req.get(SIGNATURE_HEADER)) throw invalidSignature();
-      if (!req.is('application/json')) {
-        throw new HttpError(415, 'unsupported_media_type', 'LINE webhooks are sent as Content-Type: application/json.');
-      }
       next();
     },
-    express.raw({ type: () => true, limit: LINE_BODY_LIMIT }),
+    requireJson('LINE webhooks are sent as Content-Type: application/json.'),
+    rawBody(LINE_BODY_LIMIT),
     (req: Request, res: Response) => {
-      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const raw = rawBodyOf(req);
       if (!verifyLineSignature(raw, req.get(SIGNATURE_HEADER), deps.settings.channelSecret)) throw invalidSignature();
       const tasks = parseLineWebhook(raw);
       // LINE wants a quick 2xx; the answers go out through the reply API, not in this response.
@@ -83,10 +81,7 @@ export function lineChannel(deps: LineChannelDeps): Router {
       dispatch(deps, once, tasks);
     },
   );
-  router.all(LINE_PATH, (_req, res) => {
-    res.set('Allow', 'POST');
-    sendError(res, 405, 'method_not_allowed', 'LINE delivers webhook events with POST.');
-  });
+  router.all(LINE_PATH, methodNotAllowed('POST', 'LINE delivers webhook events with POST.'));
   return router;
 }
 
@@ -105,9 +100,7 @@ export function signLineBody(body: string | Buffer, channelSecret: string): stri
 
 /** Whether `signature` is `body`'s signature under `channelSecret`, compared in constant time. */
 export function verifyLineSignature(body: Buffer, signature: string | undefined, channelSecret: string): boolean {
-  const expected = Buffer.from(signLineBody(body, channelSecret));
-  const given = Buffer.from(signature ?? '');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return constantTimeEqual(signature, signLineBody(body, channelSecret));
 }
 
 /**
@@ -139,7 +132,7 @@ async function handle(deps: LineChannelDeps, task: LineTask): Promise<void> {
     reply = task.kind === 'welcome' ? deps.engine.welcome() : await answerInConversation(deps, task.conversationId, task.text);
   } catch (error) {
     deps.logger.error('LINE answer failed', { ...context, ...describeError(error) });
-    reply = LINE_APOLOGY;
+    reply = APOLOGY;
   }
   const url = `${deps.settings.apiUrl}/v2/bot/message/reply`;
   const body = { replyToken: task.replyToken, messages: [toLineMessage(reply)] };
@@ -183,27 +176,13 @@ export function toLineMessage(reply: Reply | string): LineTextMessage {
   return message;
 }
 
-/** `text` cut to at most `max` UTF-16 units with an ellipsis, never splitting a surrogate pair. */
-function fitText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return `${text.slice(0, end)}…`;
-}
-
 /**
  * Parses a webhook body into the events to answer: text messages, and `follow`/`join` for the welcome,
  * each with a reply token and in active mode. Every other event is dropped. Throws a 400
  * {@link HttpError} for a body that is not `{ "events": [ {...}, ... ] }`.
  */
 export function parseLineWebhook(raw: Buffer): LineTask[] {
-  let body: unknown;
-  try {
-    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
-  } catch {
-    throw new HttpError(400, 'invalid_json', 'The request body is not valid UTF-8 JSON.');
-  }
+  const body = parseJsonBody(raw);
   if (!isRecord(body) || !Array.isArray(body.events) || !body.events.every(isRecord)) {
     throw new HttpError(400, 'invalid_webhook', 'A LINE webhook body must be a JSON object with an "events" array of objects.');
   }
@@ -249,8 +228,4 @@ function conversationOf(source: unknown): string | undefined {
       return undefined;
   }
   return typeof id === 'string' && id.length > 0 ? `line:${source.type}:${id}` : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

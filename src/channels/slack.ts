@@ -1,13 +1,14 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { SlackSettings } from '../config.js';
 import type { Reply } from '../core/types.js';
 import { describeError } from '../log.js';
-import { answerInConversation, type ChannelDeps } from './channel.js';
-import { HttpError, sendError } from './http-errors.js';
-import { MAX_TEXT_LENGTH } from './json-webhook.js';
+import { answerInConversation, suggestionsNotInText, type ChannelDeps } from './channel.js';
+import { constantTimeEqual } from './constant-time.js';
+import { HttpError } from './http-errors.js';
 import { OnceCache } from './once.js';
 import { OUTBOUND_TIMEOUT_MS, postJson } from './outbound.js';
+import { isRecord, methodNotAllowed, parseJsonBody, rawBody, rawBodyOf, requireJson } from './request.js';
 
 /** Largest accepted request body. Event payloads are a few KiB. */
 export const SLACK_BODY_LIMIT = 64 * 1024;
@@ -53,17 +54,13 @@ export function slackChannel(deps: ChannelDeps & { settings: SlackSettings; opti
 
   router.post(
     '/api/slack/events',
-    (req, _res, next) => {
-      if (!req.is('application/json')) {
-        throw new HttpError(415, 'unsupported_media_type', 'Slack sends events as Content-Type: application/json.');
-      }
-      next();
-    },
-    express.raw({ type: () => true, limit: SLACK_BODY_LIMIT }),
+    requireJson('Slack sends events as Content-Type: application/json.'),
+    rawBody(SLACK_BODY_LIMIT),
     (req: Request, res: Response) => {
-      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const raw = rawBodyOf(req);
       verifySlackRequest(settings.signingSecret, req.get('x-slack-request-timestamp'), req.get('x-slack-signature'), raw, Date.now());
-      const body = parseJsonObject(raw);
+      const body = parseJsonBody(raw);
+      if (!isRecord(body)) throw new HttpError(400, 'invalid_request', 'The request body must be a JSON object.');
 
       if (body.type === 'url_verification') {
         if (typeof body.challenge !== 'string') {
@@ -99,10 +96,7 @@ export function slackChannel(deps: ChannelDeps & { settings: SlackSettings; opti
       void result.finally(() => options.onSettled?.(eventId));
     },
   );
-  router.all('/api/slack/events', (_req, res) => {
-    res.set('Allow', 'POST');
-    sendError(res, 405, 'method_not_allowed', 'Slack posts events to this URL with POST.');
-  });
+  router.all('/api/slack/events', methodNotAllowed('POST', 'Slack posts events to this URL with POST.'));
   return router;
 
   /** Answers and posts; never rejects, so the cache keeps the event as handled whatever happened. */
@@ -142,13 +136,6 @@ export function slackChannel(deps: ChannelDeps & { settings: SlackSettings; opti
 
   function replyFor(question: SlackQuestion): Promise<Reply> {
     if (question.text === '') return Promise.resolve(deps.engine.welcome());
-    if (question.text.length > MAX_TEXT_LENGTH) {
-      const welcome = deps.engine.welcome();
-      return Promise.resolve({
-        ...welcome,
-        text: `Sorry, that question is too long for me (more than ${MAX_TEXT_LENGTH} characters); please ask it in fewer words.`,
-      });
-    }
     const conversationId = `slack:${question.team}:${question.channel}${question.threadTs ? `:${question.threadTs}` : ''}`;
     return answerInConversation(deps, conversationId, question.text);
   }
@@ -182,24 +169,9 @@ export function verifySlackRequest(
   if (Math.abs(nowMs / 1000 - Number(timestamp)) > SLACK_MAX_CLOCK_SKEW_S) {
     throw new HttpError(401, 'stale_request', 'X-Slack-Request-Timestamp is more than 5 minutes from now (check the server clock).');
   }
-  const expected = Buffer.from(signSlackRequest(signingSecret, timestamp, body));
-  const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  if (!constantTimeEqual(signature, signSlackRequest(signingSecret, timestamp, body))) {
     throw new HttpError(401, 'invalid_signature', 'X-Slack-Signature does not match the body (check SLACK_SIGNING_SECRET).');
   }
-}
-
-function parseJsonObject(raw: Buffer): Record<string, unknown> {
-  let body: unknown;
-  try {
-    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
-  } catch {
-    throw new HttpError(400, 'invalid_json', 'The request body is not valid UTF-8 JSON.');
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new HttpError(400, 'invalid_request', 'The request body must be a JSON object.');
-  }
-  return body as Record<string, unknown>;
 }
 
 /** Message subtypes that are still a person writing; every other subtype (edits, joins, bots) is not. */
@@ -248,16 +220,15 @@ function escapeSlack(text: string): string {
 
 /**
  * The reply as Slack message text: the complete answer, lines that carry a quotation as blockquotes,
- * then the suggested questions as a list (unless the answer already names them, as a fallback does).
+ * then the suggested questions the answer does not already name (a fallback names its own) as a list.
  */
 export function formatSlackText(reply: Reply): string {
   const lines = reply.text.split('\n').map((line) => {
     const quoted = reply.quotes.some((q) => line.includes(q.text));
     return quoted ? `> ${escapeSlack(line)}` : escapeSlack(line);
   });
-  let text = lines.join('\n');
-  if (!reply.suggestions.every((s) => reply.text.includes(s))) {
-    text += `\n\n*You could ask:*\n${reply.suggestions.map((s) => `• ${escapeSlack(s)}`).join('\n')}`;
-  }
-  return text;
+  const text = lines.join('\n');
+  const suggestions = suggestionsNotInText(reply);
+  if (suggestions.length === 0) return text;
+  return `${text}\n\n*You could ask:*\n${suggestions.map((s) => `• ${escapeSlack(s)}`).join('\n')}`;
 }

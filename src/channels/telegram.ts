@@ -1,11 +1,12 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { TelegramSettings } from '../config.js';
 import type { Reply } from '../core/types.js';
 import { describeError } from '../log.js';
-import { answerInConversation, type ChannelDeps } from './channel.js';
-import { HttpError, sendError } from './http-errors.js';
+import { answerInConversation, APOLOGY, fitText, type ChannelDeps } from './channel.js';
+import { constantTimeEqual } from './constant-time.js';
+import { HttpError } from './http-errors.js';
 import { OnceCache } from './once.js';
+import { isRecord, methodNotAllowed, parseJsonBody, rawBody, rawBodyOf, requireJson } from './request.js';
 
 /** The webhook route given to setWebhook as `https://<host>/api/telegram`. */
 export const TELEGRAM_PATH = '/api/telegram';
@@ -13,8 +14,6 @@ export const TELEGRAM_PATH = '/api/telegram';
 export const TELEGRAM_BODY_LIMIT = 64 * 1024;
 /** Telegram's limit on a message's text. */
 export const TELEGRAM_TEXT_LIMIT = 4096;
-/** Sent when the conversation could not be answered (the conversation store failed, say). */
-export const TELEGRAM_APOLOGY = 'Sorry, something went wrong on my side. Please ask again in a moment.';
 
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 /** Telegram keeps retrying an undelivered update for up to a day. */
@@ -75,15 +74,10 @@ export function telegramChannel(deps: ChannelDeps & { settings: TelegramSettings
   router.post(
     TELEGRAM_PATH,
     requireSecretToken(deps.settings.secretToken),
-    (req, _res, next) => {
-      if (!req.is('application/json')) {
-        throw new HttpError(415, 'unsupported_media_type', 'Telegram updates are sent as Content-Type: application/json.');
-      }
-      next();
-    },
-    express.raw({ type: () => true, limit: TELEGRAM_BODY_LIMIT }),
+    requireJson('Telegram updates are sent as Content-Type: application/json.'),
+    rawBody(TELEGRAM_BODY_LIMIT),
     async (req: Request, res: Response) => {
-      const update = parseTelegramUpdate(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+      const update = parseTelegramUpdate(rawBodyOf(req));
       const message = update.message;
       if (message === null) {
         res.json({});
@@ -96,21 +90,14 @@ export function telegramChannel(deps: ChannelDeps & { settings: TelegramSettings
       res.json(await result);
     },
   );
-  router.all(TELEGRAM_PATH, (_req, res) => {
-    res.set('Allow', 'POST');
-    sendError(res, 405, 'method_not_allowed', 'Telegram delivers updates with POST.');
-  });
+  router.all(TELEGRAM_PATH, methodNotAllowed('POST', 'Telegram delivers updates with POST.'));
   return router;
 }
 
 /** Checks the secret header before the body is read, so an unauthenticated caller costs no parsing. */
 function requireSecretToken(secretToken: string): RequestHandler {
-  // Comparing digests keeps the comparison constant-time and independent of the given header's length.
-  const expected = createHash('sha256').update(secretToken).digest();
   return (req, _res, next) => {
-    const given = req.get(SECRET_HEADER);
-    const digest = createHash('sha256').update(given ?? '').digest();
-    if (given === undefined || !timingSafeEqual(digest, expected)) {
+    if (!constantTimeEqual(req.get(SECRET_HEADER), secretToken)) {
       throw new HttpError(
         401,
         'invalid_secret_token',
@@ -136,7 +123,7 @@ async function answer(deps: ChannelDeps, message: TelegramTextMessage, updateId:
   } catch (error) {
     // Telegram would retry a 5xx for a day; one apology now tells the user to ask again instead.
     deps.logger.error('telegram answer failed', { updateId, conversationId, ...describeError(error) });
-    reply = TELEGRAM_APOLOGY;
+    reply = APOLOGY;
   }
   return toSendMessage(message, reply);
 }
@@ -178,27 +165,13 @@ export function toSendMessage(message: TelegramTextMessage, reply: Reply | strin
   return send;
 }
 
-/** `text` cut to at most `max` UTF-16 units with an ellipsis, never splitting a surrogate pair. */
-function fitText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return `${text.slice(0, end)}…`;
-}
-
 /**
  * Parses and validates an update. An update without a text message (an edited message, a sticker, a
  * callback query, a channel post...) has `message: null`. Throws a 400 {@link HttpError} for a body that
  * is not an update, or a text message without a usable chat.
  */
 export function parseTelegramUpdate(raw: Buffer): TelegramUpdate {
-  let body: unknown;
-  try {
-    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
-  } catch {
-    throw new HttpError(400, 'invalid_json', 'The request body is not valid UTF-8 JSON.');
-  }
+  const body = parseJsonBody(raw);
   if (!isRecord(body)) throw new HttpError(400, 'invalid_update', 'A Telegram update must be a JSON object.');
   const updateId = body.update_id;
   if (!isId(updateId) || updateId < 0) {
@@ -215,10 +188,6 @@ export function parseTelegramUpdate(raw: Buffer): TelegramUpdate {
   const parsed: TelegramTextMessage = { messageId: message.message_id, chatId: chat.id, chatType: chat.type, text };
   if (message.is_topic_message === true && isId(message.message_thread_id)) parsed.threadId = message.message_thread_id;
   return { updateId, message: parsed };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isId(value: unknown): value is number {

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { constantTimeEqual } from './constant-time.js';
 
 /**
  * The WeChat signature: hex SHA-1 of the parts sorted and joined. With (token, timestamp, nonce) it is the
@@ -13,10 +14,7 @@ export function wechatSignature(...parts: string[]): string {
 
 /** True when `given` is the signature of `parts`; compared in constant time, case-insensitively. */
 export function checkWechatSignature(given: string | undefined, ...parts: string[]): boolean {
-  if (given === undefined) return false;
-  const expected = Buffer.from(wechatSignature(...parts));
-  const actual = Buffer.from(given.toLowerCase());
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  return constantTimeEqual(given?.toLowerCase(), wechatSignature(...parts));
 }
 
 /** A safe-mode message that cannot be decrypted, or was encrypted for another app id. */

@@ -3,10 +3,10 @@ import { XMLParser } from 'fast-xml-parser';
 import type { WechatSettings } from '../config.js';
 import type { Reply } from '../core/types.js';
 import { describeError } from '../log.js';
-import { answerInConversation, plainTextWithSuggestions, type ChannelDeps } from './channel.js';
-import { HttpError, sendError } from './http-errors.js';
-import { MAX_TEXT_LENGTH } from './json-webhook.js';
+import { answerInConversation, APOLOGY, plainTextWithSuggestions, type ChannelDeps } from './channel.js';
+import { HttpError } from './http-errors.js';
 import { OnceCache } from './once.js';
+import { methodNotAllowed, rawBody, rawBodyOf, requireContentType } from './request.js';
 import { checkWechatSignature, WechatCipher, WechatCryptoError, wechatSignature } from './wechat-crypto.js';
 
 /** Largest accepted request body; WeChat's messages are a few hundred bytes, encrypted ones a little more. */
@@ -62,13 +62,8 @@ export function wechatChannel(deps: ChannelDeps & { settings: WechatSettings }):
 
   router.post(
     '/api/wechat',
-    (req, _res, next) => {
-      if (req.get('content-type') !== undefined && !req.is(XML_TYPES)) {
-        throw new HttpError(415, 'unsupported_media_type', 'WeChat messages are XML: send them as Content-Type: text/xml.');
-      }
-      next();
-    },
-    express.raw({ type: () => true, limit: WECHAT_BODY_LIMIT }),
+    requireContentType(XML_TYPES, 'WeChat messages are XML: send them as Content-Type: text/xml.', { allowMissing: true }),
+    rawBody(WECHAT_BODY_LIMIT),
     async (req: Request, res: Response) => {
       const query = queryStrings(req, ['signature', 'timestamp', 'nonce', 'encrypt_type', 'msg_signature']);
       const { timestamp, nonce } = query;
@@ -76,7 +71,7 @@ export function wechatChannel(deps: ChannelDeps & { settings: WechatSettings }):
         throw new HttpError(400, 'invalid_request', 'WeChat requests carry signature, timestamp and nonce query parameters.');
       }
       requireSignature(query.signature, settings.token, timestamp, nonce);
-      const envelope = parseWechatXml(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+      const envelope = parseWechatXml(rawBodyOf(req));
 
       if (query.encrypt_type !== undefined && query.encrypt_type !== 'aes' && query.encrypt_type !== 'raw') {
         throw new HttpError(400, 'invalid_request', `Unknown encrypt_type ${JSON.stringify(query.encrypt_type)}; expected aes or raw.`);
@@ -101,7 +96,7 @@ export function wechatChannel(deps: ChannelDeps & { settings: WechatSettings }):
       } catch (error) {
         // Forgotten by the cache, so WeChat's retry gets a fresh try; this attempt gets an apology.
         logger.error('wechat: answering failed', { msgType: message.msgType, ...describeError(error) });
-        xml = textReplyXml(message, 'Sorry, something went wrong on our side; please ask again.', nowSeconds());
+        xml = textReplyXml(message, APOLOGY, nowSeconds());
       }
 
       if (xml === null) {
@@ -113,10 +108,7 @@ export function wechatChannel(deps: ChannelDeps & { settings: WechatSettings }):
     },
   );
 
-  router.all('/api/wechat', (_req, res) => {
-    res.set('Allow', 'GET, POST');
-    sendError(res, 405, 'method_not_allowed', 'WeChat calls this route with GET (server check) and POST (messages).');
-  });
+  router.all('/api/wechat', methodNotAllowed('GET, POST', 'WeChat calls this route with GET (server check) and POST (messages).'));
   return router;
 
   /** The reply XML for `message`, or null for "no reply". */
@@ -132,9 +124,6 @@ export function wechatChannel(deps: ChannelDeps & { settings: WechatSettings }):
     if (question !== undefined) {
       const trimmed = question.trim();
       if (trimmed === '') return fitContent(deps.engine.welcome());
-      if (trimmed.length > MAX_TEXT_LENGTH) {
-        return `Sorry, that question is too long for me (more than ${MAX_TEXT_LENGTH} characters); please ask it in fewer words.`;
-      }
       const reply = await answerInConversation(deps, `wechat:${message.fromUserName}`, trimmed);
       return fitContent(reply);
     }
@@ -288,8 +277,7 @@ function dedupeKey(message: WechatMessage): string {
  * bytes when needed (suggestions go first, then the answer is cut at a sentence or word and ends in "…").
  */
 export function fitContent(reply: Reply): string {
-  // A fallback's text already lists the suggestions; adding them again would say everything twice.
-  const full = reply.suggestions.every((s) => reply.text.includes(s)) ? reply.text : plainTextWithSuggestions(reply);
+  const full = plainTextWithSuggestions(reply);
   if (utf8Length(full) <= WECHAT_CONTENT_LIMIT) return full;
   if (utf8Length(reply.text) <= WECHAT_CONTENT_LIMIT) return reply.text;
   return truncateUtf8(reply.text, WECHAT_CONTENT_LIMIT);

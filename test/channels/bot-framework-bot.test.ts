@@ -1,32 +1,14 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { ActivityTypes, TestAdapter, type Activity, type Storage, type StoreItems } from 'botbuilder';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bot } from '../../src/bot.js';
+import { describe, expect, it } from 'vitest';
 import { ArticleBot, replyActivity, stateKey, toMarkdown } from '../../src/channels/bot-framework-bot.js';
 import type { Reply } from '../../src/core/types.js';
-import { LowConversationStore } from '../../src/store/conversations.js';
-import { sharedBot } from '../helpers.js';
+import { makeReply, readStateFile, useChannelEnv } from '../channel-helpers.js';
 
-let bot: Bot;
-let dir: string;
-let store: LowConversationStore;
+const env = useChannelEnv('bot-framework-bot-test-');
 
-beforeAll(async () => {
-  bot = await sharedBot();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-framework-bot-test-'));
-  store = await LowConversationStore.open(path.join(dir, 'state.json'));
-});
-
-afterAll(async () => {
-  await store?.close();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-/** A TestAdapter running an ArticleBot over `storage`, in a conversation of its own. */
-function adapterFor(storage: Storage = store, conversation = `convo-${Math.random().toString(36).slice(2)}`): TestAdapter {
-  const articleBot = new ArticleBot({ engine: bot.engine, storage });
+/** A TestAdapter running an ArticleBot over `storage` (the file's store by default), in a conversation of its own. */
+function adapterFor(storage: Storage = env.store, conversation = `convo-${Math.random().toString(36).slice(2)}`): TestAdapter {
+  const articleBot = new ArticleBot({ engine: env.bot.engine, storage });
   const template = { conversation: { id: conversation } as Activity['conversation'] };
   return new TestAdapter(async (context) => articleBot.run(context), template);
 }
@@ -52,7 +34,7 @@ function expectReply(expected: string[], withButtons = true) {
 describe('ArticleBot in a TestAdapter conversation', () => {
   it('greets a user who joins, once, saying what it can answer, with suggested questions as buttons', async () => {
     const adapter = adapterFor();
-    const welcome = bot.engine.welcome();
+    const welcome = env.bot.engine.welcome();
     await adapter
       .send({
         type: ActivityTypes.ConversationUpdate,
@@ -121,7 +103,7 @@ describe('ArticleBot in a TestAdapter conversation', () => {
   });
 
   it('answers "And LinkedIn?" without context as the core does: not about the previous question', async () => {
-    const alone = bot.engine.respond('And LinkedIn?').reply;
+    const alone = env.bot.engine.respond('And LinkedIn?').reply;
     await adapterFor()
       .send('And LinkedIn?')
       .assertReply((activity) => expect(activity.text).toBe(toMarkdown(alone)))
@@ -141,12 +123,12 @@ describe('ArticleBot in a TestAdapter conversation', () => {
 
   it('keeps each conversation’s state in the storage under its own key, written before the reply', async () => {
     const conversation = 'state-check';
-    const articleBot = new ArticleBot({ engine: bot.engine, storage: store });
+    const articleBot = new ArticleBot({ engine: env.bot.engine, storage: env.store });
     const seenAtSend: unknown[] = [];
     const adapter = new TestAdapter(async (context) => {
       context.onSendActivities(async (_ctx, activities, next) => {
         // What the file holds at the moment the reply goes out.
-        const onDisk = JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8'));
+        const onDisk = readStateFile(env.stateFile);
         seenAtSend.push(onDisk.items[stateKey(context.activity)]?.state?.turns);
         return next();
       });
@@ -160,17 +142,17 @@ describe('ArticleBot in a TestAdapter conversation', () => {
       .startTest();
     expect(seenAtSend).toEqual([1, 2]);
     const key = 'test/conversations/state-check/article';
-    const item = (await store.read([key]))[key];
+    const item = (await env.store.read([key]))[key];
     expect(item).toMatchObject({ state: { turns: 2, entities: expect.arrayContaining([{ id: 'he-miao', kind: 'person' }]) } });
     expect(typeof item!.eTag).toBe('string');
   });
 
   it('loses no context when messages of one conversation arrive at once, and replies in order', async () => {
-    const adapter = adapterFor(store, 'concurrent');
+    const adapter = adapterFor(env.store, 'concurrent');
     const questions = Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? 'How many users does WeChat have?' : 'And LinkedIn?'));
     await Promise.all(questions.map((text) => adapter.processActivity({ type: ActivityTypes.Message, text })));
     const key = 'test/conversations/concurrent/article';
-    expect((await store.read([key]))[key]!.state.turns).toBe(8);
+    expect((await env.store.read([key]))[key]!.state.turns).toBe(8);
     // One after another: every "And LinkedIn?" followed a WeChat question, so it was answered about LinkedIn.
     const replies = adapter.activeQueue.map((a) => a.text);
     expect(replies).toHaveLength(8);
@@ -182,16 +164,16 @@ describe('ArticleBot in a TestAdapter conversation', () => {
     let interfere = false;
     // Between the bot's read and its write, someone else records that He Miao was mentioned.
     const racing: Storage = {
-      read: (keys) => store.read(keys),
-      delete: (keys) => store.delete(keys),
+      read: (keys) => env.store.read(keys),
+      delete: (keys) => env.store.delete(keys),
       write: async (changes: StoreItems) => {
         if (interfere) {
           interfere = false;
-          const current = (await store.read([key]))[key]!;
+          const current = (await env.store.read([key]))[key]!;
           const state = { lastIntent: null, entities: [{ id: 'he-miao', kind: 'person' }], turns: 5 };
-          await store.write({ [key]: { ...current, state } });
+          await env.store.write({ [key]: { ...current, state } });
         }
-        return store.write(changes);
+        return env.store.write(changes);
       },
     };
     const adapter = adapterFor(racing, 'raced');
@@ -203,27 +185,27 @@ describe('ArticleBot in a TestAdapter conversation', () => {
       .assertReply(expectReply(['Tianji']))
       .startTest();
     expect(interfere).toBe(false);
-    expect((await store.read([key]))[key]!.state.turns).toBe(6);
+    expect((await env.store.read([key]))[key]!.state.turns).toBe(6);
   });
 
   it('starts afresh when the stored state is not valid conversation state', async () => {
     const key = 'test/conversations/corrupt/article';
-    await store.write({ [key]: { state: { lastIntent: 42, entities: 'nope', turns: 'x' } } });
-    await adapterFor(store, 'corrupt')
+    await env.store.write({ [key]: { state: { lastIntent: 42, entities: 'nope', turns: 'x' } } });
+    await adapterFor(env.store, 'corrupt')
       .send('How many members does LinkedIn have?')
       .assertReply(expectReply(['300 million']))
       .startTest();
-    expect((await store.read([key]))[key]!.state.turns).toBe(1);
+    expect((await env.store.read([key]))[key]!.state.turns).toBe(1);
   });
 });
 
 describe('replyActivity and toMarkdown', () => {
-  const quoted = (): Reply => bot.engine.respond('What did He Miao say?').reply;
+  const quoted = (): Reply => env.bot.engine.respond('What did He Miao say?').reply;
 
   it('turns every quotation of a reply into a block quote with speaker and role, keeping the other lines', async () => {
     const questions = ['What did He Miao say?', 'What did Jin Xiaolei say?', 'What did Derek Shen say?', 'Who does LinkedIn compete with?'];
     for (const question of questions) {
-      const reply = bot.engine.respond(question).reply;
+      const reply = env.bot.engine.respond(question).reply;
       const markdown = toMarkdown(reply);
       for (const q of reply.quotes) {
         const lines = q.text.split('\n').map((l) => `> ${l}`).join('\n');
@@ -250,15 +232,7 @@ describe('replyActivity and toMarkdown', () => {
   });
 
   it('escapes Markdown in article text so it reads literally', () => {
-    const reply: Reply = {
-      text: 'Revenue was *big* at [Acme] <b>Corp</b> # 1_2 (paragraph 3).\n1. a list?\n- a bullet?',
-      intent: 'x',
-      confidence: 1,
-      fallback: false,
-      sources: [],
-      quotes: [],
-      suggestions: [],
-    };
+    const reply = makeReply({ text: 'Revenue was *big* at [Acme] <b>Corp</b> # 1_2 (paragraph 3).\n1. a list?\n- a bullet?' });
     expect(toMarkdown(reply)).toBe(
       'Revenue was \\*big\\* at \\[Acme\\] \\<b\\>Corp\\</b\\> \\# 1\\_2 (paragraph 3).\n\n1\\. a list?\n\n\\- a bullet?',
     );

@@ -2,51 +2,17 @@ import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import express, { type Express } from 'express';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createApp } from '../../src/app.js';
-import type { Bot } from '../../src/bot.js';
 import { BOT_FRAMEWORK_BODY_LIMIT } from '../../src/channels/bot-framework-activity.js';
 import { AUTH_TIMEOUT_MS, REPLY_TIMEOUT_MS, type BotFrameworkAuthOptions } from '../../src/channels/bot-framework-auth.js';
 import { botFrameworkChannel } from '../../src/channels/bot-framework.js';
+import { APOLOGY } from '../../src/channels/channel.js';
 import type { BotFrameworkSettings } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
-import { LowConversationStore } from '../../src/store/conversations.js';
-import { fixture, sharedBot } from '../helpers.js';
-import { startServer, type RunningServer } from '../server.js';
-
-/** What the fake connector received: one POST per reply. */
-interface Received {
-  method: string;
-  path: string;
-  authorization: string | undefined;
-  body: Record<string, any>;
-}
-
-/** A Bot Framework connector on 127.0.0.1, as the Emulator runs one: records replies and answers with an id. */
-async function fakeConnector(): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      received.push({
-        method: req.method!,
-        path: decodeURIComponent(req.url!),
-        authorization: req.headers.authorization,
-        body: JSON.parse(body),
-      });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: `reply-${received.length}` }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
+import { expectJsonError, LogCapture, readStateFile, useChannelEnv, useRealServer } from '../channel-helpers.js';
+import { closedPort, FakeApi } from '../fake-api.js';
+import { fixture } from '../helpers.js';
 
 /** A TCP server on 127.0.0.1 that accepts connections and never answers. */
 async function silentServer(): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
@@ -67,15 +33,6 @@ async function silentServer(): Promise<{ url: string; connections: () => number;
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** A port on 127.0.0.1 where nothing listens (connections are refused). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const base64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
@@ -111,50 +68,26 @@ function emulator(name: 'message' | 'conversation-update', serviceUrl: string, c
   return { ...activity, serviceUrl, conversation: { id: conversation }, ...extra };
 }
 
-function expectJsonError(res: request.Response, status: number, code: string): void {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/json/);
-  expect(res.body.error.code).toBe(code);
-  expect(typeof res.body.error.message).toBe('string');
-}
-
 const EMULATOR: BotFrameworkSettings = { appType: 'MultiTenant', appId: '', appPassword: '', tenantId: '' };
 const APP_ID = '8a5e3e1c-2f4b-4a53-9a1e-5c0d4e7b1f21';
 const WITH_AUTH: BotFrameworkSettings = { appType: 'MultiTenant', appId: APP_ID, appPassword: 'not-a-real-password', tenantId: '' };
 
-let bot: Bot;
-let dir: string;
-let store: LowConversationStore;
-let connector: Awaited<ReturnType<typeof fakeConnector>>;
-const logLines: string[] = [];
-const logged = () => logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
-
+const env = useChannelEnv('bot-framework-test-');
+/** A Bot Framework connector, as the Emulator runs one: records replies and answers each with an id. */
+let connector: FakeApi;
 /** The whole app, as main builds it (Emulator settings, state in the lowdb store). */
 let app: Express;
 
 beforeAll(async () => {
-  bot = await sharedBot();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-framework-test-'));
-  store = await LowConversationStore.open(path.join(dir, 'state.json'));
-  connector = await fakeConnector();
-  app = createApp({
-    engine: bot.engine,
-    conversations: store,
-    storage: store,
-    logger: createLogger('debug', (line) => logLines.push(line)),
-    webhookSecret: null,
-  });
+  connector = await FakeApi.start(() => ({ status: 200, body: { id: `reply-${connector.calls.length}` } }));
+  app = env.app({}, { storage: env.store });
 });
 
-afterAll(async () => {
-  await connector?.close();
-  await store?.close();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => connector?.close());
 
 afterEach(() => {
-  connector.received.length = 0;
-  logLines.length = 0;
+  connector.calls.length = 0;
+  env.logs.clear();
 });
 
 /** Only the Bot Framework route, with its own settings and bounds, and a /ping that shows the server answers. */
@@ -164,14 +97,7 @@ function channelServer(settings: BotFrameworkSettings, auth: BotFrameworkAuthOpt
     res.json({ pong: true });
   });
   channelApp.use(
-    botFrameworkChannel({
-      engine: bot.engine,
-      conversations: store,
-      storage: store,
-      logger: createLogger('debug', (line) => logLines.push(line)),
-      settings,
-      auth,
-    }),
+    botFrameworkChannel({ engine: env.bot.engine, conversations: env.store, storage: env.store, logger: env.logs.logger, settings, auth }),
   );
   const server = http.createServer(channelApp);
   return new Promise<{ url: string; close: () => Promise<void> }>((resolve) => {
@@ -231,7 +157,7 @@ describe('POST /api/messages refuses bad activities with a JSON error before the
     const res = await post(body());
     expectJsonError(res, status, code);
     expect(res.text).not.toMatch(/<html|at \w+ \(/i);
-    expect(connector.received).toEqual([]);
+    expect(connector.calls).toEqual([]);
   });
 
   it('names the missing field', async () => {
@@ -250,7 +176,7 @@ describe('POST /api/messages refuses bad activities with a JSON error before the
     const get = await request(app).get('/api/messages');
     expectJsonError(get, 405, 'method_not_allowed');
     expect(get.headers.allow).toBe('POST');
-    expect(connector.received).toEqual([]);
+    expect(connector.calls).toEqual([]);
   });
 });
 
@@ -261,11 +187,11 @@ describe('POST /api/messages with the Emulator (no app id)', () => {
     const message = emulator('message', connector.url, 'emulator-1');
     expect((await post(message)).status).toBe(200);
 
-    expect(connector.received.map((r) => `${r.method} ${r.path}`)).toEqual([
+    expect(connector.calls.map((r) => `${r.method} ${r.path}`)).toEqual([
       `POST /v3/conversations/emulator-1/activities/${update.id}`,
       `POST /v3/conversations/emulator-1/activities/${message.id}`,
     ]);
-    const [greeting, answer] = connector.received.map((r) => r.body);
+    const [greeting, answer] = connector.calls.map((r) => r.body);
     expect(greeting).toMatchObject({
       type: 'message',
       replyToId: update.id,
@@ -282,7 +208,7 @@ describe('POST /api/messages with the Emulator (no app id)', () => {
     expect(answer!.text).toContain('300 million');
     expect(answer!.suggestedActions.actions.length).toBeGreaterThan(0);
     // No app id, no token: the Emulator gets no Authorization header.
-    expect(connector.received.every((r) => r.authorization === undefined)).toBe(true);
+    expect(connector.calls.every((r) => r.headers.authorization === undefined)).toBe(true);
   });
 
   it('returns the replies in the response body with deliveryMode "expectReplies", posting nothing', async () => {
@@ -292,7 +218,7 @@ describe('POST /api/messages with the Emulator (no app id)', () => {
     expect(res.body.activities).toHaveLength(1);
     expect(res.body.activities[0]).toMatchObject({ type: 'message', textFormat: 'markdown' });
     expect(res.body.activities[0].text).toContain('president of LinkedIn China');
-    expect(connector.received).toEqual([]);
+    expect(connector.calls).toEqual([]);
   });
 
   it('accepts typing, reactions, events and other activities quietly, sending nothing', async () => {
@@ -307,39 +233,39 @@ describe('POST /api/messages with the Emulator (no app id)', () => {
       const res = await post(emulator('message', connector.url, 'quiet', extra));
       expect(res.status, extra.type).toBe(200);
     }
-    expect(connector.received).toEqual([]);
+    expect(connector.calls).toEqual([]);
   });
 
   it('answers an invoke it does not implement with 501, as the SDK’s ActivityHandler does, sending nothing', async () => {
     const res = await post(emulator('message', connector.url, 'invoke', { type: 'invoke', name: 'composeExtension/query' }));
     expect(res.status).toBe(501);
-    expect(connector.received).toEqual([]);
+    expect(connector.calls).toEqual([]);
   });
 
   it('apologises in the conversation and answers a JSON 500 when a turn fails for another reason than delivery', async () => {
-    const lines: string[] = [];
-    const broken = createApp({
-      engine: bot.engine,
-      conversations: store,
-      storage: {
-        read: () => Promise.reject(new Error('EACCES: permission denied, open var/conversations.json')),
-        write: () => Promise.resolve(),
-        delete: () => Promise.resolve(),
+    const logs = new LogCapture();
+    const broken = env.app(
+      {},
+      {
+        storage: {
+          read: () => Promise.reject(new Error('EACCES: permission denied, open var/conversations.json')),
+          write: () => Promise.resolve(),
+          delete: () => Promise.resolve(),
+        },
+        logger: logs.logger,
       },
-      logger: createLogger('debug', (line) => lines.push(line)),
-      webhookSecret: null,
-    });
+    );
     const res = await request(broken).post('/api/messages').send(emulator('message', connector.url, 'broken-store'));
     expectJsonError(res, 500, 'internal_error');
     expect(res.text).not.toContain('EACCES');
-    expect(connector.received.map((r) => r.body.text)).toEqual(['Sorry, something went wrong on my side; please ask again.']);
-    expect(lines.map((l) => JSON.parse(l)).find((l) => l.message === 'unhandled error')?.error).toContain('EACCES');
+    expect(connector.calls.map((r) => r.body.text)).toEqual([APOLOGY]);
+    expect(logs.entries('unhandled error')[0]?.error).toContain('EACCES');
   });
 
   it('keeps its state in the same store as the webhook', async () => {
     await post(emulator('message', connector.url, 'shared-store', { text: 'How many users does WeChat have?' }));
     await request(app).post('/api/webhook').send({ text: 'Who is He Miao?', conversationId: 'shared-store' });
-    const file = JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8'));
+    const file = readStateFile(env.stateFile);
     expect(file.items['emulator/conversations/shared-store/article'].state).toMatchObject({ lastIntent: 'wechat.users', turns: 1 });
     expect(file.conversations['shared-store'].state).toMatchObject({ turns: 1 });
   });
@@ -364,13 +290,13 @@ describe('POST /api/messages when serviceUrl does not answer', () => {
     expect(res.status).toBe(502);
     expect(res.body.error.code).toBe('reply_not_delivered');
     expect(res.ms).toBeLessThan(REPLY_TIMEOUT + 1500);
-    const line = logged().find((l) => l.message === 'bot framework reply not delivered');
+    const line = env.logs.entries('bot framework reply not delivered')[0];
     expect(line).toMatchObject({ level: 'error', serviceUrl: `http://127.0.0.1:${port}`, conversationId: 'unreachable' });
     expect(String(line!.reason)).toMatch(/ECONNREFUSED|reply timeout/);
     // The next conversation is answered normally.
     const ok = await postActivity(server.url, emulator('message', connector.url, 'after-unreachable'));
     expect(ok.status).toBe(200);
-    expect(connector.received).toHaveLength(1);
+    expect(connector.calls).toHaveLength(1);
   });
 
   it('answers 502 within the reply timeout when serviceUrl accepts the connection and never answers', async () => {
@@ -380,7 +306,7 @@ describe('POST /api/messages when serviceUrl does not answer', () => {
       expect(res.status).toBe(502);
       expect(res.ms).toBeLessThan(REPLY_TIMEOUT + 1500);
       expect(silent.connections()).toBeGreaterThan(0);
-      expect(logged().find((l) => l.message === 'bot framework reply not delivered')?.reason).toBe('no answer within the reply timeout');
+      expect(env.logs.entries('bot framework reply not delivered')[0]?.reason).toBe('no answer within the reply timeout');
     } finally {
       await silent.close();
     }
@@ -424,7 +350,7 @@ describe('POST /api/messages with an app id (authentication on)', () => {
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('unauthorized');
     }
-    expect(connector.received).toEqual([]);
+    expect(connector.calls).toEqual([]);
   });
 
   it('refuses a token signed with another key than Bot Framework’s published one, and never logs it', async () => {
@@ -438,16 +364,16 @@ describe('POST /api/messages with an app id (authentication on)', () => {
     } finally {
       consoleError.mockRestore();
     }
-    expect(connector.received).toEqual([]);
-    expect(logged().find((l) => l.message === 'bot framework request refused')).toMatchObject({ status: 401 });
-    expect(logLines.join('\n')).not.toContain(forged.split('.')[2]);
+    expect(connector.calls).toEqual([]);
+    expect(env.logs.entries('bot framework request refused')[0]).toMatchObject({ status: 401 });
+    expect(env.logs.text()).not.toContain(forged.split('.')[2]);
   });
 
   it('refuses a correctly signed token issued for another bot', async () => {
     const other = jwt(botFramework.privateKey, KID, { ...claims(connector.url), aud: 'someone-else' });
     const res = await postActivity(server.url, emulator('message', connector.url, 'other-bot'), { Authorization: `Bearer ${other}` });
     expect(res.status).toBe(401);
-    expect(connector.received).toEqual([]);
+    expect(connector.calls).toEqual([]);
   });
 
   it('accepts a token signed with Bot Framework’s key for this bot and answers (expectReplies, so no connector token is needed)', async () => {
@@ -491,7 +417,7 @@ describe('POST /api/messages when Bot Framework’s OpenID metadata never arrive
       expect(res.status).toBe(503);
       expect(res.body.error.code).toBe('auth_unavailable');
       expect(res.ms).toBeLessThan(AUTH_TIMEOUT + 1500);
-      expect(connector.received).toEqual([]);
+      expect(connector.calls).toEqual([]);
     } finally {
       await server.close();
       await metadata.close();
@@ -500,28 +426,13 @@ describe('POST /api/messages when Bot Framework’s OpenID metadata never arrive
 });
 
 describe('the Bot Framework route in the server as `npm start` runs it', () => {
-  let serverDir: string;
-  let server: RunningServer;
-  let secured: RunningServer;
-
-  beforeAll(async () => {
-    serverDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-framework-server-'));
-    [server, secured] = await Promise.all([
-      startServer({ STATE_FILE: path.join(serverDir, 'state.json'), MicrosoftAppId: '', MicrosoftAppPassword: '' }),
-      startServer({ STATE_FILE: path.join(serverDir, 'secured.json'), MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'not-a-real-password' }),
-    ]);
-  });
-
-  afterAll(() => {
-    server?.child.kill('SIGKILL');
-    secured?.child.kill('SIGKILL');
-    if (serverDir) fs.rmSync(serverDir, { recursive: true, force: true });
-  });
+  const unsecured = useRealServer('bot-framework-server-', () => ({ MicrosoftAppId: '', MicrosoftAppPassword: '' }));
+  const secured = useRealServer('bot-framework-secured-', () => ({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'not-a-real-password' }));
 
   it('talks with the Emulator: greeting, an answer with suggested actions, and working follow-ups', async () => {
     const conversation = 'emulator-session|livechat';
     const update = emulator('conversation-update', connector.url, conversation);
-    expect((await postActivity(server.url, update)).status).toBe(200);
+    expect((await postActivity(unsecured.server.url, update)).status).toBe(200);
     const script: [string, string][] = [
       ['How many members does LinkedIn have?', '300 million'],
       ['Who is He Miao?', 'Tianji'],
@@ -530,10 +441,10 @@ describe('the Bot Framework route in the server as `npm start` runs it', () => {
       ['And LinkedIn?', '300 million'],
     ];
     for (const [i, [text]] of script.entries()) {
-      const res = await postActivity(server.url, emulator('message', connector.url, conversation, { id: `m-${i}`, text }));
+      const res = await postActivity(unsecured.server.url, emulator('message', connector.url, conversation, { id: `m-${i}`, text }));
       expect(res.status, text).toBe(200);
     }
-    const [greeting, ...answers] = connector.received;
+    const [greeting, ...answers] = connector.calls;
     expect(greeting!.path).toBe(`/v3/conversations/${conversation}/activities/${update.id}`);
     expect(greeting!.body.text).toContain('Hello!');
     expect(greeting!.body.suggestedActions.actions.map((a: { type: string }) => a.type)).toEqual(['imBack', 'imBack', 'imBack']);
@@ -544,25 +455,25 @@ describe('the Bot Framework route in the server as `npm start` runs it', () => {
     });
     expect(answers[0]!.body.suggestedActions.actions[0]).toMatchObject({ type: 'imBack' });
 
-    const file = JSON.parse(fs.readFileSync(path.join(serverDir, 'state.json'), 'utf8'));
+    const file = readStateFile(unsecured.stateFile);
     expect(file.items[`emulator/conversations/${conversation}/article`].state.turns).toBe(script.length);
   });
 
   it('answers with expectReplies in the response body', async () => {
-    const res = await postActivity(server.url, emulator('message', connector.url, 'server-expect', { deliveryMode: 'expectReplies' }));
+    const res = await postActivity(unsecured.server.url, emulator('message', connector.url, 'server-expect', { deliveryMode: 'expectReplies' }));
     expect(res.status).toBe(200);
     expect(res.body.activities[0].text).toContain('300 million');
-    expect(connector.received).toEqual([]);
+    expect(connector.calls).toEqual([]);
   });
 
   it('answers a bad activity with a JSON 400, not an HTML stack trace', async () => {
-    const res = await postActivity(server.url, { ...emulator('message', connector.url, 'bad'), type: undefined });
+    const res = await postActivity(unsecured.server.url, { ...emulator('message', connector.url, 'bad'), type: undefined });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_activity');
   });
 
   it('with MicrosoftAppId set, refuses requests without a token or with a forged one, sending nothing', async () => {
-    const noToken = await postActivity(secured.url, emulator('message', connector.url, 'secured'));
+    const noToken = await postActivity(secured.server.url, emulator('message', connector.url, 'secured'));
     expect(noToken.status).toBe(401);
     // Signed by someone, claiming this bot, from an issuer Bot Framework does not use: refused without a key download.
     const forged = jwt(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, 'k', {
@@ -571,12 +482,12 @@ describe('the Bot Framework route in the server as `npm start` runs it', () => {
       serviceurl: connector.url,
       exp: Math.floor(Date.now() / 1000) + 3600,
     });
-    const withForged = await postActivity(secured.url, emulator('message', connector.url, 'secured'), { Authorization: `Bearer ${forged}` });
+    const withForged = await postActivity(secured.server.url, emulator('message', connector.url, 'secured'), { Authorization: `Bearer ${forged}` });
     expect(withForged.status).toBe(401);
     expect(withForged.body.error.code).toBe('unauthorized');
-    expect(connector.received).toEqual([]);
-    expect(secured.logs()).toContain('bot framework request refused');
-    expect(secured.logs()).not.toContain(forged.split('.')[2]);
-    expect(fs.existsSync(path.join(serverDir, 'secured.json'))).toBe(false);
+    expect(connector.calls).toEqual([]);
+    expect(secured.server.logs()).toContain('bot framework request refused');
+    expect(secured.server.logs()).not.toContain(forged.split('.')[2]);
+    expect(fs.existsSync(secured.stateFile)).toBe(false);
   });
 });

@@ -1,44 +1,25 @@
 import { createHmac } from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import type { Express } from 'express';
 import request, { type Response } from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { loadBot, type Bot } from '../../src/bot.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { signWebhookBody } from '../../src/channels/json-webhook.js';
-import { createLogger } from '../../src/log.js';
-import { LowConversationStore } from '../../src/store/conversations.js';
+import { expectJsonError, readStateFile, useChannelEnv } from '../channel-helpers.js';
 
 const REPLY_KEYS = ['confidence', 'fallback', 'intent', 'quotes', 'sources', 'suggestions', 'text'];
 const SECRET = 'a-test-secret-of-some-length';
 
-let bot: Bot;
-let dir: string;
-let stateFile: string;
-let store: LowConversationStore;
+const env = useChannelEnv('json-webhook-test-');
 let app: Express;
 let signedApp: Express;
 let conversationCounter = 0;
 
 const newConversationId = () => `test-${process.pid}-${++conversationCounter}`;
 
-beforeAll(async () => {
-  bot = await loadBot();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'json-webhook-test-'));
-  stateFile = path.join(dir, 'conversations.json');
-  store = await LowConversationStore.open(stateFile);
-  const logger = createLogger('silent');
-  app = createApp({ engine: bot.engine, conversations: store, logger, webhookSecret: null });
-  signedApp = createApp({ engine: bot.engine, conversations: store, logger, webhookSecret: SECRET });
-});
-
-afterAll(async () => {
-  await store?.close();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+beforeAll(() => {
+  app = env.app();
+  signedApp = env.app({}, { webhookSecret: SECRET });
 });
 
 const ask = (body: unknown, target: Express = app) => request(target).post('/api/webhook').send(body as object);
@@ -73,27 +54,6 @@ async function postBytes(
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
-}
-
-/** The error contract: JSON `{ error: { code, message } }`, no stack trace, no HTML. */
-function expectJsonError(
-  res: { status: number; headers: Record<string, unknown>; text: string },
-  status: number,
-  code?: string,
-): { code: string; message: string } {
-  expect(res.status).toBe(status);
-  expect(String(res.headers['content-type'])).toMatch(/^application\/json/);
-  const body = JSON.parse(res.text);
-  expect(Object.keys(body)).toEqual(['error']);
-  expect(Object.keys(body.error).sort()).toEqual(['code', 'message']);
-  expect(body.error.code).toEqual(expect.any(String));
-  expect(body.error.message).toEqual(expect.any(String));
-  expect(body.error.message.length).toBeGreaterThan(0);
-  if (code) expect(body.error.code).toBe(code);
-  // No stack trace lines ("    at fn (file:1:2)"), no source paths, no HTML.
-  expect(res.text).not.toMatch(/\bat \S+ \(|\n\s+at |\.[cm]?[jt]s:\d+:\d+|node_modules|\/work\//);
-  expect(res.text).not.toMatch(/<html|<pre|<!DOCTYPE|<body/i);
-  return body.error;
 }
 
 function expectReply(res: Response): Record<string, unknown> & { text: string; intent: string | null; fallback: boolean } {
@@ -198,7 +158,7 @@ describe('POST /api/webhook: answers', () => {
     it('stores the conversation in the state file', async () => {
       const conversationId = newConversationId();
       await script(['How many users does WeChat have?', 'And LinkedIn?'], conversationId);
-      const onDisk = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+      const onDisk = readStateFile(env.stateFile);
       const entry = onDisk.conversations[conversationId];
       expect(entry).toBeDefined();
       expect(entry.state.turns).toBe(2);

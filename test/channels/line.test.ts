@@ -1,16 +1,9 @@
 import { createHmac } from 'node:crypto';
-import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import express, { type Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { loadBot, type Bot } from '../../src/bot.js';
+import { APOLOGY, MAX_QUESTION_LENGTH } from '../../src/channels/channel.js';
 import {
-  LINE_APOLOGY,
   LINE_BODY_LIMIT,
   LINE_QUICK_REPLY_LIMITS,
   LINE_TEXT_LIMIT,
@@ -19,92 +12,42 @@ import {
   toLineMessage,
   verifyLineSignature,
 } from '../../src/channels/line.js';
-import { NO_CHANNELS, type LineSettings } from '../../src/config.js';
-import type { ConversationState, Reply } from '../../src/core/types.js';
-import { createLogger, type Logger } from '../../src/log.js';
-import { LowConversationStore, type ConversationStore } from '../../src/store/conversations.js';
+import type { LineSettings } from '../../src/config.js';
+import { brokenStore, expectJsonError, LogCapture, makeReply, readStateFile, useChannelEnv, useRealServer } from '../channel-helpers.js';
+import { closedPort, FakeApi, type FakeAnswer } from '../fake-api.js';
 import { fixture } from '../helpers.js';
-import { startServer, type RunningServer } from '../server.js';
 
 const CHANNEL_SECRET = 'line-test-channel-secret-4c1d9e';
 const ACCESS_TOKEN = 'line-test-access-token-DO-NOT-LOG-7f3a9b';
 
-// ---------------------------------------------------------------------------------------------------------
-// A fake Messaging API on 127.0.0.1 that records every call. The reply token picks its behaviour:
-// "fail-500..." answers 500 with a LINE error body, "fail-400..." a 400 with details, "hang..." never answers.
-
-interface Recorded {
-  method: string;
-  url: string;
-  headers: http.IncomingHttpHeaders;
-  body: { replyToken: string; messages: { type: string; text: string; quickReply?: { items: QuickItem[] } }[] };
+interface LineReplyCall {
+  replyToken: string;
+  messages: { type: string; text: string; quickReply?: { items: QuickItem[] } }[];
 }
 interface QuickItem {
   type: string;
   action: { type: string; label: string; text: string };
 }
 
-class FakeLineApi {
-  readonly received: Recorded[] = [];
-  private readonly server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Recorded['body'];
-      this.received.push({ method: req.method!, url: req.url!, headers: req.headers, body });
-      const token = body.replyToken;
-      if (token.startsWith('hang')) return;
-      res.setHeader('content-type', 'application/json');
-      if (token.startsWith('fail-500')) {
-        res.statusCode = 500;
-        res.end(JSON.stringify({ message: 'An error occurred in the API server' }));
-      } else if (token.startsWith('fail-400')) {
-        res.statusCode = 400;
-        res.end(
-          JSON.stringify({
-            message: 'The request body has 1 error(s)',
-            details: [{ message: 'Length must be between 0 and 20', property: 'messages[0].quickReply.items[0].action.label' }],
-          }),
-        );
-      } else {
-        res.end('{}');
-      }
-    });
-  });
-
-  url = '';
-
-  async start(): Promise<void> {
-    this.server.listen(0, '127.0.0.1');
-    await new Promise<void>((resolve) => this.server.once('listening', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+/**
+ * How the fake Messaging API answers: the reply token picks it. "fail-500..." answers 500 with a LINE error
+ * body, "fail-400..." a 400 with details, "hang..." never answers, any other token 200 `{}`.
+ */
+function lineApi({ body }: { body: LineReplyCall }): FakeAnswer {
+  const token = body.replyToken;
+  if (token.startsWith('hang')) return 'hang';
+  if (token.startsWith('fail-500')) return { status: 500, body: { message: 'An error occurred in the API server' } };
+  if (token.startsWith('fail-400')) {
+    return {
+      status: 400,
+      body: {
+        message: 'The request body has 1 error(s)',
+        details: [{ message: 'Length must be between 0 and 20', property: 'messages[0].quickReply.items[0].action.label' }],
+      },
+    };
   }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  /** Resolves with the call carrying `replyToken` once it arrives. */
-  async replyFor(replyToken: string, timeoutMs = 3000): Promise<Recorded> {
-    await waitFor(() => this.received.some((r) => r.body.replyToken === replyToken), timeoutMs, `a reply with token ${replyToken}`);
-    return this.received.find((r) => r.body.replyToken === replyToken)!;
-  }
-
-  repliesTo(replyToken: string): Recorded[] {
-    return this.received.filter((r) => r.body.replyToken === replyToken);
-  }
+  return { status: 200, body: {} };
 }
-
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------
 
 interface LineEvent {
   type: string;
@@ -134,51 +77,22 @@ function textWebhook(text: string, options: { userId?: string; replyToken?: stri
   return Object.assign(webhook, { replyToken: event.replyToken });
 }
 
-/** Counts turns, so a test can tell whether a conversation advanced. */
-class CountingStore implements ConversationStore {
-  calls = 0;
-  constructor(private readonly inner: ConversationStore) {}
-  transact<T>(id: string, turn: (state: ConversationState) => { state: ConversationState; result: T }): Promise<T> {
-    this.calls += 1;
-    return this.inner.transact(id, turn);
-  }
-  close() {
-    return this.inner.close();
-  }
-}
-
-let bot: Bot;
-let dir: string;
-let store: LowConversationStore;
-let counting: CountingStore;
-let fake: FakeLineApi;
+const env = useChannelEnv('line-test-');
+let fake: FakeApi<LineReplyCall>;
 let app: Express;
 let settings: LineSettings;
-const logLines: string[] = [];
-const capture = (lines: string[]): Logger => createLogger('debug', (line) => lines.push(line));
-const logged = (lines: string[], message: string) => lines.map((l) => JSON.parse(l)).filter((l) => l.message === message);
 
 beforeAll(async () => {
-  fake = new FakeLineApi();
-  [bot] = await Promise.all([loadBot(), fake.start()]);
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'line-test-'));
-  store = await LowConversationStore.open(path.join(dir, 'conversations.json'));
-  counting = new CountingStore(store);
+  fake = await FakeApi.start(lineApi);
   settings = { channelSecret: CHANNEL_SECRET, accessToken: ACCESS_TOKEN, apiUrl: fake.url };
-  app = createApp({
-    engine: bot.engine,
-    conversations: counting,
-    logger: capture(logLines),
-    webhookSecret: null,
-    channels: { ...NO_CHANNELS, line: settings },
-  });
+  app = env.app({ line: settings });
 });
 
-afterAll(async () => {
-  await store?.close();
-  await fake?.stop();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => fake?.close());
+
+/** Resolves with the reply call carrying `replyToken` once `api` got it. */
+const replyFor = (replyToken: string, api = fake, timeoutMs?: number) => api.waitForCall((c) => c.body.replyToken === replyToken, timeoutMs);
+const repliesTo = (replyToken: string, api = fake) => api.calls.filter((c) => c.body.replyToken === replyToken);
 
 /** Posts `body` exactly as given, signed with the channel secret unless a signature is given (null: none). */
 function post(body: unknown, signature?: string | null, target: Express = app) {
@@ -187,15 +101,6 @@ function post(body: unknown, signature?: string | null, target: Express = app) {
   const sig = signature === undefined ? signLineBody(raw, CHANNEL_SECRET) : signature;
   if (sig !== null) req.set('x-line-signature', sig);
   return req.send(raw);
-}
-
-function expectJsonError(res: request.Response, status: number, code?: string): void {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/json/);
-  expect(Object.keys(res.body)).toEqual(['error']);
-  expect(res.body.error.message).toEqual(expect.any(String));
-  if (code) expect(res.body.error.code).toBe(code);
-  expect(res.text).not.toMatch(/\n\s+at |node_modules|<html/i);
 }
 
 describe('LINE signature', () => {
@@ -219,14 +124,14 @@ describe('POST /api/line: answers', () => {
   it('answers the fixture text message through the reply API, with the token, reply token and quick replies', async () => {
     const webhook = fixture<Webhook>('line/text-message.json');
     const event = webhook.events[0]!;
-    const expected = bot.engine.respond(event.message.text).reply;
+    const expected = env.bot.engine.respond(event.message.text).reply;
     const res = await post(webhook);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({});
 
-    const call = await fake.replyFor(event.replyToken);
+    const call = await replyFor(event.replyToken);
     expect(call.method).toBe('POST');
-    expect(call.url).toBe('/v2/bot/message/reply');
+    expect(call.path).toBe('/v2/bot/message/reply');
     expect(call.headers.authorization).toBe(`Bearer ${ACCESS_TOKEN}`);
     expect(call.headers['content-type']).toMatch(/^application\/json/);
     expect(call.body.replyToken).toBe(event.replyToken);
@@ -247,51 +152,69 @@ describe('POST /api/line: answers', () => {
   });
 
   it('answers LINE\'s verify request (no events) with 200 and sends nothing', async () => {
-    const before = fake.received.length;
+    const before = fake.calls.length;
     const res = await post(fixture('line/verify.json'));
     expect(res.status).toBe(200);
     const marker = textWebhook('hello');
     await post(marker);
-    await fake.replyFor(marker.replyToken);
-    expect(fake.received.length).toBe(before + 1);
+    await replyFor(marker.replyToken);
+    expect(fake.calls.length).toBe(before + 1);
   });
 
   it('welcomes a follow event by reply', async () => {
     const webhook = fixture<Webhook>('line/follow.json');
     expect((await post(webhook)).status).toBe(200);
-    const call = await fake.replyFor(webhook.events[0]!.replyToken);
-    expect(call.body.messages[0]!.text).toBe(bot.engine.welcome().text);
-    expect(call.body.messages[0]!.quickReply?.items.map((i) => i.action.text)).toEqual(bot.engine.welcome().suggestions);
+    const call = await replyFor(webhook.events[0]!.replyToken);
+    expect(call.body.messages[0]!.text).toBe(env.bot.engine.welcome().text);
+    expect(call.body.messages[0]!.quickReply?.items.map((i) => i.action.text)).toEqual(env.bot.engine.welcome().suggestions);
   });
 
   it('answers a follow-up from the same user in context, and not for another user', async () => {
     const userId = `Ufollowup${'0'.repeat(23)}`;
     const first = textWebhook('How many users does WeChat have?', { userId });
     await post(first);
-    expect((await fake.replyFor(first.replyToken)).body.messages[0]!.text).toContain('500 million');
+    expect((await replyFor(first.replyToken)).body.messages[0]!.text).toContain('500 million');
     const second = textWebhook('And LinkedIn?', { userId });
     await post(second);
-    const text = (await fake.replyFor(second.replyToken)).body.messages[0]!.text;
+    const text = (await replyFor(second.replyToken)).body.messages[0]!.text;
     expect(text).toContain('LinkedIn');
     expect(text).toMatch(/5 million|300 million/);
 
     const stranger = textWebhook('And LinkedIn?');
     await post(stranger);
-    expect((await fake.replyFor(stranger.replyToken)).body.messages[0]!.text).not.toMatch(/5 million|300 million/);
+    expect((await replyFor(stranger.replyToken)).body.messages[0]!.text).not.toMatch(/5 million|300 million/);
   });
 
   it('keeps a group\'s conversation apart from its members\' own chats', async () => {
     const group = fixture<Webhook>('line/group-text-message.json');
     await post(group);
-    expect((await fake.replyFor(group.events[0]!.replyToken)).body.messages[0]!.text).toContain('500 million');
+    expect((await replyFor(group.events[0]!.replyToken)).body.messages[0]!.text).toContain('500 million');
     const inGroup = structuredClone(group);
     inGroup.events[0]!.message.text = 'And LinkedIn?';
     inGroup.events[0]!.replyToken = 'group-followup-token-000000000000';
     inGroup.events[0]!.webhookEventId = '01HZ9V9C2M5W8E1R4T7Y0UFOLLOW';
     await post(inGroup);
-    expect((await fake.replyFor('group-followup-token-000000000000')).body.messages[0]!.text).toMatch(/5 million|300 million/);
-    const stored = JSON.parse(fs.readFileSync(path.join(dir, 'conversations.json'), 'utf8'));
+    expect((await replyFor('group-followup-token-000000000000')).body.messages[0]!.text).toMatch(/5 million|300 million/);
+    const stored = readStateFile(env.stateFile);
     expect(stored.conversations[`line:group:${group.events[0]!.source.groupId}`].state.turns).toBe(2);
+  });
+
+  it('asks for a shorter question when one is too long, leaving the conversation as it was', async () => {
+    const userId = `Utoolong${'0'.repeat(24)}`;
+    const first = textWebhook('How many users does WeChat have?', { userId });
+    await post(first);
+    expect((await replyFor(first.replyToken)).body.messages[0]!.text).toContain('500 million');
+    const before = env.counting.total;
+    const long = textWebhook('LinkedIn? '.repeat(201), { userId });
+    await post(long);
+    const message = (await replyFor(long.replyToken)).body.messages[0]!;
+    expect(message.text).toContain(`too long for me (more than ${MAX_QUESTION_LENGTH} characters)`);
+    expect(message.quickReply?.items.map((i) => i.action.text)).toEqual(env.bot.engine.welcome().suggestions);
+    expect(env.counting.total).toBe(before);
+    // Not a turn: "And LinkedIn?" still follows the WeChat question.
+    const followUp = textWebhook('And LinkedIn?', { userId });
+    await post(followUp);
+    expect((await replyFor(followUp.replyToken)).body.messages[0]!.text).toContain('300 million');
   });
 
   it('answers two events of one conversation in one webhook in order', async () => {
@@ -299,13 +222,13 @@ describe('POST /api/line: answers', () => {
     const a = textWebhook('How many users does WeChat have?', { userId });
     const b = textWebhook('And LinkedIn?', { userId });
     await post({ destination: a.destination, events: [a.events[0], b.events[0]] });
-    const second = await fake.replyFor(b.replyToken);
+    const second = await replyFor(b.replyToken);
     expect(second.body.messages[0]!.text).toMatch(/5 million|300 million/);
   });
 
   it('ignores stickers, images, postbacks, unfollows and standby-mode events', async () => {
     const webhook = fixture<Webhook>('line/ignored-events.json');
-    const before = { calls: counting.calls, sent: fake.received.length };
+    const before = { calls: env.counting.total, sent: fake.calls.length };
     expect((await post(webhook)).status).toBe(200);
     // Standby mode with a reply token is not what LINE sends, but a reply from standby must never go out.
     const standby = textWebhook('How many members does LinkedIn have?');
@@ -314,18 +237,18 @@ describe('POST /api/line: answers', () => {
 
     const marker = textWebhook('hello');
     await post(marker);
-    await fake.replyFor(marker.replyToken);
-    expect(fake.received.length).toBe(before.sent + 1);
-    expect(counting.calls).toBe(before.calls + 1);
+    await replyFor(marker.replyToken);
+    expect(fake.calls.length).toBe(before.sent + 1);
+    expect(env.counting.total).toBe(before.calls + 1);
   });
 });
 
 describe('POST /api/line: redeliveries', () => {
   it('answers a redelivered webhookEventId once and advances the conversation once', async () => {
     const webhook = textWebhook('Who is Derek Shen?');
-    const before = counting.calls;
+    const before = env.counting.total;
     await post(webhook);
-    await fake.replyFor(webhook.replyToken);
+    await replyFor(webhook.replyToken);
     const redelivery = structuredClone(webhook);
     redelivery.events[0]!.deliveryContext.isRedelivery = true;
     expect((await post(redelivery)).status).toBe(200);
@@ -334,9 +257,9 @@ describe('POST /api/line: redeliveries', () => {
 
     const marker = textWebhook('hello');
     await post(marker);
-    await fake.replyFor(marker.replyToken);
-    expect(fake.repliesTo(webhook.replyToken)).toHaveLength(1);
-    expect(counting.calls).toBe(before + 2);
+    await replyFor(marker.replyToken);
+    expect(repliesTo(webhook.replyToken)).toHaveLength(1);
+    expect(env.counting.total).toBe(before + 2);
   });
 });
 
@@ -350,13 +273,13 @@ describe('POST /api/line: authenticity', () => {
     ['with the signature of another body', signLineBody(`${body} `, CHANNEL_SECRET)],
     ['with the signature in hex', createHmac('sha256', CHANNEL_SECRET).update(body).digest('hex')],
   ])('refuses a webhook %s with 401 and sends nothing', async (_name, signature) => {
-    const before = { calls: counting.calls, sent: fake.received.length };
+    const before = { calls: env.counting.total, sent: fake.calls.length };
     expectJsonError(await post(body, signature), 401, 'invalid_signature');
     const marker = textWebhook('hello');
     await post(marker);
-    await fake.replyFor(marker.replyToken);
-    expect(fake.received.length).toBe(before.sent + 1);
-    expect(counting.calls).toBe(before.calls + 1);
+    await replyFor(marker.replyToken);
+    expect(fake.calls.length).toBe(before.sent + 1);
+    expect(env.counting.total).toBe(before.calls + 1);
   });
 
   it('refuses an unsigned request before reading its body (401, not 400 or 415)', async () => {
@@ -400,7 +323,7 @@ describe('POST /api/line: bad requests', () => {
   });
 
   it('is not mounted without the LINE secrets (404)', async () => {
-    const plain = createApp({ engine: bot.engine, conversations: store, logger: createLogger('silent'), webhookSecret: null });
+    const plain = env.app();
     expectJsonError(await post(textWebhook('hi'), undefined, plain), 404, 'not_found');
   });
 });
@@ -412,92 +335,62 @@ describe('POST /api/line: a failing LINE API', () => {
   ])('logs a %s answer with LINE\'s error and status, never the token, and keeps answering', async (_name, prefix, status, lineError) => {
     const failing = textWebhook('How many members does LinkedIn have?', { replyToken: `${prefix}-${counter}-token` });
     expect((await post(failing)).status).toBe(200);
-    await waitFor(
-      () => logged(logLines, 'LINE reply failed').some((l) => l.webhookEventId === failing.events[0]!.webhookEventId),
-      3000,
-      'the failure to be logged',
-    );
-    const entry = logged(logLines, 'LINE reply failed').find((l) => l.webhookEventId === failing.events[0]!.webhookEventId);
+    const entry = await env.logs.waitFor('LINE reply failed', (l) => l.webhookEventId === failing.events[0]!.webhookEventId);
     expect(entry).toMatchObject({ level: 'error', status, lineError, url: `${fake.url}/v2/bot/message/reply` });
     if (status === 400) expect(entry.lineDetails).toEqual([expect.objectContaining({ property: 'messages[0].quickReply.items[0].action.label' })]);
 
     const next = textWebhook('How many users does WeChat have?');
     await post(next);
-    expect((await fake.replyFor(next.replyToken)).body.messages[0]!.text).toContain('500 million');
-    const all = logLines.join('\n');
+    expect((await replyFor(next.replyToken)).body.messages[0]!.text).toContain('500 million');
+    const all = env.logs.text();
     expect(all).not.toContain(ACCESS_TOKEN);
     expect(all).not.toContain(CHANNEL_SECRET);
   });
 
   it('gives up on a LINE API that never answers after the timeout, logs it, and answers other users meanwhile', async () => {
-    const lines: string[] = [];
+    const logs = new LogCapture();
     const timed = express();
-    timed.use(lineChannel({ engine: bot.engine, conversations: store, logger: capture(lines), settings, timeoutMs: 150 }));
+    timed.use(lineChannel({ engine: env.bot.engine, conversations: env.store, logger: logs.logger, settings, timeoutMs: 150 }));
     const hanging = textWebhook('How many members does LinkedIn have?', { replyToken: `hang-${counter}-token` });
     expect((await post(hanging, undefined, timed)).status).toBe(200);
-    await fake.replyFor(hanging.replyToken);
+    await replyFor(hanging.replyToken);
 
     // While that call hangs, another user is answered.
     const other = textWebhook('How many users does WeChat have?');
     await post(other, undefined, timed);
-    expect((await fake.replyFor(other.replyToken)).body.messages[0]!.text).toContain('500 million');
+    expect((await replyFor(other.replyToken)).body.messages[0]!.text).toContain('500 million');
 
-    await waitFor(() => logged(lines, 'LINE reply failed').length > 0, 3000, 'the timeout to be logged');
-    const [entry] = logged(lines, 'LINE reply failed');
+    const entry = await logs.waitFor('LINE reply failed');
     expect(entry).toMatchObject({ level: 'error', status: null, webhookEventId: hanging.events[0]!.webhookEventId });
     expect(entry.error).toContain('no answer within 150 ms');
-    expect(lines.join('\n')).not.toContain(ACCESS_TOKEN);
+    expect(logs.text()).not.toContain(ACCESS_TOKEN);
   });
 
   it('logs an unreachable LINE API without the token', async () => {
-    const lines: string[] = [];
-    const closed = http.createServer();
-    closed.listen(0, '127.0.0.1');
-    await new Promise<void>((resolve) => closed.once('listening', resolve));
-    const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-
+    const logs = new LogCapture();
+    const deadUrl = `http://127.0.0.1:${await closedPort()}`;
     const unreachable = express();
     unreachable.use(
-      lineChannel({ engine: bot.engine, conversations: store, logger: capture(lines), settings: { ...settings, apiUrl: deadUrl } }),
+      lineChannel({ engine: env.bot.engine, conversations: env.store, logger: logs.logger, settings: { ...settings, apiUrl: deadUrl } }),
     );
     expect((await post(textWebhook('hello'), undefined, unreachable)).status).toBe(200);
-    await waitFor(() => logged(lines, 'LINE reply failed').length > 0, 3000, 'the failure to be logged');
-    expect(logged(lines, 'LINE reply failed')[0]).toMatchObject({ status: null, error: expect.stringContaining('ECONNREFUSED') });
-    expect(lines.join('\n')).not.toContain(ACCESS_TOKEN);
+    expect(await logs.waitFor('LINE reply failed')).toMatchObject({ status: null, error: expect.stringContaining('ECONNREFUSED') });
+    expect(logs.text()).not.toContain(ACCESS_TOKEN);
   });
 
   it('replies with an apology when the conversation store fails', async () => {
-    const lines: string[] = [];
-    const broken: ConversationStore = {
-      transact: () => Promise.reject(new Error('ENOSPC: no space left on device')),
-      close: async () => {},
-    };
-    const failingStore = createApp({
-      engine: bot.engine,
-      conversations: broken,
-      logger: capture(lines),
-      webhookSecret: null,
-      channels: { ...NO_CHANNELS, line: settings },
-    });
+    const logs = new LogCapture();
+    const failingStore = env.app({ line: settings }, { conversations: brokenStore('ENOSPC: no space left on device'), logger: logs.logger });
     const webhook = textWebhook('How many members does LinkedIn have?');
     expect((await post(webhook, undefined, failingStore)).status).toBe(200);
-    const call = await fake.replyFor(webhook.replyToken);
-    expect(call.body.messages).toEqual([{ type: 'text', text: LINE_APOLOGY }]);
-    expect(logged(lines, 'LINE answer failed')[0]).toMatchObject({ level: 'error', error: expect.stringContaining('ENOSPC') });
+    const call = await replyFor(webhook.replyToken);
+    expect(call.body.messages).toEqual([{ type: 'text', text: APOLOGY }]);
+    expect(logs.entries('LINE answer failed')[0]).toMatchObject({ level: 'error', error: expect.stringContaining('ENOSPC') });
   });
 });
 
 describe('toLineMessage', () => {
-  const reply = (text: string, suggestions: string[] = []): Reply => ({
-    text,
-    intent: 'x',
-    confidence: 1,
-    fallback: false,
-    sources: [],
-    quotes: [],
-    suggestions,
-  });
+  const reply = (text: string, suggestions: string[] = []) => makeReply({ text, suggestions });
 
   it('keeps the text within 5000 characters without cutting an emoji in half', () => {
     expect(toLineMessage(reply('a'.repeat(LINE_TEXT_LIMIT))).text).toHaveLength(LINE_TEXT_LIMIT);
@@ -522,31 +415,21 @@ describe('toLineMessage', () => {
 });
 
 describe('the real server (npm start) with the LINE variables', () => {
-  let server: RunningServer;
-  let serverDir: string;
-  let api: FakeLineApi;
-
+  // An API of its own: the fixture's reply token was answered by the in-process app already.
+  let api: FakeApi<LineReplyCall>;
   beforeAll(async () => {
-    api = new FakeLineApi();
-    await api.start();
-    serverDir = fs.mkdtempSync(path.join(os.tmpdir(), 'line-server-'));
-    server = await startServer({
-      STATE_FILE: path.join(serverDir, 'state.json'),
-      LINE_CHANNEL_SECRET: CHANNEL_SECRET,
-      LINE_CHANNEL_ACCESS_TOKEN: ACCESS_TOKEN,
-      LINE_API_URL: api.url,
-    });
+    api = await FakeApi.start(lineApi);
   });
-
-  afterAll(async () => {
-    server?.child.kill('SIGKILL');
-    await api?.stop();
-    if (serverDir) fs.rmSync(serverDir, { recursive: true, force: true });
-  });
+  afterAll(() => api?.close());
+  const real = useRealServer('line-server-', () => ({
+    LINE_CHANNEL_SECRET: CHANNEL_SECRET,
+    LINE_CHANNEL_ACCESS_TOKEN: ACCESS_TOKEN,
+    LINE_API_URL: api.url,
+  }));
 
   const send = (body: unknown, signature?: string) => {
     const raw = JSON.stringify(body);
-    return fetch(`${server.url}/api/line`, {
+    return fetch(`${real.server.url}/api/line`, {
       method: 'POST',
       headers: { 'content-type': 'application/json; charset=utf-8', 'x-line-signature': signature ?? signLineBody(raw, CHANNEL_SECRET) },
       body: raw,
@@ -558,7 +441,7 @@ describe('the real server (npm start) with the LINE variables', () => {
 
     const webhook = fixture<Webhook>('line/text-message.json');
     expect((await send(webhook)).status).toBe(200);
-    const call = await api.replyFor(webhook.events[0]!.replyToken, 5000);
+    const call = await replyFor(webhook.events[0]!.replyToken, api, 5000);
     expect(call.headers.authorization).toBe(`Bearer ${ACCESS_TOKEN}`);
     expect(call.body.messages[0]!.text).toContain('300 million');
     expect(call.body.messages[0]!.quickReply?.items.length).toBeGreaterThan(0);
@@ -566,10 +449,10 @@ describe('the real server (npm start) with the LINE variables', () => {
     const userId = `Ue2e${'0'.repeat(28)}`;
     const first = textWebhook('How many users does WeChat have?', { userId });
     await send(first);
-    expect((await api.replyFor(first.replyToken, 5000)).body.messages[0]!.text).toContain('500 million');
+    expect((await replyFor(first.replyToken, api, 5000)).body.messages[0]!.text).toContain('500 million');
     const second = textWebhook('And LinkedIn?', { userId });
     await send(second);
-    const followUp = (await api.replyFor(second.replyToken, 5000)).body.messages[0]!.text;
+    const followUp = (await replyFor(second.replyToken, api, 5000)).body.messages[0]!.text;
     expect(followUp).toContain('LinkedIn');
     expect(followUp).not.toContain('500 million');
 
@@ -577,11 +460,11 @@ describe('the real server (npm start) with the LINE variables', () => {
     const refused = await send(forged, 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=');
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('invalid_signature');
-    expect(api.repliesTo(forged.replyToken)).toHaveLength(0);
+    expect(repliesTo(forged.replyToken, api)).toHaveLength(0);
 
-    const stored = JSON.parse(fs.readFileSync(path.join(serverDir, 'state.json'), 'utf8'));
+    const stored = readStateFile(real.stateFile);
     expect(stored.conversations[`line:user:${userId}`].state.turns).toBe(2);
-    expect(server.logs()).toContain('"line"');
-    expect(server.logs()).not.toContain(ACCESS_TOKEN);
+    expect(real.server.logs()).toContain('"line"');
+    expect(real.server.logs()).not.toContain(ACCESS_TOKEN);
   });
 });

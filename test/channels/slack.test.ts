@@ -1,12 +1,9 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createApp } from '../../src/app.js';
+import { MAX_QUESTION_LENGTH } from '../../src/channels/channel.js';
 import {
   cleanSlackText,
   formatSlackText,
@@ -16,12 +13,9 @@ import {
   slackChannel,
   verifySlackRequest,
 } from '../../src/channels/slack.js';
-import { NO_CHANNELS, PROJECT_ROOT, type SlackSettings } from '../../src/config.js';
-import type { Reply } from '../../src/core/types.js';
-import { createLogger } from '../../src/log.js';
-import { LowConversationStore } from '../../src/store/conversations.js';
-import { sharedBot } from '../helpers.js';
-import { exited, startServer, type RunningServer } from '../server.js';
+import { PROJECT_ROOT, type SlackSettings } from '../../src/config.js';
+import { expectJsonError, LogCapture, makeReply, useChannelEnv, useRealServer } from '../channel-helpers.js';
+import { FakeApi, type ApiCall, type FakeAnswer } from '../fake-api.js';
 
 // Slack's "Verifying requests from Slack" page, step-by-step walk-through (a slash command's form body).
 const VECTOR = {
@@ -55,96 +49,27 @@ function delivery(name: string, event: Json = {}): Json {
   return payload;
 }
 
-/** One request the bot made to the fake Slack Web API. */
-interface SlackCall {
-  path: string;
-  authorization: string | undefined;
-  contentType: string | undefined;
-  body: Json;
-}
+/** What the real Slack Web API answers to a good chat.postMessage. */
+const slackOk = (call: ApiCall<Json>): FakeAnswer => ({ status: 200, body: { ok: true, channel: call.body.channel, ts: '1715330000.000100' } });
 
-/** A stand-in for https://slack.com/api on 127.0.0.1 that records calls and answers as told. */
-class FakeSlackApi {
-  /** What the real API answers to a good chat.postMessage. */
-  static readonly ok = (call: SlackCall) => ({
-    status: 200,
-    body: JSON.stringify({ ok: true, channel: call.body.channel, ts: '1715330000.000100' }),
-  });
-  readonly calls: SlackCall[] = [];
-  respond: (call: SlackCall) => { status: number; body: string } | 'hang' = FakeSlackApi.ok;
-  private constructor(
-    private readonly server: http.Server,
-    readonly url: string,
-  ) {}
-
-  static async start(): Promise<FakeSlackApi> {
-    let fake: FakeSlackApi | undefined;
-    const server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const call: SlackCall = {
-          path: req.url ?? '',
-          authorization: req.headers.authorization,
-          contentType: req.headers['content-type'],
-          body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
-        };
-        fake!.calls.push(call);
-        const answer = fake!.respond(call);
-        if (answer === 'hang') return;
-        res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' }).end(answer.body);
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    fake = new FakeSlackApi(server, `http://127.0.0.1:${port}/api`);
-    return fake;
-  }
-
-  async waitForCalls(count: number): Promise<SlackCall[]> {
-    await vi.waitFor(() => expect(this.calls.length).toBeGreaterThanOrEqual(count), { timeout: 3000, interval: 5 });
-    return this.calls;
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-let fake: FakeSlackApi;
-let dir: string;
-let store: LowConversationStore;
-let logLines: string[];
+const env = useChannelEnv('slack-test-');
+/** A stand-in for https://slack.com/api: `${fake.url}/api`. */
+let fake: FakeApi<Json>;
 let app: Express;
 let settings: SlackSettings;
 
 beforeAll(async () => {
-  const bot = await sharedBot();
-  fake = await FakeSlackApi.start();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slack-test-'));
-  store = await LowConversationStore.open(path.join(dir, 'conversations.json'));
-  logLines = [];
-  settings = { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, apiUrl: fake.url };
-  app = createApp({
-    engine: bot.engine,
-    conversations: store,
-    logger: createLogger('debug', (line) => logLines.push(line)),
-    webhookSecret: null,
-    channels: { ...NO_CHANNELS, slack: settings },
-  });
+  fake = await FakeApi.start<Json>(slackOk);
+  settings = { signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, apiUrl: `${fake.url}/api` };
+  app = env.app({ slack: settings });
 });
 
-afterAll(async () => {
-  await fake?.close();
-  await store?.close();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => fake?.close());
 
 beforeEach(() => {
   fake.calls.length = 0;
-  fake.respond = FakeSlackApi.ok;
-  logLines.length = 0;
+  fake.respond = slackOk;
+  env.logs.clear();
 });
 
 interface SendOptions {
@@ -167,17 +92,6 @@ function send(payload: Json | string, options: SendOptions = {}, target: Express
     .send(body);
 }
 
-/** The JSON error contract, never a stack trace. */
-function expectJsonError(res: { status: number; headers: Record<string, string>; text: string }, status: number, code?: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/json/);
-  const body = JSON.parse(res.text);
-  expect(Object.keys(body)).toEqual(['error']);
-  expect(body.error.message).toEqual(expect.any(String));
-  if (code) expect(body.error.code).toBe(code);
-  expect(res.text).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
-}
-
 /**
  * Runs `act`, then sends a question from a sentinel channel and waits for its answer: what went out in
  * between must be the sentinel's answer alone. The sentinel takes the same asynchronous path as any answer,
@@ -193,7 +107,7 @@ async function expectNothingSent(act: () => Promise<void>): Promise<void> {
 }
 
 const noSecretsLogged = () => {
-  const all = logLines.join('\n');
+  const all = env.logs.text();
   expect(all).not.toContain(BOT_TOKEN);
   expect(all).not.toContain(SIGNING_SECRET);
 };
@@ -241,12 +155,6 @@ describe('reading events', () => {
     expect(questionFromEvent(payload.team_id, payload.event)).toEqual(expected);
   });
 
-  it('asks for a shorter question when one is too long', async () => {
-    await send(delivery('message-im', { text: 'LinkedIn? '.repeat(201) }));
-    const [call] = await fake.waitForCalls(1);
-    expect(call!.body.text).toMatch(/too long/);
-  });
-
   it.each(['message-im-own-reply', 'message-im-changed', 'message-channel'])('does not answer %s', (name) => {
     const payload = fixture(name);
     expect(questionFromEvent(payload.team_id, payload.event)).toBeNull();
@@ -273,19 +181,8 @@ describe('reading events', () => {
 });
 
 describe('formatting replies', () => {
-  const reply = (fields: Partial<Reply>): Reply => ({
-    text: '',
-    intent: 'x',
-    confidence: 1,
-    fallback: false,
-    sources: [],
-    quotes: [],
-    suggestions: [],
-    ...fields,
-  });
-
   it('shows lines with a quotation as blockquotes and keeps every word', async () => {
-    const answer = (await sharedBot()).engine.respond('What did He Miao say?').reply;
+    const answer = env.bot.engine.respond('What did He Miao say?').reply;
     expect(answer.quotes.length).toBeGreaterThan(0);
     const text = formatSlackText(answer);
     const quoted = text.split('\n').filter((l) => l.startsWith('> '));
@@ -295,13 +192,13 @@ describe('formatting replies', () => {
   });
 
   it("escapes Slack's control characters and lists suggestions", () => {
-    const text = formatSlackText(reply({ text: 'A <b> & c', suggestions: ['Who is He Miao?', 'Q & A?'] }));
+    const text = formatSlackText(makeReply({ text: 'A <b> & c', suggestions: ['Who is He Miao?', 'Q & A?'] }));
     expect(text).toBe('A &lt;b&gt; &amp; c\n\n*You could ask:*\n• Who is He Miao?\n• Q &amp; A?');
   });
 
   it('does not repeat suggestions a fallback already names', () => {
     const text = 'Sorry, the article does not say that. You could ask: "Who is He Miao?"';
-    expect(formatSlackText(reply({ text, fallback: true, intent: null, suggestions: ['Who is He Miao?'] }))).toBe(text);
+    expect(formatSlackText(makeReply({ text, fallback: true, intent: null, suggestions: ['Who is He Miao?'] }))).toBe(text);
   });
 });
 
@@ -318,8 +215,8 @@ describe('POST /api/slack/events', () => {
     expect(res.text).toBe('');
     const [call] = await fake.waitForCalls(1);
     expect(call!.path).toBe('/api/chat.postMessage');
-    expect(call!.authorization).toBe(`Bearer ${BOT_TOKEN}`);
-    expect(call!.contentType).toMatch(/^application\/json/);
+    expect(call!.headers.authorization).toBe(`Bearer ${BOT_TOKEN}`);
+    expect(call!.headers['content-type']).toMatch(/^application\/json/);
     expect(Object.keys(call!.body).sort()).toEqual(['channel', 'text']);
     expect(call!.body.channel).toBe('C0LAN2Q65');
     expect(call!.body.text).toContain('300 million');
@@ -346,16 +243,25 @@ describe('POST /api/slack/events', () => {
   });
 
   it('welcomes a bare mention', async () => {
-    const bot = await sharedBot();
     await send(delivery('app-mention', { text: '<@U0LAN0Z89>' }));
     const [call] = await fake.waitForCalls(1);
-    expect(call!.body.text).toContain(bot.engine.welcome().text.slice(0, 40));
+    expect(call!.body.text).toContain(env.bot.engine.welcome().text.slice(0, 40));
   });
 
-  it('asks for a shorter question when one is too long', async () => {
-    await send(delivery('message-im', { text: 'LinkedIn? '.repeat(201) }));
-    const [call] = await fake.waitForCalls(1);
-    expect(call!.body.text).toMatch(/too long/);
+  it('asks for a shorter question when one is too long, leaving the conversation as it was', async () => {
+    const channel = `D0TOOLONG${counter}`;
+    await send(delivery('message-im', { channel }));
+    await fake.waitForCalls(1);
+    const before = env.counting.total;
+    await send(delivery('message-im', { channel, text: 'LinkedIn? '.repeat(201) }));
+    const [, tooLong] = await fake.waitForCalls(2);
+    expect(tooLong!.body.text).toContain(`too long for me (more than ${MAX_QUESTION_LENGTH} characters)`);
+    for (const suggestion of env.bot.engine.welcome().suggestions) expect(tooLong!.body.text).toContain(`• ${suggestion}`);
+    expect(env.counting.total).toBe(before);
+    // Not a turn: "And LinkedIn?" still follows the WeChat question.
+    await send(delivery('message-im', { channel, text: 'And LinkedIn?' }));
+    const calls = await fake.waitForCalls(3);
+    expect(calls[2]!.body.text).toContain('5 million');
   });
 
   it.each(['message-im-own-reply', 'message-im-changed', 'message-channel', 'app-rate-limited'])(
@@ -379,7 +285,7 @@ describe('POST /api/slack/events', () => {
       expect(fake.calls.map((c) => c.body.channel)).toEqual(['C0RETRY']);
       fake.calls.length = 0;
     });
-    expect(logLines.some((l) => l.includes('repeated event not answered again'))).toBe(true);
+    expect(env.logs.entries('slack: repeated event not answered again')).not.toHaveLength(0);
   });
 
   it('answers one message once when it comes both as app_mention and as message.im', async () => {
@@ -428,20 +334,35 @@ describe('POST /api/slack/events', () => {
   });
 
   it('is not mounted without SLACK_SIGNING_SECRET: 404', async () => {
-    const bare = createApp({ engine: (await sharedBot()).engine, conversations: store, logger: createLogger('silent'), webhookSecret: null });
+    const bare = env.app();
     expectJsonError(await send(delivery('app-mention'), {}, bare), 404, 'not_found');
   });
 });
 
 describe('when the Slack API fails', () => {
+  /** The Slack route alone, with its own log, a bound on chat.postMessage, and the events it settled. */
+  function directChannel(timeoutMs: number, apiUrl = settings.apiUrl) {
+    const logs = new LogCapture();
+    const settled: string[] = [];
+    const app = express().use(
+      slackChannel({
+        engine: env.bot.engine,
+        conversations: env.store,
+        logger: logs.logger,
+        settings: { ...settings, apiUrl },
+        options: { timeoutMs, onSettled: (id) => settled.push(id) },
+      }),
+    );
+    return { app, logs, settled };
+  }
+
   it("logs Slack's error without the token and keeps answering", async () => {
     fake.respond = (call) =>
       call.body.channel === 'C0GONE'
-        ? { status: 200, body: JSON.stringify({ ok: false, error: 'channel_not_found' }) }
-        : FakeSlackApi.ok(call);
+        ? { status: 200, body: { ok: false, error: 'channel_not_found' } }
+        : slackOk(call);
     await send(delivery('app-mention', { channel: 'C0GONE' }));
-    await vi.waitFor(() => expect(logLines.some((l) => l.includes('channel_not_found'))).toBe(true), { timeout: 3000 });
-    const line = JSON.parse(logLines.find((l) => l.includes('channel_not_found'))!);
+    const line = await env.logs.waitFor('slack: chat.postMessage failed', (l) => l.slackError === 'channel_not_found');
     expect(line).toMatchObject({ level: 'error', message: 'slack: chat.postMessage failed', slackError: 'channel_not_found', channel: 'C0GONE' });
 
     await send(delivery('app-mention', { channel: 'C0FINE' }));
@@ -451,27 +372,16 @@ describe('when the Slack API fails', () => {
   });
 
   it('logs an HTTP error status with what Slack said', async () => {
-    fake.respond = () => ({ status: 429, body: JSON.stringify({ ok: false, error: 'ratelimited' }) });
+    fake.respond = () => ({ status: 429, body: { ok: false, error: 'ratelimited' } });
     await send(delivery('message-im'));
-    await vi.waitFor(() => expect(logLines.some((l) => l.includes('"status":429'))).toBe(true), { timeout: 3000 });
-    expect(logLines.find((l) => l.includes('"status":429'))).toContain('"slackError":"ratelimited"');
+    const line = await env.logs.waitFor('slack: chat.postMessage failed', (l) => l.status === 429);
+    expect(line.slackError).toBe('ratelimited');
     noSecretsLogged();
   });
 
   it('gives up on a hanging call after the timeout, without holding up the acknowledgement or other answers', async () => {
-    const bot = await sharedBot();
-    const lines: string[] = [];
-    const settled: string[] = [];
-    const direct = express().use(
-      slackChannel({
-        engine: bot.engine,
-        conversations: store,
-        logger: createLogger('debug', (line) => lines.push(line)),
-        settings,
-        options: { timeoutMs: 300, onSettled: (id) => settled.push(id) },
-      }),
-    );
-    fake.respond = (call) => (call.body.channel === 'C0HANG' ? 'hang' : FakeSlackApi.ok(call));
+    const { app: direct, logs, settled } = directChannel(300);
+    fake.respond = (call) => (call.body.channel === 'C0HANG' ? 'hang' : slackOk(call));
 
     const hanging = delivery('app-mention', { channel: 'C0HANG' });
     expect((await send(hanging, {}, direct)).status).toBe(200);
@@ -486,61 +396,35 @@ describe('when the Slack API fails', () => {
     expect(fake.calls.map((c) => c.body.channel)).toEqual(['C0HANG', 'C0OTHER']);
 
     await vi.waitFor(() => expect(settled).toContain(hanging.event_id), { timeout: 3000 });
-    const failure = lines.map((l) => JSON.parse(l)).find((l) => l.message === 'slack: chat.postMessage failed');
+    const [failure] = logs.entries('slack: chat.postMessage failed');
     expect(failure).toMatchObject({ level: 'error', channel: 'C0HANG', eventId: hanging.event_id });
-    expect(failure.error).toContain('no answer within 300 ms');
-    expect(lines.join('\n')).not.toContain(BOT_TOKEN);
+    expect(failure!.error).toContain('no answer within 300 ms');
+    expect(logs.text()).not.toContain(BOT_TOKEN);
   });
 
   it('logs an unreachable Slack API', async () => {
-    const bot = await sharedBot();
-    const lines: string[] = [];
-    const settled: string[] = [];
-    const unreachable = express().use(
-      slackChannel({
-        engine: bot.engine,
-        conversations: store,
-        logger: createLogger('debug', (line) => lines.push(line)),
-        // Port 9 (discard) on loopback: nothing listens, so the connection is refused.
-        settings: { ...settings, apiUrl: 'http://127.0.0.1:9/api' },
-        options: { timeoutMs: 1000, onSettled: (id) => settled.push(id) },
-      }),
-    );
+    // Port 9 (discard) on loopback: nothing listens, so the connection is refused.
+    const { app: unreachable, logs, settled } = directChannel(1000, 'http://127.0.0.1:9/api');
     const event = delivery('message-im');
     expect((await send(event, {}, unreachable)).status).toBe(200);
     await vi.waitFor(() => expect(settled).toContain(event.event_id), { timeout: 3000 });
-    const failure = lines.map((l) => JSON.parse(l)).find((l) => l.message === 'slack: chat.postMessage failed');
+    const [failure] = logs.entries('slack: chat.postMessage failed');
     expect(failure?.error).toMatch(/POST http:\/\/127\.0\.0\.1:9\/api\/chat\.postMessage failed/);
-    expect(lines.join('\n')).not.toContain(BOT_TOKEN);
+    expect(logs.text()).not.toContain(BOT_TOKEN);
   });
 });
 
 describe('the real server (npm start) with SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN and SLACK_API_URL', () => {
-  let server: RunningServer | undefined;
-  let stateDir: string;
-
-  beforeAll(async () => {
-    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'slack-server-'));
-    server = await startServer({
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_API_URL: fake.url,
-      STATE_FILE: path.join(stateDir, 'conversations.json'),
-    });
-  });
-
-  afterAll(async () => {
-    if (server) {
-      server.child.kill('SIGTERM');
-      await exited(server.child);
-    }
-    fs.rmSync(stateDir, { recursive: true, force: true });
-  });
+  const real = useRealServer('slack-server-', () => ({
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_API_URL: settings.apiUrl,
+  }));
 
   const post = (payload: Json, secret = SIGNING_SECRET) => {
     const body = JSON.stringify(payload);
     const timestamp = String(Math.floor(Date.now() / 1000));
-    return fetch(`${server!.url}/api/slack/events`, {
+    return fetch(`${real.server.url}/api/slack/events`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -559,7 +443,7 @@ describe('the real server (npm start) with SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN
     const ack = await post(mention);
     expect(ack.status).toBe(200);
     const [first] = await fake.waitForCalls(1);
-    expect(first).toMatchObject({ path: '/api/chat.postMessage', authorization: `Bearer ${BOT_TOKEN}` });
+    expect(first).toMatchObject({ path: '/api/chat.postMessage', headers: { authorization: `Bearer ${BOT_TOKEN}` } });
     expect(first!.body.channel).toBe('C0LAN2Q65');
     expect(first!.body.thread_ts).toBeUndefined();
     expect(first!.body.text).toContain('300 million');
@@ -577,7 +461,7 @@ describe('the real server (npm start) with SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN
     expect(forged.status).toBe(401);
     expect(((await forged.json()) as Json).error.code).toBe('invalid_signature');
     expect(fake.calls).toHaveLength(3);
-    expect(server!.logs()).not.toContain(BOT_TOKEN);
-    expect(server!.logs()).not.toContain(SIGNING_SECRET);
+    expect(real.server.logs()).not.toContain(BOT_TOKEN);
+    expect(real.server.logs()).not.toContain(SIGNING_SECRET);
   });
 });

@@ -1,25 +1,16 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
-import { loadBot, type Bot } from '../../src/bot.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { APOLOGY, MAX_QUESTION_LENGTH } from '../../src/channels/channel.js';
 import {
-  TELEGRAM_APOLOGY,
   TELEGRAM_BODY_LIMIT,
   TELEGRAM_TEXT_LIMIT,
   parseTelegramUpdate,
   toSendMessage,
   type TelegramTextMessage,
 } from '../../src/channels/telegram.js';
-import { NO_CHANNELS } from '../../src/config.js';
-import type { ConversationState, Reply } from '../../src/core/types.js';
-import { createLogger } from '../../src/log.js';
-import { LowConversationStore, type ConversationStore } from '../../src/store/conversations.js';
+import { brokenStore, expectJsonError, LogCapture, makeReply, readStateFile, useChannelEnv, useRealServer } from '../channel-helpers.js';
 import { fixture } from '../helpers.js';
-import { startServer, type RunningServer } from '../server.js';
 
 const SECRET = 'telegram-test-secret_0123456789';
 
@@ -40,43 +31,11 @@ function textUpdate(text: string, chatId = newChatId()): Update {
   return update;
 }
 
-/** Counts turns, so a test can tell whether a conversation advanced. */
-class CountingStore implements ConversationStore {
-  calls = 0;
-  constructor(private readonly inner: ConversationStore) {}
-  transact<T>(id: string, turn: (state: ConversationState) => { state: ConversationState; result: T }): Promise<T> {
-    this.calls += 1;
-    return this.inner.transact(id, turn);
-  }
-  close() {
-    return this.inner.close();
-  }
-}
-
-let bot: Bot;
-let dir: string;
-let store: LowConversationStore;
-let counting: CountingStore;
+const env = useChannelEnv('telegram-test-');
 let app: Express;
-const logLines: string[] = [];
 
-beforeAll(async () => {
-  bot = await loadBot();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'telegram-test-'));
-  store = await LowConversationStore.open(path.join(dir, 'conversations.json'));
-  counting = new CountingStore(store);
-  app = createApp({
-    engine: bot.engine,
-    conversations: counting,
-    logger: createLogger('debug', (line) => logLines.push(line)),
-    webhookSecret: null,
-    channels: { ...NO_CHANNELS, telegram: { secretToken: SECRET } },
-  });
-});
-
-afterAll(async () => {
-  await store?.close();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+beforeAll(() => {
+  app = env.app({ telegram: { secretToken: SECRET } });
 });
 
 const post = (body: unknown, secret: string | null = SECRET, target: Express = app) => {
@@ -84,15 +43,6 @@ const post = (body: unknown, secret: string | null = SECRET, target: Express = a
   if (secret !== null) req.set('X-Telegram-Bot-Api-Secret-Token', secret);
   return req.send(typeof body === 'string' ? body : JSON.stringify(body));
 };
-
-function expectJsonError(res: request.Response, status: number, code?: string): void {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/json/);
-  expect(Object.keys(res.body)).toEqual(['error']);
-  expect(res.body.error.message).toEqual(expect.any(String));
-  if (code) expect(res.body.error.code).toBe(code);
-  expect(res.text).not.toMatch(/\n\s+at |node_modules|<html/i);
-}
 
 function expectSendMessage(res: request.Response, chatId: number) {
   expect(res.status).toBe(200);
@@ -111,7 +61,7 @@ function expectSendMessage(res: request.Response, chatId: number) {
 describe('POST /api/telegram: answers', () => {
   it('answers the fixture text message inline with a sendMessage call and a reply keyboard', async () => {
     const update = fixture<Update>('telegram/text-message.json');
-    const expected = bot.engine.respond(update.message.text).reply;
+    const expected = env.bot.engine.respond(update.message.text).reply;
     const body = expectSendMessage(await post(update), update.message.chat.id);
     expect(body.text).toContain('300 million');
     expect(body.text).toBe(expected.text);
@@ -127,7 +77,7 @@ describe('POST /api/telegram: answers', () => {
 
   it('welcomes "/start" with the engine\'s welcome and its suggestions', async () => {
     const update = fixture<Update>('telegram/start-command.json');
-    const welcome = bot.engine.welcome();
+    const welcome = env.bot.engine.welcome();
     const body = expectSendMessage(await post(update), update.message.chat.id);
     expect(body.text).toBe(welcome.text);
     expect(body.reply_markup.keyboard).toEqual(welcome.suggestions.map((text) => [{ text }]));
@@ -137,7 +87,7 @@ describe('POST /api/telegram: answers', () => {
 
   it('answers "/help@BotName" in a group as help, replying to the question with a selective keyboard', async () => {
     const update = fixture<Update>('telegram/group-help-command.json');
-    const help = bot.engine.respond('help').reply;
+    const help = env.bot.engine.respond('help').reply;
     expect(help.intent).toBe('smalltalk.help');
     const body = expectSendMessage(await post(update), update.message.chat.id);
     expect(body.text).toBe(help.text);
@@ -178,17 +128,29 @@ describe('POST /api/telegram: answers', () => {
     ['a channel post', 'channel-post.json'],
     ['a my_chat_member update', 'my-chat-member.json'],
   ])('ignores %s with 200 {} and does not touch the conversation', async (_name, file) => {
-    const before = counting.calls;
+    const before = env.counting.total;
     const res = await post(fixture(`telegram/${file}`));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({});
-    expect(counting.calls).toBe(before);
+    expect(env.counting.total).toBe(before);
   });
 
   it('ignores a whitespace-only text with 200 {}', async () => {
     const res = await post(textUpdate('   '));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({});
+  });
+
+  it('asks for a shorter question when one is too long, leaving the conversation as it was', async () => {
+    const chat = newChatId();
+    expect(expectSendMessage(await post(textUpdate('How many users does WeChat have?', chat)), chat).text).toContain('500 million');
+    const before = env.counting.total;
+    const body = expectSendMessage(await post(textUpdate('LinkedIn? '.repeat(201), chat)), chat);
+    expect(body.text).toContain(`too long for me (more than ${MAX_QUESTION_LENGTH} characters)`);
+    expect(body.reply_markup.keyboard).toEqual(env.bot.engine.welcome().suggestions.map((text) => [{ text }]));
+    expect(env.counting.total).toBe(before);
+    // Not a turn: "And LinkedIn?" still follows the WeChat question.
+    expect(expectSendMessage(await post(textUpdate('And LinkedIn?', chat)), chat).text).toContain('300 million');
   });
 });
 
@@ -197,26 +159,26 @@ describe('POST /api/telegram: retries', () => {
     // Telegram redelivers only when it never got our response, so it never ran the first sendMessage.
     const chat = newChatId();
     const update = textUpdate('How many users does WeChat have?', chat);
-    const before = counting.calls;
+    const before = env.counting.total;
     const first = expectSendMessage(await post(update), chat);
     expect(first.text).toContain('500 million');
     const retry = await post(update);
     expect(retry.status).toBe(200);
     expect(retry.body).toEqual(first);
-    expect(counting.calls).toBe(before + 1);
+    expect(env.counting.total).toBe(before + 1);
     const followUp = expectSendMessage(await post(textUpdate('And LinkedIn?', chat)), chat);
     expect(followUp.text).toContain('300 million');
-    expect(counting.calls).toBe(before + 2);
+    expect(env.counting.total).toBe(before + 2);
   });
 
   it('takes one turn for concurrent deliveries of one update', async () => {
     const update = textUpdate('Who is Derek Shen?', newChatId());
-    const before = counting.calls;
+    const before = env.counting.total;
     const responses = await Promise.all([post(update), post(update), post(update)]);
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(responses[0]!.body.method).toBe('sendMessage');
     for (const r of responses) expect(r.body).toEqual(responses[0]!.body);
-    expect(counting.calls).toBe(before + 1);
+    expect(env.counting.total).toBe(before + 1);
   });
 });
 
@@ -229,10 +191,10 @@ describe('POST /api/telegram: authenticity', () => {
     ['with the secret and more', `${SECRET}x`],
     ['with an empty header', ''],
   ])('refuses an update %s with 401 and answers nothing', async (_name, secret) => {
-    const before = counting.calls;
+    const before = env.counting.total;
     const res = await post(fixture('telegram/text-message.json'), secret);
     expectJsonError(res, 401, 'invalid_secret_token');
-    expect(counting.calls).toBe(before);
+    expect(env.counting.total).toBe(before);
   });
 
   it('checks the secret before the body: a bad body without the secret is 401, not 400', async () => {
@@ -242,7 +204,7 @@ describe('POST /api/telegram: authenticity', () => {
   });
 
   it('does not log the secret token', () => {
-    expect(logLines.join('\n')).not.toContain(SECRET);
+    expect(env.logs.text()).not.toContain(SECRET);
   });
 });
 
@@ -281,43 +243,28 @@ describe('POST /api/telegram: bad requests', () => {
   });
 
   it('is not mounted without TELEGRAM_SECRET_TOKEN (404)', async () => {
-    const plain = createApp({ engine: bot.engine, conversations: store, logger: createLogger('silent'), webhookSecret: null });
+    const plain = env.app();
     expectJsonError(await post(fixture('telegram/text-message.json'), SECRET, plain), 404, 'not_found');
   });
 
   it('apologises with 200 (not a 5xx Telegram would retry for a day) when the conversation store fails', async () => {
-    const lines: string[] = [];
-    const broken: ConversationStore = {
-      transact: () => Promise.reject(new Error('EACCES: permission denied, open var/conversations.json')),
-      close: async () => {},
-    };
-    const failing = createApp({
-      engine: bot.engine,
-      conversations: broken,
-      logger: createLogger('debug', (line) => lines.push(line)),
-      webhookSecret: null,
-      channels: { ...NO_CHANNELS, telegram: { secretToken: SECRET } },
-    });
+    const logs = new LogCapture();
+    const failing = env.app(
+      { telegram: { secretToken: SECRET } },
+      { conversations: brokenStore('EACCES: permission denied, open var/conversations.json'), logger: logs.logger },
+    );
     const update = textUpdate('How many members does LinkedIn have?');
     const body = expectSendMessage(await post(update, SECRET, failing), update.message.chat.id);
-    expect(body.text).toBe(TELEGRAM_APOLOGY);
+    expect(body.text).toBe(APOLOGY);
     expect(body.reply_markup).toEqual({ remove_keyboard: true });
-    const logged = lines.map((l) => JSON.parse(l)).find((l) => l.message === 'telegram answer failed');
+    const [logged] = logs.entries('telegram answer failed');
     expect(logged).toMatchObject({ level: 'error', updateId: update.update_id, error: expect.stringContaining('EACCES') });
   });
 });
 
 describe('toSendMessage and parseTelegramUpdate', () => {
   const privateChat: TelegramTextMessage = { messageId: 3, chatId: 42, chatType: 'private', text: 'q' };
-  const reply = (text: string, suggestions: string[] = []): Reply => ({
-    text,
-    intent: 'x',
-    confidence: 1,
-    fallback: false,
-    sources: [],
-    quotes: [],
-    suggestions,
-  });
+  const reply = (text: string) => makeReply({ text });
 
   it('keeps the text within 4096 characters, ending with an ellipsis', () => {
     const long = toSendMessage(privateChat, reply('a'.repeat(10_000)));
@@ -347,21 +294,10 @@ describe('toSendMessage and parseTelegramUpdate', () => {
 });
 
 describe('the real server (npm start) with TELEGRAM_SECRET_TOKEN', () => {
-  let server: RunningServer;
-  let serverDir: string;
-
-  beforeAll(async () => {
-    serverDir = fs.mkdtempSync(path.join(os.tmpdir(), 'telegram-server-'));
-    server = await startServer({ STATE_FILE: path.join(serverDir, 'state.json'), TELEGRAM_SECRET_TOKEN: SECRET });
-  });
-
-  afterAll(() => {
-    server?.child.kill('SIGKILL');
-    if (serverDir) fs.rmSync(serverDir, { recursive: true, force: true });
-  });
+  const real = useRealServer('telegram-server-', () => ({ TELEGRAM_SECRET_TOKEN: SECRET }));
 
   const send = async (body: unknown, secret = SECRET) => {
-    const res = await fetch(`${server.url}/api/telegram`, {
+    const res = await fetch(`${real.server.url}/api/telegram`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
       body: JSON.stringify(body),
@@ -388,9 +324,9 @@ describe('the real server (npm start) with TELEGRAM_SECRET_TOKEN', () => {
     expect(refused.status).toBe(401);
     expect(refused.body.error?.code).toBe('invalid_secret_token');
 
-    const stored = JSON.parse(fs.readFileSync(path.join(serverDir, 'state.json'), 'utf8'));
+    const stored = readStateFile(real.stateFile);
     expect(stored.conversations[`telegram:${chat}`].state.turns).toBe(2);
-    expect(server.logs()).toContain('"telegram"');
-    expect(server.logs()).not.toContain(SECRET);
+    expect(real.server.logs()).toContain('"telegram"');
+    expect(real.server.logs()).not.toContain(SECRET);
   });
 });

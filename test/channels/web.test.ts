@@ -1,14 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
-import { LowConversationStore } from '../../src/store/conversations.js';
-import { sharedBot } from '../helpers.js';
+import { useChannelEnv } from '../channel-helpers.js';
 
 // Written out rather than imported from src, so a change to the policy has to change this test too.
 const CSP =
@@ -18,20 +14,11 @@ const PAGE_DIR = path.join(PROJECT_ROOT, 'src', 'channels', 'web');
 const INDEX_HTML = fs.readFileSync(path.join(PAGE_DIR, 'index.html'), 'utf8');
 const CHAT_JS = fs.readFileSync(path.join(PAGE_DIR, 'chat.js'), 'utf8');
 
-let dir: string;
-let store: LowConversationStore;
+const env = useChannelEnv('web-test-');
 let app: Express;
 
-beforeAll(async () => {
-  const bot = await sharedBot();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'web-test-'));
-  store = await LowConversationStore.open(path.join(dir, 'conversations.json'));
-  app = createApp({ engine: bot.engine, conversations: store, logger: createLogger('silent'), webhookSecret: null });
-});
-
-afterAll(async () => {
-  await store?.close();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+beforeAll(() => {
+  app = env.app();
 });
 
 function expectPageHeaders(headers: Record<string, string>): void {

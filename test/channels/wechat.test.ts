@@ -1,11 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import { XMLParser } from 'fast-xml-parser';
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { APOLOGY, MAX_QUESTION_LENGTH } from '../../src/channels/channel.js';
 import {
   cdata,
   fitContent,
@@ -17,12 +16,8 @@ import {
   WECHAT_XML_OPTIONS,
 } from '../../src/channels/wechat.js';
 import { WechatCipher, wechatSignature } from '../../src/channels/wechat-crypto.js';
-import { NO_CHANNELS, PROJECT_ROOT, type WechatSettings } from '../../src/config.js';
-import type { ConversationState, Reply } from '../../src/core/types.js';
-import { createLogger } from '../../src/log.js';
-import { LowConversationStore, type ConversationStore } from '../../src/store/conversations.js';
-import { sharedBot } from '../helpers.js';
-import { exited, startServer, type RunningServer } from '../server.js';
+import { PROJECT_ROOT, type WechatSettings } from '../../src/config.js';
+import { expectJsonError, makeReply, useChannelEnv, useRealServer } from '../channel-helpers.js';
 
 const TOKEN = 'articleBotToken42';
 const APP_ID = 'wx49f0ab532d5d035a';
@@ -48,50 +43,17 @@ const nextMsgId = () => String(++msgIds);
 let users = 0;
 const newUser = () => `oUpF8uTest${process.pid}x${++users}`;
 
-/** Wraps a store to count turns per conversation and to fail on demand. */
-class CountingStore implements ConversationStore {
-  readonly turns = new Map<string, number>();
-  failing = false;
-  constructor(private readonly inner: ConversationStore) {}
-  transact<T>(id: string, turn: (state: ConversationState) => { state: ConversationState; result: T }): Promise<T> {
-    this.turns.set(id, (this.turns.get(id) ?? 0) + 1);
-    if (this.failing) return Promise.reject(new Error('disk full'));
-    return this.inner.transact(id, turn);
-  }
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-  get total(): number {
-    return [...this.turns.values()].reduce((a, b) => a + b, 0);
-  }
-}
-
-let dir: string;
-let inner: LowConversationStore;
-let store: CountingStore;
-let logLines: string[];
+const env = useChannelEnv('wechat-test-');
 let plainApp: Express;
 let safeApp: Express;
 
-beforeAll(async () => {
-  const bot = await sharedBot();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wechat-test-'));
-  inner = await LowConversationStore.open(path.join(dir, 'conversations.json'));
-  store = new CountingStore(inner);
-  logLines = [];
-  const logger = createLogger('debug', (line) => logLines.push(line));
-  const base = { engine: bot.engine, conversations: store, logger, webhookSecret: null };
-  plainApp = createApp({ ...base, channels: { ...NO_CHANNELS, wechat: PLAIN } });
-  safeApp = createApp({ ...base, channels: { ...NO_CHANNELS, wechat: SAFE } });
-});
-
-afterAll(async () => {
-  await inner?.close();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+beforeAll(() => {
+  plainApp = env.app({ wechat: PLAIN });
+  safeApp = env.app({ wechat: SAFE });
 });
 
 beforeEach(() => {
-  store.failing = false;
+  env.counting.failing = false;
 });
 
 function signedQuery(extra: Record<string, string> = {}, token = TOKEN): Record<string, string> {
@@ -114,17 +76,6 @@ function replyFields(res: { status: number; headers: Record<string, string>; tex
   return fields;
 }
 
-/** The JSON error contract, never a stack trace. */
-function expectJsonError(res: { status: number; headers: Record<string, string>; text: string }, status: number, code?: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/json/);
-  const body = JSON.parse(res.text);
-  expect(Object.keys(body)).toEqual(['error']);
-  expect(body.error.message).toEqual(expect.any(String));
-  if (code) expect(body.error.code).toBe(code);
-  expect(res.text).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
-}
-
 /** Builds a safe-mode request the way WeChat does: the message encrypted into an envelope, signed twice. */
 function encryptedRequest(innerXml: string, cipher = new WechatCipher(AES_KEY, APP_ID)) {
   const encrypt = cipher.encrypt(innerXml);
@@ -145,13 +96,7 @@ function openEncryptedReply(text: string, requestNonce: string): Record<string, 
 
 describe('GET /api/wechat: the server check', () => {
   it('echoes echostr as plain text when the signature is right (official vector)', async () => {
-    const app = createApp({
-      engine: (await sharedBot()).engine,
-      conversations: store,
-      logger: createLogger('silent'),
-      webhookSecret: null,
-      channels: { ...NO_CHANNELS, wechat: { token: 'AAAAA', appId: null, encodingAesKey: null } },
-    });
+    const app = env.app({ wechat: { token: 'AAAAA', appId: null, encodingAesKey: null } });
     const res = await request(app)
       .get('/api/wechat')
       .query({ signature: 'f464b24fc39322e44b38aa78f5edd27bd1441696', timestamp: '1714036504', nonce: '1514711492', echostr: '7336512985367208843' });
@@ -193,7 +138,7 @@ describe('POST /api/wechat: plaintext mode', () => {
     const followUp = message('text.xml', { FromUserName: user, MsgId: nextMsgId(), Content: 'And WeChat?' });
     const second = replyFields(await post(plainApp, followUp));
     expect(second.Content).toContain('500 million');
-    expect(store.turns.get(`wechat:${user}`)).toBe(2);
+    expect(env.counting.turns.get(`wechat:${user}`)).toBe(2);
 
     // Someone else asking the same follow-up has no context to follow.
     const stranger = replyFields(await post(plainApp, message('text.xml', { FromUserName: newUser(), MsgId: nextMsgId(), Content: 'And WeChat?' })));
@@ -208,7 +153,7 @@ describe('POST /api/wechat: plaintext mode', () => {
     expect(replyFields(a).Content).toContain('300 million');
     expect(b.text).toBe(a.text);
     expect(c.text).toBe(a.text);
-    expect(store.turns.get(`wechat:${user}`)).toBe(1);
+    expect(env.counting.turns.get(`wechat:${user}`)).toBe(1);
   });
 
   it('answers the recognised text of a voice message', async () => {
@@ -217,28 +162,40 @@ describe('POST /api/wechat: plaintext mode', () => {
   });
 
   it.each(['image.xml', 'location.xml'])('answers %s with a short note that only text is read', async (name) => {
-    const before = store.total;
+    const before = env.counting.total;
     const fields = replyFields(await post(plainApp, message(name, { FromUserName: newUser() })));
     expect(fields.Content).toMatch(/only read text/);
     expect(fields.Content).toMatch(/For example: "[^"]+\?"/);
-    expect(store.total).toBe(before);
+    expect(env.counting.total).toBe(before);
   });
 
   it('welcomes a new follower', async () => {
-    const bot = await sharedBot();
     const fields = replyFields(await post(plainApp, message('subscribe.xml', { FromUserName: newUser() })));
-    expect(fields.Content).toContain(bot.engine.welcome().text);
+    expect(fields.Content).toContain(env.bot.engine.welcome().text);
     expect(fields.ToUserName).toMatch(/^oUpF8uTest/);
   });
 
   it('welcomes an empty text message and asks for a shorter question when one is too long', async () => {
-    const bot = await sharedBot();
-    const before = store.total;
+    const before = env.counting.total;
     const empty = replyFields(await post(plainApp, message('text.xml', { FromUserName: newUser(), MsgId: nextMsgId(), Content: ' ' })));
-    expect(empty.Content).toContain(bot.engine.welcome().text);
+    expect(empty.Content).toContain(env.bot.engine.welcome().text);
     const long = message('text.xml', { FromUserName: newUser(), MsgId: nextMsgId(), Content: 'LinkedIn? '.repeat(201) });
+    const tooLong = replyFields(await post(plainApp, long)).Content!;
+    expect(tooLong).toMatch(/too long/);
+    expect(tooLong).toContain(`more than ${MAX_QUESTION_LENGTH} characters`);
+    expect(tooLong).toContain(`You could ask: ${env.bot.engine.welcome().suggestions.join(' | ')}`);
+    expect(env.counting.total).toBe(before);
+  });
+
+  it('leaves the conversation as it was after a question that is too long', async () => {
+    const user = newUser();
+    expect(replyFields(await post(plainApp, message('text.xml', { FromUserName: user, MsgId: nextMsgId() }))).Content).toContain('300 million');
+    const long = message('text.xml', { FromUserName: user, MsgId: nextMsgId(), Content: 'LinkedIn? '.repeat(201) });
     expect(replyFields(await post(plainApp, long)).Content).toMatch(/too long/);
-    expect(store.total).toBe(before);
+    expect(env.counting.turns.get(`wechat:${user}`)).toBe(1);
+    // Not a turn: "And WeChat?" still follows the LinkedIn question.
+    const followUp = message('text.xml', { FromUserName: user, MsgId: nextMsgId(), Content: 'And WeChat?' });
+    expect(replyFields(await post(plainApp, followUp)).Content).toContain('500 million');
   });
 
   it('does not reply to other events', async () => {
@@ -248,7 +205,7 @@ describe('POST /api/wechat: plaintext mode', () => {
   });
 
   it('refuses a forged or missing signature with 401 and answers nothing', async () => {
-    const before = store.total;
+    const before = env.counting.total;
     const forged = signedQuery();
     forged.signature = wechatSignature('someoneElse', forged.timestamp!, forged.nonce!);
     expectJsonError(await post(plainApp, message('text.xml', { MsgId: nextMsgId() }), forged), 401, 'invalid_signature');
@@ -257,19 +214,20 @@ describe('POST /api/wechat: plaintext mode', () => {
     // A signature for other parameters than the ones sent.
     const replayed = { ...signedQuery(), nonce: '1' };
     expectJsonError(await post(plainApp, message('text.xml', { MsgId: nextMsgId() }), replayed), 401, 'invalid_signature');
-    expect(store.total).toBe(before);
+    expect(env.counting.total).toBe(before);
   });
 
   it('apologises when answering fails, and lets the retry try again', async () => {
-    store.failing = true;
+    env.counting.failing = true;
     const user = newUser();
     const xml = message('text.xml', { FromUserName: user, MsgId: nextMsgId() });
     const fields = replyFields(await post(plainApp, xml));
     expect(fields.Content).toMatch(/went wrong/);
-    expect(logLines.some((l) => l.includes('wechat: answering failed') && l.includes('disk full'))).toBe(true);
-    store.failing = false;
+    expect(fields.Content).toBe(APOLOGY);
+    expect(env.logs.entries('wechat: answering failed').some((l) => l.error === 'disk full')).toBe(true);
+    env.counting.failing = false;
     expect(replyFields(await post(plainApp, xml)).Content).toContain('300 million');
-    expect(store.turns.get(`wechat:${user}`)).toBe(2);
+    expect(env.counting.turns.get(`wechat:${user}`)).toBe(2);
   });
 });
 
@@ -298,7 +256,7 @@ describe('POST /api/wechat: safe mode (AES)', () => {
     const retry = encryptedRequest(followUp);
     const replyB = openEncryptedReply((await post(safeApp, retry.body, retry.query)).text, retry.query.nonce!);
     expect(replyB).toEqual(replyA);
-    expect(store.turns.get(`wechat:${user}`)).toBe(2);
+    expect(env.counting.turns.get(`wechat:${user}`)).toBe(2);
   });
 
   it('still answers messages sent without encryption, in plaintext', async () => {
@@ -306,13 +264,13 @@ describe('POST /api/wechat: safe mode (AES)', () => {
   });
 
   it('refuses a wrong msg_signature with 401, even when the signature is right', async () => {
-    const before = store.total;
+    const before = env.counting.total;
     const { query, body } = encryptedRequest(message('text.xml', { MsgId: nextMsgId() }));
     query.msg_signature = wechatSignature(TOKEN, query.timestamp!, query.nonce!, 'something else');
     expectJsonError(await post(safeApp, body, query), 401, 'invalid_signature');
     delete query.msg_signature;
     expectJsonError(await post(safeApp, body, query), 401, 'invalid_signature');
-    expect(store.total).toBe(before);
+    expect(env.counting.total).toBe(before);
   });
 
   it('refuses a message encrypted for another app id or with another key (400)', async () => {
@@ -325,7 +283,7 @@ describe('POST /api/wechat: safe mode (AES)', () => {
   it('refuses an encrypted message when safe mode is not configured, saying what to set', async () => {
     const { query, body } = encryptedRequest(message('text.xml', { MsgId: nextMsgId() }));
     expectJsonError(await post(plainApp, body, query), 400, 'encryption_not_configured');
-    expect(logLines.some((l) => l.includes('WECHAT_ENCODING_AES_KEY'))).toBe(true);
+    expect(env.logs.text()).toContain('WECHAT_ENCODING_AES_KEY');
   });
 
   it('answers compatible mode (plaintext beside <Encrypt>) in plaintext when no key is configured', async () => {
@@ -343,11 +301,11 @@ describe('POST /api/wechat: safe mode (AES)', () => {
 
 describe('POST /api/wechat: hostile and broken bodies', () => {
   it.each(['xxe.xml', 'billion-laughs.xml'])('refuses %s with 400 without expanding anything', async (name) => {
-    const before = store.total;
+    const before = env.counting.total;
     const res = await post(plainApp, fixture(name));
     expectJsonError(res, 400, 'invalid_xml');
     expect(res.text).not.toMatch(/lollol|root:/);
-    expect(store.total).toBe(before);
+    expect(env.counting.total).toBe(before);
   });
 
   it('refuses a DOCTYPE inside an encrypted message too', async () => {
@@ -407,22 +365,14 @@ describe('POST /api/wechat: hostile and broken bodies', () => {
   });
 
   it('is not mounted without WECHAT_TOKEN: 404', async () => {
-    const app = createApp({ engine: (await sharedBot()).engine, conversations: store, logger: createLogger('silent'), webhookSecret: null });
+    const app = env.app();
     expectJsonError(await post(app, fixture('text.xml')), 404, 'not_found');
     expectJsonError(await request(app).get('/api/wechat').query(signedQuery({ echostr: 'x' })), 404, 'not_found');
   });
 });
 
 describe('reply text', () => {
-  const reply = (text: string, suggestions: string[] = []): Reply => ({
-    text,
-    intent: 'x',
-    confidence: 1,
-    fallback: false,
-    sources: [],
-    quotes: [],
-    suggestions,
-  });
+  const reply = (text: string, suggestions: string[] = []) => makeReply({ text, suggestions });
   const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
   it('keeps "]]>" in the content intact through CDATA', () => {
@@ -467,9 +417,8 @@ describe('reply text', () => {
   });
 
   it('leaves real answers whole: every quote answer fits', async () => {
-    const bot = await sharedBot();
     for (const question of ['What did He Miao say?', 'What did Derek Shen say?', 'What did Jin Xiaolei say?', 'What is the article about?']) {
-      const answer = bot.engine.respond(question).reply;
+      const answer = env.bot.engine.respond(question).reply;
       const content = fitContent(answer);
       expect(bytes(content)).toBeLessThanOrEqual(WECHAT_CONTENT_LIMIT);
       expect(content.startsWith(answer.text)).toBe(true);
@@ -478,33 +427,14 @@ describe('reply text', () => {
 });
 
 describe('the real server (npm start) with WECHAT_TOKEN, WECHAT_APP_ID and WECHAT_ENCODING_AES_KEY', () => {
-  let server: RunningServer | undefined;
-  let stateDir: string;
-
-  beforeAll(async () => {
-    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wechat-server-'));
-    server = await startServer({
-      WECHAT_TOKEN: TOKEN,
-      WECHAT_APP_ID: APP_ID,
-      WECHAT_ENCODING_AES_KEY: AES_KEY,
-      STATE_FILE: path.join(stateDir, 'conversations.json'),
-    });
-  });
-
-  afterAll(async () => {
-    if (server) {
-      server.child.kill('SIGTERM');
-      await exited(server.child);
-    }
-    fs.rmSync(stateDir, { recursive: true, force: true });
-  });
+  const real = useRealServer('wechat-server-', () => ({ WECHAT_TOKEN: TOKEN, WECHAT_APP_ID: APP_ID, WECHAT_ENCODING_AES_KEY: AES_KEY }));
 
   const send = (body: string, query: Record<string, string>) =>
-    fetch(`${server!.url}/api/wechat?${new URLSearchParams(query)}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
+    fetch(`${real.server.url}/api/wechat?${new URLSearchParams(query)}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
 
   it('passes the server check, answers plaintext and encrypted messages, and keeps each conversation', async () => {
     const check = signedQuery({ echostr: '5927782489442352469' });
-    const echo = await fetch(`${server!.url}/api/wechat?${new URLSearchParams(check)}`);
+    const echo = await fetch(`${real.server.url}/api/wechat?${new URLSearchParams(check)}`);
     expect(echo.status).toBe(200);
     expect(await echo.text()).toBe('5927782489442352469');
 
@@ -526,7 +456,7 @@ describe('the real server (npm start) with WECHAT_TOKEN, WECHAT_APP_ID and WECHA
 
     const forged = await send(message('text.xml', { MsgId: nextMsgId() }), { ...signedQuery(), signature: '0'.repeat(40) });
     expect(forged.status).toBe(401);
-    expect(server!.logs()).not.toContain(AES_KEY);
-    expect(server!.logs()).not.toContain(TOKEN);
+    expect(real.server.logs()).not.toContain(AES_KEY);
+    expect(real.server.logs()).not.toContain(TOKEN);
   });
 });
