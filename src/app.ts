@@ -11,7 +11,8 @@ import { webPage } from './channels/web.js';
 import { wechatChannel } from './channels/wechat.js';
 import { NO_CHANNELS, type ChannelSettings } from './config.js';
 import type { Engine } from './core/respond.js';
-import { limitPerAddress, RateLimiter } from './http/rate-limit.js';
+import { BackgroundWork } from './channels/background.js';
+import { limitPerAddress, RateLimitedError, RateLimiter } from './http/rate-limit.js';
 import { requestContext } from './http/request-context.js';
 import { describeError, type Logger } from './log.js';
 import type { ConversationStore } from './store/conversations.js';
@@ -28,6 +29,10 @@ export interface AppDeps {
   channels?: ChannelSettings;
   /** Requests per minute per client address (429 over it); 0 or omitted: no limit. */
   perAddressLimit?: number;
+  /** Questions per minute per conversation (429 on the webhook, a "please wait" reply elsewhere); 0 or omitted: no limit. */
+  perConversationLimit?: number;
+  /** Where channels track work that outlives its request (Slack and LINE answers); main drains it at shutdown. */
+  background?: BackgroundWork;
   /** Express's `trust proxy`: how many reverse proxies stand in front, so `req.ip` is the client's address. */
   trustProxy?: number | false;
 }
@@ -47,9 +52,17 @@ export function createApp(deps: AppDeps): Express {
     app.use(limitPerAddress(new RateLimiter({ requests: deps.perAddressLimit, windowMs: 60_000 })));
   }
   const channels = deps.channels ?? NO_CHANNELS;
-  const base: ChannelDeps = { engine: deps.engine, conversations: deps.conversations, logger: deps.logger };
+  const base: ChannelDeps = {
+    engine: deps.engine,
+    conversations: deps.conversations,
+    logger: deps.logger,
+    background: deps.background ?? new BackgroundWork(),
+  };
+  if (deps.perConversationLimit) {
+    base.conversationLimiter = new RateLimiter({ requests: deps.perConversationLimit, windowMs: 60_000 });
+  }
   app.use(webPage());
-  app.use(jsonWebhook({ engine: deps.engine, conversations: deps.conversations, secret: deps.webhookSecret }));
+  app.use(jsonWebhook({ ...base, secret: deps.webhookSecret }));
   app.use(botFrameworkChannel({ ...base, settings: channels.botFramework, storage: deps.storage }));
   // A platform without its secrets is not mounted, so its route falls through to the 404 below.
   if (channels.telegram) app.use(telegramChannel({ ...base, settings: channels.telegram }));
@@ -78,6 +91,7 @@ function errorBoundary(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (error instanceof HttpError) {
+      if (error instanceof RateLimitedError) res.set('Retry-After', String(error.retryAfterSeconds));
       sendError(res, error.status, error.code, error.message);
       return;
     }

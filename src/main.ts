@@ -4,6 +4,7 @@
  */
 import dotenv from 'dotenv';
 import { createApp } from './app.js';
+import { BackgroundWork } from './channels/background.js';
 import { loadBot } from './bot.js';
 import { ConfigError, readConfig } from './config.js';
 import { listen } from './http/server.js';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const bot = await loadBot();
   const conversations = await LowConversationStore.open(config.stateFile);
+  const background = new BackgroundWork();
   const app = createApp({
     engine: bot.engine,
     conversations,
@@ -35,6 +37,8 @@ async function main(): Promise<void> {
     webhookSecret: config.webhookSecret,
     channels: config,
     perAddressLimit: config.rateLimits.perAddress,
+    perConversationLimit: config.rateLimits.perConversation,
+    background,
     trustProxy: config.trustProxy,
   });
 
@@ -59,19 +63,29 @@ async function main(): Promise<void> {
     rateLimits: config.rateLimits,
   });
 
+  // Stop accepting, let requests in flight finish, let answers still being posted (Slack, LINE) go out,
+  // then write the conversation store and exit 0; whatever still hangs after 5 s is given up with exit 1.
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info('shutting down', { signal });
-    server.close(() => {
-      void conversations.close().then(() => process.exit(0));
-    });
-    server.closeIdleConnections();
+    logger.info('shutting down', { signal, inFlightAnswers: background.pending });
     setTimeout(() => {
-      logger.warn('forcing exit: requests still open after 5 s');
+      logger.warn('forcing exit: work still open after 5 s', { inFlightAnswers: background.pending });
       process.exit(1);
     }, 5000).unref();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    closed
+      .then(() => background.drain())
+      .then(() => conversations.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error('shutdown failed', describeError(error));
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

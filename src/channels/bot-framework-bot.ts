@@ -9,6 +9,8 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { Engine } from '../core/respond.js';
+import type { RateLimiter } from '../http/rate-limit.js';
+import { slowDownReply } from './channel.js';
 import { emptyState, type Reply, type ReplyQuote } from '../core/types.js';
 import { ETagConflictError, isConversationState, KeyedQueue } from '../store/conversations.js';
 
@@ -17,6 +19,8 @@ export interface ArticleBotDeps {
   engine: Engine;
   /** Where each conversation's state is kept (botbuilder's Storage: the lowdb store in production). */
   storage: Storage;
+  /** Questions per conversation; over it the user is asked to wait, and the turn is not taken. */
+  conversationLimiter?: RateLimiter;
 }
 
 /** A reply that could not be delivered to the conversation's `serviceUrl`; the cause says why. */
@@ -79,6 +83,8 @@ export class ArticleBot extends ActivityHandler {
 
   private async answer(activity: Activity, question: string): Promise<Reply> {
     const key = stateKey(activity);
+    const wait = this.deps.conversationLimiter?.take(key) ?? 0;
+    if (wait > 0) return slowDownReply(wait);
     for (let attempt = 1; ; attempt++) {
       const item: StateItem | undefined = (await this.deps.storage.read([key]))[key];
       const state = isConversationState(item?.state) ? item.state : emptyState();

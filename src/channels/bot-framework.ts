@@ -56,7 +56,11 @@ export function botFrameworkChannel(deps: BotFrameworkDeps): Router {
     }
     throw error;
   };
-  const bot = new ArticleBot({ engine: deps.engine, storage: deps.storage ?? new MemoryStorage() });
+  const bot = new ArticleBot({
+    engine: deps.engine,
+    storage: deps.storage ?? new MemoryStorage(),
+    conversationLimiter: deps.conversationLimiter,
+  });
 
   const router = express.Router();
   router.post(

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Engine } from '../core/respond.js';
 import type { ConversationStore } from '../store/conversations.js';
+import type { RateLimiter } from '../http/rate-limit.js';
 import { answerInConversation, MAX_QUESTION_LENGTH } from './channel.js';
 import { constantTimeEqual } from './constant-time.js';
 import { HttpError } from './http-errors.js';
@@ -22,6 +23,8 @@ export interface WebhookRequest {
 export interface WebhookDeps {
   engine: Engine;
   conversations: ConversationStore;
+  /** Questions per conversation; over it, 429. */
+  conversationLimiter?: RateLimiter;
   /** When set, requests must be signed (X-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>). */
   secret: string | null;
 }
@@ -41,7 +44,7 @@ export function jsonWebhook(deps: WebhookDeps): Router {
       const raw = rawBodyOf(req);
       if (deps.secret !== null) verifySignature(raw, req.get('x-signature-256'), deps.secret);
       const input = parseWebhookRequest(raw);
-      const reply = await answerInConversation(deps, input.conversationId, input.text);
+      const reply = await answerInConversation(deps, input.conversationId, input.text, 'throw');
       res.json(reply);
     },
   );

@@ -121,6 +121,7 @@ function dispatch(deps: LineChannelDeps, once: OnceCache<void>, tasks: LineTask[
       deps.logger.error('LINE event failed', { webhookEventId: task.eventId, ...describeError(error) });
     });
     chains.set(key, chain);
+    deps.background?.track(chain);
   }
 }
 

@@ -93,6 +93,7 @@ export function slackChannel(deps: ChannelDeps & { settings: SlackSettings; opti
       const messageKey = `message:${question.team}:${question.channel}:${question.ts}`;
       const { first, result } = once.run(`event:${eventId}`, () => once.run(messageKey, () => answer(question, eventId)).result);
       if (!first) logger.info('slack: repeated event not answered again', { eventId, retry: retry ?? null });
+      deps.background?.track(result);
       void result.finally(() => options.onSettled?.(eventId));
     },
   );

@@ -60,12 +60,10 @@ export class RateLimiter {
   }
 }
 
-/** Express middleware limiting requests per client address; over the limit it answers 429 with Retry-After. */
+/** Express middleware limiting requests per client address; over the limit it passes a {@link RateLimitedError} on. */
 export function limitPerAddress(limiter: RateLimiter): RequestHandler {
   return (req, res, next) => {
     const wait = limiter.take(req.ip ?? req.socket.remoteAddress ?? 'unknown');
-    if (wait === 0) return next();
-    res.set('Retry-After', String(wait));
-    next(new RateLimitedError(wait, 'address'));
+    next(wait === 0 ? undefined : new RateLimitedError(wait, 'address'));
   };
 }
