@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const started = performance.now();
   const bot = await loadBot();
-  const conversations = await LowConversationStore.open(config.stateFile);
+  const conversations = await LowConversationStore.open(config.stateFile, { logger, idleTtlMs: config.conversationTtlMs });
   const background = new BackgroundWork();
   const app = createApp({
     engine: bot.engine,

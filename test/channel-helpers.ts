@@ -8,7 +8,7 @@ import type { Bot } from '../src/bot.js';
 import { NO_CHANNELS, type ChannelSettings } from '../src/config.js';
 import type { ConversationState, Reply } from '../src/core/types.js';
 import { createLogger, type Logger } from '../src/log.js';
-import { LowConversationStore, type ConversationStore } from '../src/store/conversations.js';
+import { LowConversationStore, readStateOnDisk, type ConversationStore } from '../src/store/conversations.js';
 import { sharedBot } from './helpers.js';
 import { exited, startServer, type RunningServer } from './server.js';
 
@@ -166,7 +166,7 @@ export interface StateOnDisk {
 
 /** The state `file` holds on disk right now, to check that a turn was stored before its reply went out. */
 export function readStateFile(file: string): StateOnDisk {
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as StateOnDisk;
+  return readStateOnDisk(file) as unknown as StateOnDisk;
 }
 
 /** A reply with the given fields and empty or neutral others, for formatting tests. */

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
+import { readStateOnDisk } from '../src/store/conversations.js';
 import { exited, SERVER_COMMAND, startServer } from './server.js';
 
 async function ask(url: string, body: unknown) {
@@ -52,7 +53,7 @@ describe('the server as `npm start` runs it', () => {
       expect(status).toBe(200);
       expect(body.text).toContain(expected);
     }
-    const stored = JSON.parse(readFileSync(path.join(dir, 'state.json'), 'utf8'));
+    const stored = readStateOnDisk(path.join(dir, 'state.json'));
     expect(stored.conversations['main-test'].state.turns).toBe(script.length);
   });
 

@@ -11,13 +11,13 @@ describe('the per-conversation limit', () => {
     const ask = (text: string, conversationId: string) => request(app).post('/api/webhook').send({ text, conversationId });
     expect((await ask('How many users does WeChat have?', 'limited')).status).toBe(200);
     expect((await ask('How many users does WeChat have?', 'limited')).status).toBe(200);
-    const turns = env.counting.calls;
+    const turns = env.counting.total;
     const limited = await ask('And LinkedIn?', 'limited');
     expect(limited.status).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(limited.body.error).toMatchObject({ code: 'rate_limited' });
     expect(limited.body.error.message).toContain('conversation');
-    expect(env.counting.calls).toBe(turns);
+    expect(env.counting.total).toBe(turns);
     expect((await ask('And LinkedIn?', 'another')).status).toBe(200);
     // Without a conversation id there is no conversation to limit.
     for (let i = 0; i < 3; i++) expect((await request(app).post('/api/webhook').send({ text: 'hi' })).status).toBe(200);

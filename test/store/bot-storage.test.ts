@@ -3,20 +3,27 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConversationState as BotConversationState, TestAdapter, type StoreItem } from 'botbuilder';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ETagConflictError, LowConversationStore } from '../../src/store/conversations.js';
+import { ETagConflictError, LowConversationStore, readStateOnDisk } from '../../src/store/conversations.js';
+import { recordingLogger } from './helpers.js';
 
 let dir: string;
 let file: string;
 const opened: LowConversationStore[] = [];
 
 async function open(): Promise<LowConversationStore> {
-  const store = await LowConversationStore.open(file);
+  const store = await LowConversationStore.open(file, { logger: recordingLogger() });
   opened.push(store);
   return store;
 }
 
+/** What is on disk: the snapshot with the journal replayed, which is what a restarted store reads. */
 function onDisk(): { conversations: Record<string, unknown>; items: Record<string, StoreItem> } {
-  return JSON.parse(fs.readFileSync(file, 'utf8'));
+  return readStateOnDisk(file);
+}
+
+/** The bytes of the snapshot and the journal. */
+function rawFiles(): string {
+  return [file, `${file}.journal`].map((at) => (fs.existsSync(at) ? fs.readFileSync(at, 'utf8') : '')).join('\n--\n');
 }
 
 beforeEach(() => {
@@ -60,13 +67,13 @@ describe('LowConversationStore as botbuilder Storage', () => {
     await store.write({ k: { n: 1 }, other: { n: 1 } });
     const stale = (await store.read(['k'])).k!.eTag;
     await store.write({ k: { n: 2, eTag: stale } });
-    const before = fs.readFileSync(file, 'utf8');
+    const before = rawFiles();
 
     const conflict = store.write({ other: { n: 99 }, k: { n: 3, eTag: stale } });
     await expect(conflict).rejects.toBeInstanceOf(ETagConflictError);
     await expect(conflict).rejects.toThrow(/"k" was written since it was read/);
     expect(await store.read(['k', 'other'])).toMatchObject({ k: { n: 2 }, other: { n: 1 } });
-    expect(fs.readFileSync(file, 'utf8')).toBe(before);
+    expect(rawFiles()).toBe(before);
   });
 
   it('overwrites whatever is stored when the eTag is "*" or missing', async () => {
