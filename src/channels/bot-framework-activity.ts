@@ -26,6 +26,20 @@ function checkAccount(value: unknown, field: string, required: boolean): void {
 }
 
 /**
+ * The SDK puts activity and conversation ids into reply URLs and HTTP headers, where a character beyond
+ * printable ASCII (or a lone surrogate) makes the reply fail after the turn; Bot Framework's own ids are
+ * printable ASCII, so anything else is refused up front.
+ */
+const PRINTABLE_ID = /^[\x20-\x7e]{1,1024}$/;
+
+function checkId(value: unknown, field: string): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'string' || !PRINTABLE_ID.test(value)) {
+    throw invalid(`"${field}" must be a string of printable ASCII characters.`);
+  }
+}
+
+/**
  * Parses and validates a Bot Framework activity from the raw request body before the SDK sees it, so a
  * malformed one is a 400 with a JSON error rather than an exception inside the SDK. Requires what every
  * activity the Bot Framework sends carries and the bot relies on: `type`, `channelId`, `serviceUrl` (where
@@ -46,6 +60,12 @@ export function parseActivity(raw: Buffer): Activity {
   }
   if (!isRecord(body.conversation) || !nonEmptyString(body.conversation.id)) {
     throw invalid('"conversation" is required: an object with an "id" string.');
+  }
+  checkId(body.conversation.id, 'conversation.id');
+  checkId(body.id, 'id');
+  checkId(body.replyToId, 'replyToId');
+  if (body.entities !== undefined && body.entities !== null) {
+    if (!Array.isArray(body.entities) || !body.entities.every(isRecord)) throw invalid('"entities" must be an array of objects.');
   }
   const answered = ANSWERED_TYPES.has(body.type);
   checkAccount(body.from, 'from', answered);

@@ -107,9 +107,9 @@ export function stateKey(activity: Partial<Activity>): string {
 /** The message text addressed to the bot, without the bot's @mention that Teams puts into channel messages. */
 function questionText(activity: Activity): string {
   let text = typeof activity.text === 'string' ? activity.text : '';
-  for (const entity of activity.entities ?? []) {
+  for (const entity of Array.isArray(activity.entities) ? activity.entities : []) {
     // Entities come from the channel as they are; anything not shaped like a mention is skipped.
-    const mention = entity as { type?: unknown; text?: unknown; mentioned?: { id?: unknown } };
+    const mention = (entity ?? {}) as { type?: unknown; text?: unknown; mentioned?: { id?: unknown } | null };
     if (mention.type === 'mention' && mention.mentioned?.id === activity.recipient?.id && typeof mention.text === 'string') {
       text = text.replace(mention.text, '');
     }

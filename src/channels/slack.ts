@@ -71,7 +71,7 @@ export function slackChannel(deps: ChannelDeps & { settings: SlackSettings; opti
       }
       if (body.type !== 'event_callback') {
         // app_rate_limited and any type added later: acknowledged, nothing to answer.
-        logger.debug('slack: request acknowledged without an answer', { type: String(body.type) });
+        logger.debug('slack: request acknowledged without an answer', { type: typeof body.type === 'string' ? body.type : typeof body.type });
         res.status(200).end();
         return;
       }

@@ -236,9 +236,10 @@ describe('POST /api/messages with the Emulator (no app id)', () => {
     expect(connector.calls).toEqual([]);
   });
 
-  it('answers an invoke it does not implement with 501, as the SDK’s ActivityHandler does, sending nothing', async () => {
+  it('refuses an invoke with a JSON 400 (the bot handles none; the SDK would answer a bare 501), sending nothing', async () => {
     const res = await post(emulator('message', connector.url, 'invoke', { type: 'invoke', name: 'composeExtension/query' }));
-    expect(res.status).toBe(501);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('unsupported_invoke');
     expect(connector.calls).toEqual([]);
   });
 
