@@ -48,8 +48,11 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
         ? [408, 'request_timeout', 'The request took too long to arrive.']
         : [400, 'bad_request', 'The request is not valid HTTP.'];
   const body = JSON.stringify({ error: { code, message } });
+  // An answer to HEAD has no body, and a client reads one as garbage; the bytes Node could not parse say the method.
+  const raw = (error as { rawPacket?: Buffer }).rawPacket;
+  const head = raw !== undefined && raw.subarray(0, 5).toString('latin1') === 'HEAD ';
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${head ? '' : body}`,
   );
 }
