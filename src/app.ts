@@ -61,7 +61,8 @@ export function createApp(deps: AppDeps): Express {
   if (deps.perConversationLimit) {
     base.conversationLimiter = new RateLimiter({ requests: deps.perConversationLimit, windowMs: 60_000 });
   }
-  app.use(webPage());
+  // The busiest routes first: Express tries every layer in order, so a webhook request skips the others.
+  // Every router answers its own paths only, so the order changes nothing else.
   app.use(jsonWebhook({ ...base, secret: deps.webhookSecret }));
   app.use(botFrameworkChannel({ ...base, settings: channels.botFramework, storage: deps.storage }));
   // A platform without its secrets is not mounted, so its route falls through to the 404 below.
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): Express {
   if (channels.slack) app.use(slackChannel({ ...base, settings: channels.slack }));
   if (channels.wechat) app.use(wechatChannel({ ...base, settings: channels.wechat }));
   if (channels.line) app.use(lineChannel({ ...base, settings: channels.line }));
+  app.use(webPage());
 
   app.use((req, res) => {
     sendError(res, 404, 'not_found', `No route for ${req.method} ${req.path}.`);

@@ -6,6 +6,9 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** One decoder for every body: a whole-buffer decode keeps no state between calls, even after an error. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
  * Decodes `raw` as UTF-8 (invalid bytes are an error, not U+FFFD) and parses it as JSON. Throws a 400
  * {@link HttpError} `invalid_json` for anything else, an empty body included; the value's shape is the
@@ -13,7 +16,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export function parseJsonBody(raw: Buffer): unknown {
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+    return JSON.parse(UTF8.decode(raw));
   } catch {
     throw new HttpError(400, 'invalid_json', 'The request body is not valid UTF-8 JSON.');
   }

@@ -14,9 +14,10 @@ const CALLER_ID = /^[A-Za-z0-9._:-]{1,64}$/;
  */
 export function requestContext(logger: Logger): RequestHandler {
   return (req, res, next) => {
-    const given = req.get('x-request-id');
-    const requestId = given && CALLER_ID.test(given) ? given : randomUUID();
-    res.set('X-Request-Id', requestId);
+    // Node's own header accessors: Express's req.get and res.set add alias and content-type checks not needed here.
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && CALLER_ID.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', requestId);
     const started = performance.now();
     withLogContext({ requestId }, () => {
       res.on('finish', () => {

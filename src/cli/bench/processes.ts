@@ -18,11 +18,14 @@ export const BENCH_ENV: Readonly<Record<string, string>> = {
   RATE_LIMIT_PER_CONVERSATION: '0',
 };
 
-/** The compiled script of each kind of server; the bot runs as `npm start` runs it (after `npm run build`). */
+/**
+ * The node arguments of each kind of server: any V8 flags, then its compiled script (after `npm run build`).
+ * The bot's must stay those of package.json `start`, so it runs as `npm start` runs it.
+ */
 export const SCRIPTS = {
-  bot: 'dist/main.js',
-  'echo-express': 'dist/cli/bench/echo-express.js',
-  'echo-botbuilder': 'dist/cli/bench/echo-botbuilder.js',
+  bot: ['dist/main.js'],
+  'echo-express': ['dist/cli/bench/echo-express.js'],
+  'echo-botbuilder': ['dist/cli/bench/echo-botbuilder.js'],
 } as const;
 export type ServerKind = keyof typeof SCRIPTS;
 
@@ -42,9 +45,9 @@ process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 
-/** Spawns `node <script>` with `env` over this process's environment (PORT=0 unless `env` sets it). */
+/** Spawns `node <flags> <script>` with `env` over this process's environment (PORT=0 unless `env` sets it). */
 export function spawnServer(kind: ServerKind, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [SCRIPTS[kind]], {
+  const child = spawn(process.execPath, [...SCRIPTS[kind]], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, PORT: '0', ...BENCH_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
