@@ -93,7 +93,8 @@ export function parseActivity(raw: Buffer): Activity {
   return body as unknown as Activity;
 }
 
-function isHttpUrl(value: string): boolean {
+/** Whether `value` parses as an http: or https: URL (what `serviceUrl` must be). */
+export function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
     return url.protocol === 'http:' || url.protocol === 'https:';

@@ -36,6 +36,7 @@ import {
   usually,
 } from './cases.js';
 import { wechatSign, wechatSpec } from './wechat-cases.js';
+import { isHttpUrl } from '../../src/channels/bot-framework-activity.js';
 
 export * from './cases.js';
 
@@ -574,14 +575,6 @@ function messagesSpec(connectorUrl: string): RouteSpec {
   };
 }
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
 
 /** One arbitrary per route; `connectorUrl` is where Bot Framework replies go (the fake connector). */
 export function routeArbitraries(connectorUrl: string): Record<RouteName, fc.Arbitrary<FuzzCase>> {
