@@ -4,6 +4,7 @@ import {
   MessageFactory,
   TextFormatTypes,
   type Activity,
+  type InvokeResponse,
   type Storage,
   type StoreItem,
   type TurnContext,
@@ -75,6 +76,17 @@ export class ArticleBot extends ActivityHandler {
       }
       await next();
     });
+  }
+
+  /**
+   * The bot handles no invoke (card actions, messaging extensions, sign-in): it answers each with a JSON 400
+   * naming that, where ActivityHandler would answer a bare 501 with no body.
+   */
+  protected override async onInvokeActivity(_context: TurnContext): Promise<InvokeResponse> {
+    return {
+      status: 400,
+      body: { error: { code: 'unsupported_invoke', message: 'This bot answers messages; it handles no invoke activities.' } },
+    };
   }
 
   override run(context: TurnContext): Promise<void> {

@@ -89,10 +89,7 @@ export function botFrameworkChannel(deps: BotFrameworkDeps): Router {
         }
         throw error;
       }
-      if (activity.type === 'invoke' && (response?.status ?? 200) >= 500) {
-        // ActivityHandler's answer to an invoke nobody handles is a bare 501; the bot handles none.
-        sendError(res, 400, 'unsupported_invoke', 'This bot answers messages; it handles no invoke activities.');
-      } else if (response?.body === undefined) {
+      if (response?.body === undefined) {
         res.status(response?.status ?? 200).end();
       } else {
         res.status(response.status).json(response.body);
