@@ -14,6 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadBot } from '../bot.js';
 import { PROJECT_ROOT } from '../config.js';
+import { wholeNumberFlag } from './args.js';
 import { loadQuestionSet } from './evaluation.js';
 import { benchColdStart } from './bench/coldstart.js';
 import { benchHttp, benchState, FEW, MANY, type HttpOptions } from './bench/http.js';
@@ -37,10 +38,7 @@ const { values } = parseArgs({
 });
 
 function positive(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
-  return n;
+  return text === undefined ? fallback : wholeNumberFlag(name, text, 1);
 }
 
 function chosenSections(only: string | undefined): Section[] {

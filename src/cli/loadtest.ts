@@ -32,6 +32,7 @@ import {
 import { Inspector, inspectorUrl } from './loadtest/inspector.js';
 import { bandMb, HEAP_BAND, RSS_BAND, sampleMemory, type MemorySample, type NoiseBand } from './loadtest/memory.js';
 import { activityTraffic, drive, Ledger, loadQuestions, webhookTraffic, type LoadFigures, type Traffic } from './loadtest/traffic.js';
+import { wholeNumberFlag as whole } from './args.js';
 
 const { values } = parseArgs({
   options: {
@@ -44,13 +45,6 @@ const { values } = parseArgs({
     'no-inspector': { type: 'boolean', default: false },
   },
 });
-
-function whole(name: string, text: string, min: number): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < min)
-    throw new Error(`--${name} must be a whole number of at least ${min}, got ${JSON.stringify(text)}`);
-  return n;
-}
 
 /** Conversations per route asked one more question after the load, to see that their context is still there. */
 const FOLLOW_UP_SAMPLE = 20;

@@ -25,6 +25,7 @@ import {
   type FuzzTarget,
   type RouteName,
 } from './targets.js';
+import { wholeNumberFlag as whole } from '../../src/cli/args.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,13 +35,6 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '8' },
   },
 });
-
-function whole(name: string, text: string, min: number): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < min)
-    throw new Error(`--${name} must be a whole number of at least ${min}, got ${JSON.stringify(text)}`);
-  return n;
-}
 
 /** Cases are generated in batches, so that Slack's timestamps are current when sent and memory stays small. */
 const BATCH = 250;
