@@ -1,6 +1,6 @@
 import { Recognizer, type RecognizerOptions } from '../core/recognizer.js';
 import { Engine } from '../core/respond.js';
-import type { Intent, Knowledge, WordSet } from '../core/types.js';
+import { emptyState as emptyStateOf, type Intent, type Knowledge, type Lexicon } from '../core/types.js';
 import { DataFileError, Reader, readJsonFile } from '../store/validate.js';
 
 /** One labelled question: the intent that should answer it (null: out of scope) and words the answer must contain. */
@@ -109,14 +109,14 @@ export function confusedPairs(outcomes: readonly Outcome[], limit = 10): { expec
 export function crossValidate(
   intents: readonly Intent[],
   knowledge: Knowledge,
-  dictionary: WordSet,
+  lexicon: Lexicon,
   options: RecognizerOptions,
   folds = 5,
 ): Scores {
   const outcomes: Outcome[] = [];
   for (let fold = 0; fold < folds; fold++) {
     const train = intents.map((i) => ({ ...i, utterances: i.utterances.filter((_, n) => n % folds !== fold) }));
-    const engine = new Engine({ knowledge, intents, recognizer: Recognizer.train(train, knowledge, dictionary, options) });
+    const engine = new Engine({ knowledge, intents, recognizer: Recognizer.train(train, knowledge, lexicon, options) });
     const questions = intents.flatMap((i) =>
       i.utterances
         .filter((_, n) => n % folds === fold)
@@ -129,4 +129,98 @@ export function crossValidate(
 
 function ratio(a: number, b: number): number {
   return b === 0 ? 1 : a / b;
+}
+
+/** What an answer must contain: each item a word or phrase, or a list of alternatives of which one will do. */
+export type Expectation = (string | string[])[];
+
+/** A question set scored by what the answers say, not by intent names (test/fixtures/*-fresh.json). */
+export interface AnswerSet {
+  inScope: { q: string; expect: Expectation; kind: string }[];
+  outOfScope: { q: string; kind: string }[];
+  conversations: { turns: ({ q: string; expect: Expectation } | { q: string; fallback: true })[] }[];
+}
+
+/** Loads an answer set, checking its shape. */
+export async function loadAnswerSet(file: string): Promise<AnswerSet> {
+  const r = new Reader(file);
+  const root = r.object(await readJsonFile(file));
+  const expectation = (o: Record<string, unknown>, at: Reader): Expectation =>
+    at.array(o, 'expect', 1).map((item, i) => (Array.isArray(item) ? at.child('expect').strings({ [i]: item }, String(i), 1) : at.child('expect').string({ [i]: item }, String(i))));
+  return {
+    inScope: r.array(root, 'inScope', 1).map((value, i) => {
+      const at = r.child('inScope').child(i);
+      const o = at.object(value);
+      return { q: at.string(o, 'q'), expect: expectation(o, at), kind: at.string(o, 'kind') };
+    }),
+    outOfScope: r.array(root, 'outOfScope', 1).map((value, i) => {
+      const at = r.child('outOfScope').child(i);
+      const o = at.object(value);
+      return { q: at.string(o, 'q'), kind: at.string(o, 'kind') };
+    }),
+    conversations: r.array(root, 'conversations').map((value, i) => {
+      const at = r.child('conversations').child(i);
+      const turns = at.array(at.object(value), 'turns', 1).map((t, k) => {
+        const tat = at.child('turns').child(k);
+        const o = tat.object(t);
+        const q = tat.string(o, 'q');
+        return o.fallback === true ? { q, fallback: true as const } : { q, expect: expectation(o, tat) };
+      });
+      return { turns };
+    }),
+  };
+}
+
+/** Whether a reply's text holds every expected item (one of the alternatives, for a list). */
+export function meetsExpectation(text: string, expect: Expectation): boolean {
+  const lower = text.toLowerCase();
+  return expect.every((item) => (Array.isArray(item) ? item : [item]).some((w) => lower.includes(w.toLowerCase())));
+}
+
+export interface AnswerOutcome {
+  q: string;
+  kind: string;
+  correct: boolean;
+  /** What the bot said: its intent, or "(fallback)". */
+  got: string;
+  text: string;
+}
+
+export interface AnswerScores {
+  inScope: AnswerOutcome[];
+  outOfScope: AnswerOutcome[];
+  /** Turns after the first of each conversation. */
+  followUps: AnswerOutcome[];
+  firstTurns: AnswerOutcome[];
+}
+
+/** Asks an answer set: single questions each in a new conversation, conversations turn by turn. */
+export function scoreAnswers(engine: Engine, set: AnswerSet): AnswerScores {
+  const ask = (q: string, kind: string, shouldAnswer: Expectation | null, state = emptyStateOf()) => {
+    const turn = engine.respond(q, state);
+    const { reply } = turn;
+    const correct = shouldAnswer === null ? reply.fallback : !reply.fallback && meetsExpectation(reply.text, shouldAnswer);
+    return { outcome: { q, kind, correct, got: reply.fallback ? '(fallback)' : (reply.intent ?? '(none)'), text: reply.text }, state: turn.state };
+  };
+  const followUps: AnswerOutcome[] = [];
+  const firstTurns: AnswerOutcome[] = [];
+  for (const c of set.conversations) {
+    let state = emptyStateOf();
+    c.turns.forEach((t, k) => {
+      const result = ask(t.q, k === 0 ? 'first' : 'follow-up', 'fallback' in t ? null : t.expect, state);
+      state = result.state;
+      (k === 0 ? firstTurns : followUps).push(result.outcome);
+    });
+  }
+  return {
+    inScope: set.inScope.map((q) => ask(q.q, q.kind, q.expect).outcome),
+    outOfScope: set.outOfScope.map((q) => ask(q.q, q.kind, null).outcome),
+    followUps,
+    firstTurns,
+  };
+}
+
+/** Share of outcomes that are correct. */
+export function accuracy(outcomes: readonly { correct: boolean }[]): number {
+  return ratio(outcomes.filter((o) => o.correct).length, outcomes.length);
 }

@@ -1,6 +1,8 @@
+import type { FactInfo } from './facts.js';
+import type { AnswerKind } from './question.js';
 import type { Fact, Intent, Knowledge, Quote, Reply, ReplyQuote, ReplySource } from './types.js';
 
-/** The parts of a reply that come from the intent alone: what to say and what it rests on. */
+/** The parts of a reply that come from the article: what to say and what it rests on. */
 export interface Answer {
   text: string;
   sources: ReplySource[];
@@ -8,8 +10,60 @@ export interface Answer {
 }
 
 /**
- * Builds answers from the knowledge store. Every sentence it says is a fact's statement, an exact quote, an
- * intent's fixed small-talk text, or a name and role from the store; each carries where in the article it is.
+ * Every sentence the bot says that is not a fact's statement, an exact quote, a sentence of the article or an
+ * intent's fixed text, with its slots in braces. A test renders every reply of every question set and checks each
+ * sentence against these, the store and the article.
+ */
+export const TEMPLATES = {
+  fact: '{statement} ({where}).',
+  quote: '{name}, {role}, said: "{quote}" ({where}).',
+  quoteAgain: '{name} also said: "{quote}" ({where}).',
+  people: 'The article quotes these people: {list}.',
+  organizations: 'The article mentions these companies and organizations: {list}.',
+  sentence: 'The article says: "{source}" ({where}).',
+  copyrightHolder: 'The copyright notice at the end is that of {name}.',
+  places: 'The article names these places: {list}.',
+  reportedFrom: 'Paragraph {n} gives it in reporting what {name}, {role}, said: "{source}"',
+  attributedTo: 'Paragraph {n} attributes it to {name}: "{source}"',
+  unattributed: 'The article states it without naming a source ({where}): "{source}"',
+  notSaid: 'The article does not say {what}.',
+  notGiven: 'The article does not give {what} for {where}.',
+  notGivenAt: 'The article does not give {what}.',
+  whatItSays: 'What it does say: {fact}',
+  comparison: "By the article's figures, {a} ({nameA}) is more than {b} ({nameB}).",
+  sorry: 'Sorry, the article does not say that{about}; I only answer from what it says.',
+  youCouldAsk: 'You could ask: {suggestions}',
+  whoDoYouMean: 'Who do you mean: {names}?',
+} as const;
+
+/** What the article does not give, for a question asking this kind of answer: "The article does not say {…}." */
+const KIND_PHRASES: Record<AnswerKind, string> = {
+  when: 'when',
+  year: 'in which year',
+  month: 'in which month',
+  day: 'on which day',
+  date: 'the date',
+  'said-when': 'when that was said',
+  where: 'where',
+  city: 'in which city',
+  country: 'in which country',
+  number: 'how many',
+  percent: 'a percentage for that',
+  money: 'anything about money',
+  age: 'how old',
+  why: 'why',
+  by: 'who said it',
+  compared: 'what that is compared with',
+  person: 'who',
+};
+
+/** How a near miss is worded: the kind of answer the article lacks, or the time or place it gives nothing for. */
+export type Missing = { kind: AnswerKind } | { where: string; figure: boolean } | { absent: string };
+
+/**
+ * Builds answers from the knowledge store. Every sentence it says is a fact's statement, an exact quote, a
+ * sentence of the article, an intent's fixed text, or one of the {@link TEMPLATES} with names, roles,
+ * figures and paragraph numbers from the store; each carries where in the article it is.
  */
 export class Answerer {
   private readonly facts: Map<string, Fact>;
@@ -31,67 +85,133 @@ export class Answerer {
     return this.names.get(id) ?? id;
   }
 
-  /** The answer to one intent, or to several merged (a follow-up such as "And LinkedIn?" may match two). */
+  /** The answer to one intent, or to several merged (a comparison, or "And LinkedIn?" matching two). */
   answer(intents: readonly Intent[]): Answer {
-    const parts: string[] = [];
-    const sources: ReplySource[] = [];
-    const quotes: ReplyQuote[] = [];
-    const addSource = (source: ReplySource) => {
-      if (!sources.some((s) => s.text === source.text)) sources.push(source);
-    };
-    const seenFacts = new Set<string>();
-    const seenQuotes = new Set<string>();
+    const out = new AnswerBuilder();
     for (const intent of intents) {
       const { answer } = intent;
-      if (answer.text) parts.push(answer.text);
-      if (answer.list === 'people') parts.push(this.listPeople(addSource));
-      if (answer.list === 'organizations') parts.push(this.listOrganizations(addSource));
-      for (const id of answer.facts ?? []) {
-        if (seenFacts.has(id)) continue;
-        seenFacts.add(id);
-        const fact = this.facts.get(id)!;
-        parts.push(`${fact.statement.replace(/\.$/, '')} (${where(fact.paragraph)}).`);
-        addSource({ paragraph: fact.paragraph, text: fact.source });
-      }
-      for (const id of answer.quotes ?? []) {
-        if (seenQuotes.has(id)) continue;
-        seenQuotes.add(id);
-        const quote = this.quotes.get(id)!;
-        const speaker = this.knowledge.people.find((p) => p.id === quote.speaker)!;
-        // The speaker's role is said once; a second quote from the same person follows as "also said".
-        const again = quotes.at(-1)?.speaker === speaker.name;
-        quotes.push({ speaker: speaker.name, role: speaker.role, text: quote.text, paragraph: quote.paragraph });
-        const who = again ? `${speaker.name} also said` : `${speaker.name}, ${speaker.role}, said`;
-        parts.push(`${who}: "${quote.text}" (${where(quote.paragraph)}).`);
-        addSource({ paragraph: quote.paragraph, text: this.paragraphText(quote.paragraph) });
+      if (answer.text) out.say(answer.text);
+      if (answer.list === 'people') this.listPeople(out);
+      if (answer.list === 'organizations') this.listOrganizations(out);
+      if (answer.list === 'places') this.listPlaces(out);
+      for (const id of answer.facts ?? []) this.fact(out, this.facts.get(id)!);
+      for (const id of answer.quotes ?? []) this.quote(out, this.quotes.get(id)!);
+    }
+    return out.build();
+  }
+
+  /** The answer given by some facts, quotes, and sentences of the article (each given by the fact it holds). */
+  passages(passages: readonly ({ fact: Fact } | { quote: Quote } | { sentence: Fact })[]): Answer {
+    const out = new AnswerBuilder();
+    for (const p of passages) {
+      if ('fact' in p) this.fact(out, p.fact);
+      else if ('quote' in p) this.quote(out, p.quote);
+      else {
+        out.say(fill(TEMPLATES.sentence, { source: p.sentence.source, where: where(p.sentence.paragraph) }));
+        out.source({ paragraph: p.sentence.paragraph, text: p.sentence.source });
       }
     }
-    return { text: parts.join('\n'), sources, quotes };
+    return out.build();
   }
 
-  private listPeople(addSource: (s: ReplySource) => void): string {
-    const people = this.knowledge.people;
-    for (const p of people) this.addMentionSource(p.name, addSource);
-    const items = people.map((p) => `${p.name}, ${p.role}`);
-    return `The article quotes these people: ${joinList(items, '; ')}.`;
+  /** Who the article has a fact from ("says who?"), with the sentence it is in. */
+  attribution(fact: Fact): Answer {
+    const out = new AnswerBuilder();
+    const by = fact.details?.by;
+    const person = this.knowledge.people.find((p) => p.id === by);
+    const n = String(fact.paragraph ?? '');
+    if (person) out.say(fill(TEMPLATES.reportedFrom, { n, name: person.name, role: person.role, source: fact.source }));
+    else if (by) out.say(fill(TEMPLATES.attributedTo, { n, name: this.nameOf(by), source: fact.source }));
+    else out.say(fill(TEMPLATES.unattributed, { where: where(fact.paragraph), source: fact.source }));
+    out.source({ paragraph: fact.paragraph, text: fact.source });
+    return out.build();
   }
 
-  private listOrganizations(addSource: (s: ReplySource) => void): string {
-    const organizations = this.knowledge.organizations;
-    for (const o of organizations) this.addMentionSource(o.name, addSource);
-    const items = organizations.map((o) => `${o.name} (${o.description})`);
-    return `The article mentions these companies and organizations: ${joinList(items, '; ')}.`;
+  /** A near miss: what the article does not give, then the nearest things it does say, as sources too. */
+  nearMiss(missing: Missing, nearest: readonly Fact[]): Answer {
+    const out = new AnswerBuilder();
+    if ('kind' in missing) out.say(fill(TEMPLATES.notSaid, { what: KIND_PHRASES[missing.kind] }));
+    else if ('absent' in missing) out.say(fill(TEMPLATES.notGivenAt, { what: missing.absent }));
+    else out.say(fill(TEMPLATES.notGiven, { what: missing.figure ? 'a figure' : 'that', where: missing.where }));
+    for (const fact of nearest) {
+      out.say(fill(TEMPLATES.whatItSays, { fact: factLine(fact) }));
+      out.source({ paragraph: fact.paragraph, text: fact.source });
+    }
+    return out.build();
   }
 
-  /** Cites the first sentence of the article that names `name`. */
-  private addMentionSource(name: string, addSource: (s: ReplySource) => void): void {
+  /** The comparison of two figures of the same kind, when they differ: the larger first. */
+  comparison(a: FactInfo, b: FactInfo): string | null {
+    if (!a.figure || !b.figure || a.figure.percent !== b.figure.percent || a.figure.value === b.figure.value) return null;
+    const [big, small] = a.figure.value > b.figure.value ? [a, b] : [b, a];
+    return fill(TEMPLATES.comparison, {
+      a: big.fact.details!.figure!,
+      nameA: this.nameOf(big.fact.subject),
+      b: small.fact.details!.figure!,
+      nameB: this.nameOf(small.fact.subject),
+    });
+  }
+
+  private fact(out: AnswerBuilder, fact: Fact): void {
+    if (!out.once(`fact:${fact.id}`)) return;
+    out.say(factLine(fact));
+    out.source({ paragraph: fact.paragraph, text: fact.source });
+  }
+
+  private quote(out: AnswerBuilder, quote: Quote): void {
+    if (!out.once(`quote:${quote.id}`)) return;
+    const speaker = this.knowledge.people.find((p) => p.id === quote.speaker)!;
+    // The speaker's role is said once; a second quote from the same person follows as "also said".
+    const again = out.lastSpeaker() === speaker.name;
+    out.quote({ speaker: speaker.name, role: speaker.role, text: quote.text, paragraph: quote.paragraph });
+    const slots = { name: speaker.name, role: speaker.role, quote: quote.text, where: where(quote.paragraph) };
+    out.say(fill(again ? TEMPLATES.quoteAgain : TEMPLATES.quote, slots));
+    out.source({ paragraph: quote.paragraph, text: this.paragraphText(quote.paragraph) });
+  }
+
+  private listPeople(out: AnswerBuilder): void {
+    const items = this.knowledge.people.map((p) => {
+      const source = this.mentionSource(p.name);
+      if (source) out.source(source);
+      return `${p.name}, ${p.role} (${where(source?.paragraph ?? null)})`;
+    });
+    out.say(fill(TEMPLATES.people, { list: joinList(items, '; ') }));
+  }
+
+  /** The organizations the article's paragraphs name; one named only in the copyright notice is said to be its holder. */
+  private listOrganizations(out: AnswerBuilder): void {
+    const items: string[] = [];
+    const holders: string[] = [];
+    for (const o of this.knowledge.organizations) {
+      const source = this.mentionSource(o.name);
+      if (source) out.source(source);
+      if (source?.paragraph === null) holders.push(o.name);
+      else items.push(`${o.name} (${o.description}; ${where(source?.paragraph ?? null)})`);
+    }
+    out.say(fill(TEMPLATES.organizations, { list: joinList(items, '; ') }));
+    for (const name of holders) out.say(fill(TEMPLATES.copyrightHolder, { name }));
+  }
+
+  private listPlaces(out: AnswerBuilder): void {
+    const items: string[] = [];
+    for (const p of this.knowledge.places) {
+      const source = this.mentionSource(p.name.replace(/^the /, ''));
+      if (!source) continue;
+      out.source(source);
+      items.push(`${p.name.replace(/^the /, '')} (${where(source.paragraph)})`);
+    }
+    out.say(fill(TEMPLATES.places, { list: joinList(items, '; ') }));
+  }
+
+  /** The first sentence of the article that names `name`. */
+  private mentionSource(name: string): ReplySource | null {
     let source = this.mentionSources.get(name);
     if (source === undefined) {
       source = this.findMentionSource(name);
       this.mentionSources.set(name, source);
     }
     // A copy: a reply is the caller's to change, the remembered source is not.
-    if (source) addSource({ ...source });
+    return source ? { ...source } : null;
   }
 
   private findMentionSource(name: string): ReplySource | null {
@@ -108,8 +228,52 @@ export class Answerer {
   }
 }
 
+/** Collects the sentences, sources and quotes of one answer, each once. */
+class AnswerBuilder {
+  private readonly parts: string[] = [];
+  private readonly sources: ReplySource[] = [];
+  private readonly quotes: ReplyQuote[] = [];
+  private readonly seen = new Set<string>();
+
+  once(key: string): boolean {
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    return true;
+  }
+
+  say(text: string): void {
+    this.parts.push(text);
+  }
+
+  source(source: ReplySource): void {
+    if (!this.sources.some((s) => s.text === source.text)) this.sources.push(source);
+  }
+
+  quote(quote: ReplyQuote): void {
+    this.quotes.push(quote);
+  }
+
+  lastSpeaker(): string | undefined {
+    return this.quotes.at(-1)?.speaker;
+  }
+
+  build(): Answer {
+    return { text: this.parts.join('\n'), sources: this.sources, quotes: this.quotes };
+  }
+}
+
+/** A template with its slots filled. */
+export function fill(template: string, slots: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => slots[name] ?? '');
+}
+
+/** A fact as the bot says it: its statement and where it is in the article. */
+function factLine(fact: Fact): string {
+  return fill(TEMPLATES.fact, { statement: fact.statement.replace(/\.$/, ''), where: where(fact.paragraph) });
+}
+
 /** "paragraph 5", or the copyright notice for facts that come from it. */
-function where(paragraph: number | null): string {
+export function where(paragraph: number | null): string {
   return paragraph === null ? 'copyright notice' : `paragraph ${paragraph}`;
 }
 
@@ -124,7 +288,7 @@ export function joinList(items: readonly string[], separator = ', ', conjunction
 }
 
 /** Splits a paragraph into sentences at ". " and friends, keeping quotation marks with their sentence. */
-function sentences(text: string): string[] {
+export function sentences(text: string): string[] {
   return text.split(/(?<=[.!?]"?)\s+(?=["A-Z])/);
 }
 
@@ -133,7 +297,7 @@ export function toReply(intent: string, confidence: number, answer: Answer, sugg
   return { text: answer.text, intent, confidence, fallback: false, sources: answer.sources, quotes: answer.quotes, suggestions };
 }
 
-/** The reply when the article gives no answer: no intent, no sources, no quotes. */
-export function fallbackReply(text: string, confidence: number, suggestions: string[]): Reply {
-  return { text, intent: null, confidence, fallback: true, sources: [], quotes: [], suggestions };
+/** The reply when the article gives no answer: no intent, and the nearest things it says, if any, as sources. */
+export function fallbackReply(text: string, confidence: number, suggestions: string[], sources: ReplySource[] = []): Reply {
+  return { text, intent: null, confidence, fallback: true, sources, quotes: [], suggestions };
 }

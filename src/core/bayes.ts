@@ -61,6 +61,34 @@ export class BayesScorer {
   }
 
   /**
+   * Every label's score, and their sum, for features that may carry weights other than 1 (a synonym standing in
+   * for an unknown word counts half): each feature's log-probability is multiplied by its weight. The scores
+   * are scaled by the best one, so they are shares of the posterior rather than natural's raw values.
+   */
+  weighted(features: readonly number[], weights: ReadonlyMap<number, number>): { scores: Map<string, number>; total: number } {
+    const { logs, sums } = this;
+    const n = sums.length;
+    sums.fill(0);
+    for (const f of features) {
+      const row = f * n;
+      const w = weights.get(f) ?? 1;
+      for (let l = 0; l < n; l++) sums[l] = sums[l]! + w * logs[row + l]!;
+    }
+    // Scaled by the best log score before exponentiating, so a long question does not underflow to all zeros;
+    // the scale cancels out of every posterior share.
+    let max = -Infinity;
+    for (let l = 0; l < n; l++) max = Math.max(max, Math.log(this.priors[l]!) + sums[l]!);
+    const scores = new Map<string, number>();
+    let total = 0;
+    for (let l = 0; l < n; l++) {
+      const value = Math.exp(Math.log(this.priors[l]!) + sums[l]! - max);
+      scores.set(this.labels[l]!, value);
+      total += value;
+    }
+    return { scores, total };
+  }
+
+  /**
    * The `top` labels with the highest scores, highest first (ties in label order), and the sum of all the
    * scores: what natural's `getClassifications()` list gives for an observation of these feature indices in
    * this order, and that list's scores summed from the first to the last.

@@ -1,4 +1,4 @@
-import { tokenize } from './text.js';
+import { editDistance, tokenize } from './text.js';
 import type { EntityRef, Knowledge } from './types.js';
 
 /** An entity named in a question, and where: tokens `start` (inclusive) to `end` (exclusive). */
@@ -27,21 +27,38 @@ interface Phrase {
   ref: EntityRef;
 }
 
+/** Shortest name token that a misspelling next to the rest of the name may stand for ("sheen" for "shen"). */
+const MIN_FUZZY_NAME_TOKEN = 4;
+
 /**
- * Finds the article's people, organizations and places in tokenized text by name or alias, longest
- * phrase first, so "He Miao" is a person and not the pronoun "he".
+ * Finds the article's people, organizations and places in tokenized text by name or alias, longest phrase
+ * first, so "He Miao" is a person and not the pronoun "he". Names are also found
+ * - written with other spacing: "linked in", "tian ji", "jin xiao lei", "derekshen";
+ * - misspelt next to the rest of the name, even when the misspelling is an English word: "derek sheen",
+ *   "china broadband capitol", "tianjin.com". A word on its own is never taken for a name it resembles, so
+ *   "Tianjin" (a city) is not Tianji.com and "then" is not Shen.
  */
 export class EntityMatcher {
   private readonly phrasesByFirstToken = new Map<string, Phrase[]>();
+  /** Multi-word names by their words run together ("linkedin" for "linked in" is the reverse case). */
+  private readonly byConcatenation = new Map<string, Phrase>();
+  private readonly multiWord: Phrase[] = [];
+  private readonly nameWords = new Set<string>();
 
-  constructor(knowledge: Knowledge) {
+  constructor(knowledge: Pick<Knowledge, 'people' | 'organizations' | 'places'>) {
     const add = (name: string, ref: EntityRef) => {
       const tokens = tokenize(name);
       if (tokens.length === 0) return;
+      const phrase = { tokens, ref };
       const list = this.phrasesByFirstToken.get(tokens[0]!) ?? [];
-      list.push({ tokens, ref });
+      list.push(phrase);
       list.sort((a, b) => b.tokens.length - a.tokens.length);
       this.phrasesByFirstToken.set(tokens[0]!, list);
+      const joined = tokens.join('');
+      const known = this.byConcatenation.get(joined);
+      if (!known || known.tokens.length < tokens.length) this.byConcatenation.set(joined, phrase);
+      if (tokens.length > 1) this.multiWord.push(phrase);
+      for (const t of tokens) this.nameWords.add(t);
     };
     for (const p of knowledge.people) for (const n of [p.name, ...p.aliases]) add(n, { id: p.id, kind: 'person' });
     for (const o of knowledge.organizations) {
@@ -50,11 +67,9 @@ export class EntityMatcher {
     for (const p of knowledge.places) for (const n of [p.name, ...p.aliases]) add(n, { id: p.id, kind: 'place' });
   }
 
-  /** Every token that begins some name, for the spelling corrector's vocabulary. */
+  /** Every word of every name, for the spelling corrector's vocabulary. */
   nameTokens(): string[] {
-    const out: string[] = [];
-    for (const list of this.phrasesByFirstToken.values()) for (const p of list) out.push(...p.tokens);
-    return out;
+    return [...this.nameWords];
   }
 
   /** Entity mentions in order of appearance; overlapping names resolve to the longest. */
@@ -62,18 +77,60 @@ export class EntityMatcher {
     const mentions: Mention[] = [];
     let i = 0;
     while (i < tokens.length) {
-      const phrase = (this.phrasesByFirstToken.get(tokens[i]!) ?? []).find((p) =>
-        p.tokens.every((t, k) => tokens[i + k] === t),
-      );
-      if (phrase) {
-        mentions.push({ ...phrase.ref, start: i, end: i + phrase.tokens.length });
-        i += phrase.tokens.length;
+      const found = this.exact(tokens, i) ?? this.respaced(tokens, i) ?? this.misspelt(tokens, i);
+      if (found) {
+        mentions.push({ ...found.ref, start: i, end: i + found.length });
+        i += found.length;
       } else {
         i += 1;
       }
     }
     return mentions;
   }
+
+  private exact(tokens: readonly string[], i: number): { ref: EntityRef; length: number } | null {
+    const phrase = (this.phrasesByFirstToken.get(tokens[i]!) ?? []).find((p) =>
+      p.tokens.every((t, k) => tokens[i + k] === t),
+    );
+    return phrase ? { ref: phrase.ref, length: phrase.tokens.length } : null;
+  }
+
+  /** Two or three tokens that run together into a name ("linked in"), or one token that is a name run together. */
+  private respaced(tokens: readonly string[], i: number): { ref: EntityRef; length: number } | null {
+    for (let length = 3; length >= 1; length--) {
+      if (i + length > tokens.length) continue;
+      const run = tokens.slice(i, i + length);
+      const phrase = this.byConcatenation.get(run.join(''));
+      // One token is "respaced" only when it stands for several ("derekshen"); otherwise it is an exact match.
+      if (phrase && (length > 1 || phrase.tokens.length > 1)) return { ref: phrase.ref, length };
+    }
+    return null;
+  }
+
+  /** A multi-word name with one word misspelt and the others exact. */
+  private misspelt(tokens: readonly string[], i: number): { ref: EntityRef; length: number } | null {
+    if (!this.nameWords.has(tokens[i]!) && !this.nameWords.has(tokens[i + 1] ?? '')) return null;
+    let best: Phrase | null = null;
+    for (const phrase of this.multiWord) {
+      const n = phrase.tokens.length;
+      if (i + n > tokens.length || (best && best.tokens.length >= n)) continue;
+      let exact = 0;
+      let close = true;
+      for (let k = 0; k < n && close; k++) {
+        const said = tokens[i + k]!;
+        const name = phrase.tokens[k]!;
+        if (said === name) exact++;
+        else close = name.length >= MIN_FUZZY_NAME_TOKEN && said[0] === name[0] && editDistance(said, name, allowed(name)) <= allowed(name);
+      }
+      // Every word but one exact, so "the miao" or "china news" alone are not a guess at someone.
+      if (close && exact >= n - 1 && exact > 0) best = phrase;
+    }
+    return best ? { ref: best.ref, length: best.tokens.length } : null;
+  }
+}
+
+function allowed(name: string): number {
+  return name.length >= 7 ? 2 : 1;
 }
 
 /** Pronouns outside entity mentions, in order of appearance. */

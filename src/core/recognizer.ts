@@ -2,50 +2,60 @@ import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js
 import porterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import { BayesScorer, observationOrder } from './bayes.js';
 import { EntityMatcher, findPronouns, type Mention, type Pronoun } from './entities.js';
+import { CentroidIndex } from './ngrams.js';
 import { SimilarityIndex } from './similarity.js';
-import { SpellCorrector, STOP_WORDS, stem, tokenize } from './text.js';
-import type { Intent, Knowledge, Recognition, WordSet } from './types.js';
+import { baseForms, SpellCorrector, STOP_WORDS, stem, tokenize } from './text.js';
+import type { Intent, Knowledge, Lexicon, Recognition } from './types.js';
 
 /**
  * Words that shape a question or pad a chatty one but say nothing about its topic: features for the
  * classifier, but not content for the similarity measure (nor are the stop words), so "I was wondering, roughly how many people
  * use WeChat?" is as close to "how many people use WeChat" as it should be.
  */
-const NON_CONTENT_WORDS: ReadonlySet<string> = new Set([
+export const NON_CONTENT_WORDS: ReadonlySet<string> = new Set([
   'who', 'whom', 'whose', 'what', 'when', 'where', 'why', 'how', 'which', 'many', 'much', 'tell', 'about',
   'he', 'him', 'his', 'she', 'her', 'it', 'its', 'they', 'them', 'their', 'not', 'no', 'yes',
   'i', 'me', 'my', 'you', 'your', 'we', 'us', 'our', 'can', 'could', 'would', 'will', 'should', 'do', 'please',
   'know', 'wondering', 'wonder', 'curious', 'quick', 'question', 'reading', 'read', 'heard', 'hear', 'earlier',
   'today', 'again', 'exactly', 'roughly', 'basically', 'anyway', 'btw', 'ok', 'okay', 'well', 'now',
   'kind', 'sort', 'bit', 'little', 'maybe', 'perhaps', 'probably', 'give', 'let', 'any', 'some', 'something',
-  'thing', 'things', 'stuff', 'one', 'here', 'also', 'too', 'very', 'like',
+  'thing', 'things', 'stuff', 'one', 'here', 'also', 'too', 'very', 'like', 'hi', 'hello', 'hey', 'thanks',
+  'thank', 'kindly', 'appreciate', 'grateful', 'advance', 'sorry', 'silly', 'help', 'out', 'mind', 'want',
+  'wanted', 'need', 'trying', 'try', 'figure', 'quickly', 'great', 'good', 'day', 'hope', 'doing', 'lot',
+  'much', 'many', 'really', 'article', 'piece', 'story', 'text', 'news', 'according', 'say', 'says', 'said',
+  'think', 'thinks', 'believe', 'believes', 'feel', 'feels', 'reckon', 'mean', 'means',
 ]);
 
 /** Longer questions keep only their first features: Bayes scores are products and underflow otherwise. */
 const MAX_FEATURES = 32;
 /** How many intents a recognition ranks. */
 const RANKED = 5;
+/** Intents the char-n-gram model adds to Bayes' candidates before the three scores are combined. */
+const CANDIDATES = 6;
 
-/** How features are made and when a question counts as out of scope. Chosen by `npm run eval`. */
+/** How features are made, how the three models are combined, and when a question is out of scope. */
 export interface RecognizerOptions {
   /** Add word-pair features ("how_mani") beside single stems. */
   bigrams: boolean;
-  /** Keep stop words as features ("what can you do" is all stop words but "what"); never content. */
-  keepStopWords: boolean;
   /** Bayes smoothing: the count given to a feature never seen with a label. Lower gives sharper posteriors. */
   smoothing: number;
-  /** Below this share of the Bayes posterior, the top intent is not trusted. */
-  minConfidence: number;
-  /** Below this cosine similarity to the top intent's nearest utterance, it is out of scope. */
-  minNearest: number;
+  /** Weight of each model in the combined score: naive Bayes posterior, char n-gram centroid cosine, nearest utterance cosine. */
+  weights: { bayes: number; chars: number; nearest: number };
+  /** Weight of a WordNet synonym standing in for a word the training data lacks (1 would be the word itself). */
+  synonymWeight: number;
+  /** Below this combined score (0 to 1) the best intent is not trusted: out of scope. */
+  minScore: number;
+  /** Below this lead of the best intent over the out-of-scope intent, the question is out of scope. */
+  minMargin: number;
 }
 
 export const DEFAULT_OPTIONS: RecognizerOptions = {
   bigrams: true,
-  keepStopWords: true,
   smoothing: 0.01,
-  minConfidence: 0,
-  minNearest: 0.5,
+  weights: { bayes: 0.3, chars: 0.4, nearest: 0.3 },
+  synonymWeight: 0.5,
+  minScore: 0.35,
+  minMargin: 0.02,
 };
 
 /** What the recognizer read in a question: corrected tokens, entity mentions, pronouns, features. */
@@ -53,9 +63,14 @@ export interface Analysis {
   tokens: string[];
   mentions: Mention[];
   pronouns: Pronoun[];
+  /** Classifier features: stems, entity ids ("@wechat") and word pairs. */
   features: string[];
   /** Content features: entity mentions and stems of words that are neither stop words nor question words. */
   content: string[];
+  /** Features standing in for words the training data lacks (WordNet synonyms), weighted less. */
+  synonyms: string[];
+  /** The words the char n-gram model reads: corrected tokens, names spelled as the article spells them. */
+  words: string[];
 }
 
 /** The recognizer's verdict plus what it read, so later steps need not read the question again. */
@@ -63,14 +78,19 @@ export interface RecognitionResult extends Recognition {
   analysis: Analysis;
 }
 
-/** Thresholds that {@link Recognizer.withThresholds} may change without retraining. */
-export type Thresholds = Pick<RecognizerOptions, 'minConfidence' | 'minNearest'>;
+/** Options that {@link Recognizer.withOptions} may change without retraining. */
+export type Tunable = Pick<RecognizerOptions, 'weights' | 'synonymWeight' | 'minScore' | 'minMargin'>;
+
+/** The lexicon of a bot with no English resources: every word unknown, no places, no synonyms. */
+export const EMPTY_LEXICON: Lexicon = { words: { has: () => false }, places: new Set(), synonyms: new Map() };
 
 /**
- * Matches a question to an intent with natural's naive Bayes classifier, and decides when it matches none.
- * Bayes always crowns some label, so "out of scope" comes from three signals: an explicit out-of-scope
- * intent trained on questions the article cannot answer ("revenue", "CEO", "weather"), the posterior share
- * of the winner, and the similarity of the question to the winner's nearest training utterance.
+ * Matches a question to an intent, or to none. Three models trained on the intents' utterances each score the
+ * intents: natural's naive Bayes over word stems and word pairs; TF-IDF over character n-grams with one centroid
+ * per intent; and the cosine with the intent's nearest utterance over content words. Their weighted sum is the
+ * score. A question is out of scope when the best intent is an out-of-scope intent (trained on questions the
+ * article cannot answer: "revenue", "CEO", "weather"), when its score is low, or when it leads the out-of-scope
+ * intent by too little.
  */
 export class Recognizer {
   private readonly fallbackIntents: Set<string>;
@@ -83,6 +103,10 @@ export class Recognizer {
     classifier: BayesClassifier,
     fallbackIntents: string[],
     private readonly similarity: SimilarityIndex,
+    private readonly centroids: CentroidIndex,
+    private readonly expansions: Expansions,
+    /** The English words, places and synonyms it was trained with. */
+    readonly lexicon: Lexicon,
     readonly options: RecognizerOptions,
   ) {
     this.fallbackIntents = new Set(fallbackIntents);
@@ -92,13 +116,13 @@ export class Recognizer {
 
   /**
    * Trains on every utterance of every intent. Intents whose answer is `fallback` teach "out of scope".
-   * `dictionary` is a list of English words: a word in it is never "corrected", so "movie" stays "movie"
-   * and "founder" stays "founder" while "numbr" becomes "number".
+   * `lexicon` holds English words (a word in it is never "corrected", so "movie" stays "movie" while "numbr"
+   * becomes "number"), place names and WordNet synonyms.
    */
   static train(
-    intents: readonly Intent[],
-    knowledge: Knowledge,
-    dictionary: WordSet,
+    intents: readonly Pick<Intent, 'intent' | 'utterances' | 'answer'>[],
+    knowledge: Pick<Knowledge, 'people' | 'organizations' | 'places' | 'paragraphs'>,
+    lexicon: Lexicon,
     options: RecognizerOptions = DEFAULT_OPTIONS,
   ): Recognizer {
     const matcher = new EntityMatcher(knowledge);
@@ -111,20 +135,32 @@ export class Recognizer {
     articleTokens.forEach(count);
 
     const classifier = new BayesClassifier(porterStemmer, options.smoothing);
-    const speller = new Speller(vocabulary, new Set([...articleTokens, ...nameTokens]), nameTokens, dictionary);
+    const speller = new Speller(vocabulary, new Set([...articleTokens, ...nameTokens]), nameTokens, lexicon);
+    const expansions = new Expansions(lexicon, new Set(vocabulary.keys()));
     const documents: { intent: string; features: string[] }[] = [];
+    const texts: { label: string; words: string[] }[] = [];
     for (const intent of intents) {
       for (const utterance of intent.utterances) {
-        const { features, content } = analyze(utterance, matcher, speller, options);
-        if (features.length === 0) continue;
-        classifier.addDocument(features, intent.intent);
-        documents.push({ intent: intent.intent, features: content });
+        const analysis = analyze(utterance, matcher, speller, expansions, options);
+        if (analysis.features.length === 0) continue;
+        classifier.addDocument(analysis.features, intent.intent);
+        documents.push({ intent: intent.intent, features: analysis.content });
+        texts.push({ label: intent.intent, words: analysis.words });
       }
     }
     trainQuickly(classifier);
     const fallbackIntents = intents.filter((i) => i.answer.fallback).map((i) => i.intent);
-    const similarity = new SimilarityIndex(documents);
-    return new Recognizer(matcher, speller, classifier, fallbackIntents, similarity, options);
+    return new Recognizer(
+      matcher,
+      speller,
+      classifier,
+      fallbackIntents,
+      new SimilarityIndex(documents),
+      new CentroidIndex(texts),
+      expansions,
+      lexicon,
+      options,
+    );
   }
 
   /** Number of distinct features the classifier was trained on. */
@@ -132,41 +168,101 @@ export class Recognizer {
     return this.featureIndex.size;
   }
 
-  /** The same trained recognizer with other out-of-scope thresholds (for tuning; training is shared). */
-  withThresholds(thresholds: Thresholds): Recognizer {
+  /** The same trained recognizer with other weights and thresholds (for tuning; training is shared). */
+  withOptions(tunable: Partial<Tunable>): Recognizer {
     const copy = Object.create(Recognizer.prototype) as Recognizer;
-    Object.assign(copy, this, { options: { ...this.options, ...thresholds } });
+    Object.assign(copy, this, { options: { ...this.options, ...tunable } });
     return copy;
   }
 
-  /** Tokenizes, corrects spelling, finds entities and pronouns, and makes the classifier's features. */
+  /** Tokenizes, corrects spelling, finds entities and pronouns, and makes the models' features. */
   analyze(question: string): Analysis {
-    return analyze(question, this.matcher, this.speller, this.options);
+    return analyze(question, this.matcher, this.speller, this.expansions, this.options);
   }
 
   /** The intent of a question, or `intent: null` when it is out of scope. */
   recognize(question: string): RecognitionResult {
-    const analysis = this.analyze(question);
-    const indices = observationOrder(analysis.features, this.featureIndex, MAX_FEATURES);
-    if (indices.length === 0) return { intent: null, confidence: 1, ranking: [], analysis };
+    return this.recognizeAnalysis(this.analyze(question));
+  }
 
-    const { top: scores, total } = this.scorer.classify(indices, RANKED);
-    const ranking = scores.map((s) => ({ intent: s.label, score: total > 0 ? s.value / total : 0 }));
-    const top = ranking[0]!;
-    const nearestUtterance = this.similarity.nearest(top.intent, analysis.content);
-    const outOfScopeIntent = this.fallbackIntents.has(top.intent);
+  /**
+   * The intent of an analysed question. `context`, when given, is the analysis of the conversation's last
+   * question: its content stands in, at half weight, for the topic a short follow-up leaves out.
+   */
+  recognizeAnalysis(analysis: Analysis, context?: Analysis): RecognitionResult {
+    const ranking = this.rank(analysis, context);
+    const top = ranking[0];
+    if (!top) return { intent: null, confidence: 1, ranking: [], analysis };
+    const outOfScope = ranking.find((r) => this.fallbackIntents.has(r.intent));
+    const margin = top.score - (outOfScope && outOfScope !== top ? outOfScope.score : 0);
     const inScope =
-      !outOfScopeIntent && top.score >= this.options.minConfidence && nearestUtterance >= this.options.minNearest;
-    // Confidence in the verdict: the geometric mean of the winner's posterior and similarity, or its
-    // complement when the winner was an in-scope intent that did not pass the thresholds.
-    const belief = Math.sqrt(top.score * nearestUtterance);
+      !this.fallbackIntents.has(top.intent) && top.score >= this.options.minScore && margin >= this.options.minMargin;
     return {
       intent: inScope ? top.intent : null,
-      confidence: round(inScope || outOfScopeIntent ? belief : 1 - belief),
-      ranking: ranking.map((r) => ({ intent: r.intent, score: round(r.score) })),
+      confidence: round(inScope ? top.score : 1 - top.score),
+      ranking: ranking.slice(0, RANKED).map((r) => ({ intent: r.intent, score: round(r.score) })),
       analysis,
     };
   }
+
+  /**
+   * Combined scores (0 to 1), best first: of the intents Bayes and the char n-gram model rank highest, or of
+   * `only` when given (to choose among some intents, as a comparison of two entities does).
+   */
+  rank(analysis: Analysis, context?: Analysis, only?: readonly string[]): { intent: string; score: number }[] {
+    const { weights } = this.options;
+    const extra = context ? context.content.filter((f) => !analysis.content.includes(f)) : [];
+    const weightOf = new Map<string, number>();
+    for (const f of extra) weightOf.set(f, CONTEXT_WEIGHT);
+    for (const f of analysis.synonyms) if (!weightOf.has(f)) weightOf.set(f, this.options.synonymWeight);
+    const observed = observationOrder([...analysis.features, ...extra, ...analysis.synonyms], this.featureIndex, MAX_FEATURES);
+    if (observed.length === 0 && analysis.words.length === 0) return [];
+
+    const indexWeights = new Map<number, number>();
+    for (const [f, w] of weightOf) {
+      const index = this.featureIndex.get(f);
+      if (index !== undefined) indexWeights.set(index, w);
+    }
+    const { scores: bayes, total } = this.scorer.weighted(observed, indexWeights);
+    const charScores = this.centroids.scores(context ? [...analysis.words, ...context.words] : analysis.words);
+    const chars = new Map(this.centroids.labels.map((label, l) => [label, charScores[l]!]));
+    let candidates: Iterable<string>;
+    if (only) candidates = only;
+    else {
+      const top = new Set<string>(topLabels(bayes, RANKED));
+      for (const label of topLabels(chars, CANDIDATES)) top.add(label);
+      candidates = top;
+    }
+    const content = [...analysis.content, ...extra, ...analysis.synonyms];
+    const sum = weights.bayes + weights.chars + weights.nearest;
+    return [...candidates]
+      .map((intent) => {
+        const score =
+          weights.bayes * (total > 0 ? (bayes.get(intent) ?? 0) / total : 0) +
+          weights.chars * (chars.get(intent) ?? 0) +
+          weights.nearest * this.similarity.nearest(intent, content, weightOf);
+        return { intent, score: score / sum };
+      })
+      .sort((a, b) => b.score - a.score);
+  }
+}
+
+/** Every token of the intents' utterances and the article: the words the bot knows, for WordNet to find synonyms of. */
+export function trainingVocabulary(
+  intents: readonly Pick<Intent, 'utterances'>[],
+  knowledge: Pick<Knowledge, 'paragraphs'>,
+): Set<string> {
+  const words = new Set<string>();
+  for (const intent of intents) for (const u of intent.utterances) for (const t of tokenize(u)) words.add(t);
+  for (const p of knowledge.paragraphs) for (const t of tokenize(p.text)) words.add(t);
+  return words;
+}
+
+/** Weight of the last question's content in a follow-up that has no topic of its own. */
+const CONTEXT_WEIGHT = 0.5;
+
+function topLabels(scores: ReadonlyMap<string, number>, n: number): string[] {
+  return [...scores].sort((a, b) => b[1] - a[1]).slice(0, n).map(([label]) => label);
 }
 
 /**
@@ -197,10 +293,10 @@ export function trainQuickly(classifier: BayesClassifier): void {
 }
 
 /**
- * Spelling correction for questions and training utterances alike. Words of the article, names and
- * English words are taken as written. Anything else is first tried against the names ("linkedn",
- * "he maio"), then against the clean words the bot knows (the article's, and the English words of the
- * training utterances), so a typo in a question and the same typo in training both become the word.
+ * Spelling correction for questions and training utterances alike. Words of the article, names, English
+ * words and proper nouns the lexicon knows are taken as written. Anything else is first tried against the
+ * names ("linkedn", "he maio"), then against the clean words the bot knows (the article's, and the English
+ * words of the training utterances), so a typo in a question and the same typo in training both become the word.
  */
 class Speller {
   private readonly names: SpellCorrector;
@@ -211,15 +307,15 @@ class Speller {
     vocabulary: Map<string, number>,
     private readonly trusted: ReadonlySet<string>,
     nameTokens: readonly string[],
-    private readonly dictionary: WordSet,
+    private readonly lexicon: Lexicon,
   ) {
     this.names = new SpellCorrector(new Map(nameTokens.map((t) => [t, 1])), true);
     const clean = new Map([...vocabulary].filter(([word]) => this.isWord(word)));
     this.words = new SpellCorrector(clean);
   }
 
-  private isWord(token: string): boolean {
-    return this.trusted.has(token) || this.dictionary.has(token);
+  isWord(token: string): boolean {
+    return this.trusted.has(token) || this.lexicon.words.has(token);
   }
 
   correct(token: string): string {
@@ -229,12 +325,54 @@ class Speller {
   }
 }
 
-function analyze(question: string, matcher: EntityMatcher, speller: Speller, options: RecognizerOptions): Analysis {
-  const tokens = tokenize(question).map((t) => speller.correct(t));
+/**
+ * WordNet synonyms for words the training data lacks: "customers" has no utterance, but WordNet puts one of
+ * its first senses with "clients"... and "users" is not among them, while "boss" shares a sense with "chief".
+ * Only words of the training vocabulary come out, stemmed as features.
+ */
+class Expansions {
+  private readonly memo = new Map<string, string[]>();
+
+  constructor(
+    private readonly lexicon: Lexicon,
+    private readonly vocabulary: ReadonlySet<string>,
+  ) {}
+
+  /** Feature stems standing in for `token`, or none when the token is known or has no synonym. */
+  of(token: string): string[] {
+    if (this.vocabulary.has(token) || token.length < 3) return [];
+    let out = this.memo.get(token);
+    if (out === undefined) {
+      const found = new Set<string>();
+      for (const form of baseForms(token)) {
+        if (this.vocabulary.has(form) && form !== token) found.add(stem(form));
+        for (const word of this.lexicon.synonyms.get(form) ?? []) found.add(stem(word));
+      }
+      out = [...found];
+      if (this.memo.size > 10_000) this.memo.clear();
+      this.memo.set(token, out);
+    }
+    return out;
+  }
+}
+
+function analyze(
+  question: string,
+  matcher: EntityMatcher,
+  speller: Speller,
+  expansions: Expansions,
+  options: RecognizerOptions,
+): Analysis {
+  const raw = tokenize(question);
+  // Names are found before spelling is corrected, so "derek sheen" is not first "corrected" to another word.
+  const named = matcher.find(raw);
+  const tokens = raw.map((t, i) => (named.some((m) => i >= m.start && i < m.end) ? t : speller.correct(t)));
   const mentions = matcher.find(tokens);
   const pronouns = findPronouns(tokens, mentions);
   const features: string[] = [];
   const content: string[] = [];
+  const synonyms: string[] = [];
+  const stems: string[] = [];
   const words: string[] = [];
   let m = 0;
   for (let i = 0; i < tokens.length; i++) {
@@ -243,21 +381,31 @@ function analyze(question: string, matcher: EntityMatcher, speller: Speller, opt
       const feature = `@${mention.id}`;
       features.push(feature);
       content.push(feature);
-      words.push(feature);
+      stems.push(feature);
+      words.push(mention.id);
       i = mention.end - 1;
       m++;
       continue;
     }
     const token = tokens[i]!;
-    const isStop = STOP_WORDS.has(token);
-    if (isStop && !options.keepStopWords) continue;
     const stemmed = stem(token);
     features.push(stemmed);
-    words.push(stemmed);
-    if (!isStop && !NON_CONTENT_WORDS.has(token)) content.push(stemmed);
+    stems.push(stemmed);
+    words.push(token);
+    if (STOP_WORDS.has(token) || NON_CONTENT_WORDS.has(token)) continue;
+    content.push(stemmed);
+    for (const s of expansions.of(token)) if (s !== stemmed) synonyms.push(s);
   }
-  if (options.bigrams) for (let i = 1; i < words.length; i++) features.push(`${words[i - 1]}_${words[i]}`);
-  return { tokens, mentions, pronouns, features: [...new Set(features)], content: [...new Set(content)] };
+  if (options.bigrams) for (let i = 1; i < stems.length; i++) features.push(`${stems[i - 1]}_${stems[i]}`);
+  return {
+    tokens,
+    mentions,
+    pronouns,
+    features: [...new Set(features)],
+    content: [...new Set(content)],
+    synonyms: [...new Set(synonyms)].filter((s) => !content.includes(s)),
+    words,
+  };
 }
 
 function round(x: number): number {

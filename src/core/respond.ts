@@ -1,14 +1,25 @@
-import { Answerer, fallbackReply, joinList, toReply } from './answerer.js';
+import { Answerer, fallbackReply, fill, joinList, TEMPLATES, toReply, type Answer, type Missing } from './answerer.js';
 import { PRONOUN_FORMS, type Mention, type Pronoun } from './entities.js';
-import type { RecognitionResult, Recognizer } from './recognizer.js';
-import { normalizeQuestion } from './text.js';
+import { describeFacts, detailOf, misfit, PassageIndex, statementHolds, type Asked, type FactInfo, type Misfit, type Passage } from './facts.js';
+import { capitalizedWords, readFrame, type AnswerKind, type QuestionFrame } from './question.js';
+import type { Analysis, RecognitionResult, Recognizer } from './recognizer.js';
+import { normalizeQuestion, stem } from './text.js';
 import { emptyState, type ConversationState, type EntityRef, type Intent, type Knowledge, type Reply } from './types.js';
 
 /** Entities remembered per conversation for pronouns and follow-ups. */
 const MAX_REMEMBERED = 6;
 const MAX_SUGGESTIONS = 3;
+/** Content words of the last question remembered for a follow-up with no topic of its own. */
+const MAX_CONTEXT = 8;
 /** The aspect of intents that say who or what an entity is. */
 const PROFILE = 'profile';
+/** Intents a bot cannot do without: the welcome, the help text, and the out-of-scope examples. */
+export const REQUIRED_INTENTS = ['smalltalk.greeting', 'smalltalk.help'] as const;
+/** Share of a question's content a passage must hold to be the answer when no intent is sure. Chosen by `npm run eval`. */
+export const MIN_PASSAGE_COVERAGE = 0.7;
+/** A second intent as sure as this share of the first, in a question that compares, is answered too. */
+const SECOND_INTENT_SHARE = 0.85;
+
 /** Words that may surround a bare entity in a question asking who or what it is: "Who is He Miao?" */
 const PROFILE_WORDS: ReadonlySet<string> = new Set([
   'who', 'what', 'is', 'are', 'was', 'tell', 'me', 'us', 'about', 'exactly', 'describe', 'explain', 'the', 'a',
@@ -18,6 +29,18 @@ const PROFILE_WORDS: ReadonlySet<string> = new Set([
 /** Words that may surround a bare entity in an elliptical follow-up: "And LinkedIn?", "What about Tianji?" */
 const ELLIPSIS_WORDS: ReadonlySet<string> = new Set([
   'and', 'what', 'about', 'how', 'for', 'with', 'then', 'the', 'of', 'also', 'same', 'question', 'ok', 'okay', 'now',
+  'in', 'worldwide', 'globally', 'global', 'world', 'whole', 'outside', 'there',
+]);
+
+/** Words a follow-up may have besides what refers back and what it asks: "and how many are there now?" has no topic. */
+const NO_TOPIC_WORDS: ReadonlySet<string> = new Set([
+  'and', 'so', 'but', 'then', 'what', 'about', 'how', 'when', 'where', 'why', 'who', 'whom', 'which', 'many',
+  'much', 'is', 'are', 'was', 'were', 'do', 'does', 'did', 'that', 'this', 'it', 'its', 'they', 'them', 'their',
+  'there', 'he', 'she', 'his', 'her', 'him', 'the', 'a', 'an', 'of', 'in', 'to', 'for', 'with', 'by', 'now', 'say',
+  'says', 'said', 'compared', 'compare', 'percent', 'percentage', 'share', 'year', 'month', 'day', 'date', 'exactly',
+  'again', 'according', 'source', 'on', 'than', 'be', 'will', 'would', 'at', 'time', 'number', 'figure', 'come',
+  'from', 'ok', 'okay', 'really', 'then', 'also', 'too', 'currently', 'today', 'right', 'old', 'city', 'country',
+  'place', 'based', 'located', 'please', 'tell', 'me', 'happen', 'happened', 'reason', 'one', 'were', 'has', 'have',
 ]);
 
 /** The result of one turn: what to say and what to remember. */
@@ -40,7 +63,33 @@ type Miss =
   /** A pronoun with nobody in the conversation yet that could mean several entities. */
   | { kind: 'ambiguous'; pronoun: Pronoun; entities: string[] };
 
-type Resolution = { intents: Intent[]; confidence: number } | { miss: Miss; confidence: number };
+/** What a turn will say. */
+type Plan =
+  /** Intents answered as they are. */
+  | { intents: Intent[]; confidence: number; compare?: FactInfo[] }
+  /** Some facts or quotes, for the intent `intent` (the one that lists them, if any). */
+  | { passages: Passage[]; intent: string; confidence: number }
+  /** Who the article has a fact from. */
+  | { attribution: FactInfo; intent: string; confidence: number }
+  /** A question the article answers only in part: what is missing, and the nearest facts. */
+  | { missing: Missing; nearest: FactInfo[]; confidence: number }
+  | { miss: Miss; confidence: number };
+
+/** What a turn read in the question and the conversation. */
+interface Reading {
+  question: string;
+  analysis: Analysis;
+  frame: QuestionFrame;
+  state: ConversationState;
+  /** People and organizations the question names. */
+  named: Mention[];
+  /** The article's places the question names. */
+  places: string[];
+  /** What facts are checked against. */
+  asked: Asked;
+  /** Whether the question has a topic of its own, beyond what it refers back to and what it asks. */
+  hasTopic: boolean;
+}
 
 /**
  * The answering engine: `respond(question, state)` is a pure function of its inputs (no I/O, no clock,
@@ -53,9 +102,22 @@ export class Engine {
   private readonly defaultSuggestions: string[];
   /** Every intent's suggestions, normalised once: they are compared with each question asked. */
   private readonly normalizedSuggestions: Map<string, string>;
+  private readonly facts: Map<string, FactInfo>;
+  private readonly passageIndex: PassageIndex;
+  /** Per fact, the intent that gives it first (its own intent), else one that gives it at all. */
+  private readonly intentOfFact = new Map<string, string>();
+  /** Per intent, the entities it concerns: its `about`, and every entity its facts name or are about. */
+  private readonly concerns = new Map<string, Set<string>>();
 
+  /** Checks that the intents a bot needs are there: a bad article fails when it is loaded, naming the file. */
   constructor(private readonly parts: EngineParts) {
     this.byName = new Map(parts.intents.map((i) => [i.intent, i]));
+    for (const name of REQUIRED_INTENTS) {
+      if (!this.byName.has(name)) throw new Error(`intents/ has no ${name} intent: add intents/${name}.json`);
+    }
+    if (!parts.intents.some((i) => i.answer.fallback)) {
+      throw new Error('intents/ has no out-of-scope intent (an intent whose answer is {"fallback": true}), so nothing teaches the bot what the article does not answer');
+    }
     const { people, organizations, places } = parts.knowledge;
     this.kinds = new Map([
       ...places.map((p) => [p.id, 'place'] as const),
@@ -67,78 +129,201 @@ export class Engine {
     this.normalizedSuggestions = new Map(
       parts.intents.flatMap((i) => i.suggestions ?? []).map((s) => [s, normalizeQuestion(s)]),
     );
+    const analyze = (text: string) => parts.recognizer.analyze(text);
+    this.facts = describeFacts(parts.knowledge, analyze);
+    this.passageIndex = new PassageIndex(this.facts.values(), parts.knowledge.quotes, analyze);
+    for (const intent of parts.intents) {
+      const ids = intent.answer.facts ?? [];
+      ids.forEach((id, i) => {
+        if (i === 0 || !this.intentOfFact.has(id)) this.intentOfFact.set(id, intent.intent);
+      });
+      const concerns = new Set(intent.about);
+      for (const id of ids) {
+        const info = this.facts.get(id)!;
+        concerns.add(info.fact.subject);
+        for (const e of info.entities) concerns.add(e);
+      }
+      for (const id of intent.answer.quotes ?? []) {
+        const quote = parts.knowledge.quotes.find((q) => q.id === id)!;
+        concerns.add(quote.speaker);
+      }
+      // A person's role names where they work: "the president of LinkedIn China" is about LinkedIn too.
+      for (const id of [...concerns]) {
+        const person = people.find((p) => p.id === id);
+        if (person) for (const m of analyze(person.role).mentions) concerns.add(m.id);
+      }
+      this.concerns.set(intent.intent, concerns);
+    }
   }
 
   /** The greeting a channel sends when someone joins: the greeting intent's answer, no question needed. */
   welcome(): Reply {
-    const greeting = this.byName.get('smalltalk.greeting');
-    if (!greeting) throw new Error('intents/ has no smalltalk.greeting intent to welcome users with');
+    const greeting = this.byName.get('smalltalk.greeting')!;
     return toReply(greeting.intent, 1, this.answerer.answer([greeting]), greeting.suggestions ?? []);
   }
 
   /** Answers one question in the context of `state` (a new conversation when omitted). */
   respond(question: string, state: ConversationState = emptyState()): Turn {
-    const recognition = this.parts.recognizer.recognize(question);
-    const resolution = this.resolve(recognition, state);
-    const mentioned = recognition.analysis.mentions.map(({ id, kind }) => ({ id, kind }));
-    if ('miss' in resolution) {
-      return {
-        reply: this.fallback(question, resolution.miss, resolution.confidence),
-        state: remember(state, mentioned, state.lastIntent),
-      };
-    }
-    const { intents, confidence } = resolution;
-    const answer = this.answerer.answer(intents);
-    const primary = intents[0]!;
-    const suggestions = this.suggest(question, intents.flatMap((i) => i.suggestions ?? []));
-    const about = intents.flatMap((i) => i.about).map((id) => this.ref(id));
-    return {
-      reply: toReply(primary.intent, confidence, answer, suggestions),
-      state: remember(state, [...mentioned, ...about], primary.intent),
+    const reading = this.read(question, state);
+    const plan = this.plan(reading);
+    return this.render(reading, plan);
+  }
+
+  private read(question: string, state: ConversationState): Reading {
+    const analysis = this.parts.recognizer.analyze(question);
+    const frame = readFrame(analysis.tokens, analysis.mentions, this.parts.recognizer.lexicon.places, capitalizedWords(question));
+    const named = analysis.mentions.filter((m) => m.kind !== 'place');
+    const places = analysis.mentions.filter((m) => m.kind === 'place').map((m) => m.id);
+    const hasTopic =
+      named.length > 0 ||
+      analysis.tokens.some((t, i) => !NO_TOPIC_WORDS.has(t) && !analysis.mentions.some((m) => i >= m.start && i < m.end));
+    const asked: Asked = {
+      frame,
+      places,
+      named: named.map((m) => m.id),
+      counted: frame.counted ? stem(frame.counted) : null,
     };
+    return { question, analysis, frame, state, named, places, asked, hasTopic };
+  }
+
+  /** Decides what to say: the steps are tried in order, and the first that applies answers. */
+  private plan(r: Reading): Plan {
+    return (
+      this.ellipsis(r) ??
+      this.aboutLastAnswer(r) ??
+      this.profile(r) ??
+      this.recognized(r)
+    );
   }
 
   /**
-   * Turns the recognizer's verdict into the intents to answer, using the conversation: an elliptical
-   * "And LinkedIn?" repeats the last question's aspect for a new entity; a pronoun or a named entity moves
-   * the question to the intent with the same aspect for that entity; a named entity the recognized intent
-   * is not about, with no such intent for it, is a near miss the article does not answer.
+   * "And LinkedIn?", "What about Sequoia China?", "and worldwide?": the last question's aspect asked again, for
+   * another entity or another place.
    */
-  private resolve(rec: RecognitionResult, state: ConversationState): Resolution {
-    const { mentions, pronouns, tokens } = rec.analysis;
-    const last = state.lastIntent ? this.byName.get(state.lastIntent) : undefined;
+  private ellipsis(r: Reading): Plan | null {
+    const last = this.lastIntent(r.state);
+    const { tokens, mentions } = r.analysis;
+    if (!last?.aspect || mentions.length + r.frame.scope.length + r.frame.otherPlaces.length === 0) return null;
+    if (!tokens.every((t, i) => ELLIPSIS_WORDS.has(t) || mentions.some((m) => i >= m.start && i < m.end) || r.frame.otherPlaces.some((p) => i >= p.start && i < p.end))) {
+      return null;
+    }
+    const entity = r.named[0]?.id ?? r.state.entities.find((e) => e.kind !== 'place')?.id;
+    if (!entity) return null;
+    const found = this.withAspect(last.aspect, entity);
+    const fitting = found.filter((i) => this.primaryMisfit(i, r) === null);
+    if (fitting.length > 0) return { intents: fitting.slice(0, 1), confidence: 1 };
+    if (found.length > 0) return this.nearMissFor(found[0]!, r, 1);
+    return { miss: { kind: 'entity', entity }, confidence: 1 };
+  }
 
-    if (mentions.length > 0) {
-      // "And LinkedIn?" asks the last question again about LinkedIn; "Tianji?" and "What is WeChat exactly?"
-      // ask who or what it is.
-      const entity = mentions[0]!.id;
-      if (last?.aspect && onlyEntityAnd(ELLIPSIS_WORDS, tokens, mentions)) {
-        const found = this.withAspect(last.aspect, entity);
-        return found.length > 0 ? { intents: found, confidence: 1 } : { miss: { kind: 'entity', entity }, confidence: 1 };
-      }
-      if (onlyEntityAnd(PROFILE_WORDS, tokens, mentions)) {
-        const found = this.withAspect(PROFILE, entity);
-        if (found.length > 0) return { intents: found, confidence: 1 };
+  /**
+   * A follow-up that asks something of what was just said: "when was that?", "says who?", "compared with
+   * what?", "how much is that in percent?", "when was it launched?", "where's his team?". It is answered from
+   * the last answer's facts (those that share its words first), then from the facts about the person it names
+   * ("his", "her"), then from other facts about the same thing; or the article does not say.
+   */
+  private aboutLastAnswer(r: Reading): Plan | null {
+    const lastFacts = (r.state.facts ?? []).map((id) => this.facts.get(id)).filter((f) => f !== undefined);
+    const lastQuotes = (r.state.quotes ?? []).map((id) => this.parts.knowledge.quotes.find((q) => q.id === id)).filter((q) => q !== undefined);
+    const kind = r.frame.kind;
+    if (!kind || r.named.length > 0 || (r.hasTopic && !r.frame.refersBack)) return null;
+    if (lastFacts.length === 0 && lastQuotes.length === 0) return null;
+    const intent = r.state.lastIntent ?? 'article.passage';
+    if (kind === 'by') {
+      if (lastQuotes.length > 0 && (lastFacts.length === 0 || !r.state.facts?.length)) return { passages: [{ quote: lastQuotes[0]! }], intent, confidence: 1 };
+      return lastFacts[0] ? { attribution: lastFacts[0], intent, confidence: 1 } : { passages: [{ quote: lastQuotes[0]! }], intent, confidence: 1 };
+    }
+    const topical = this.topicalStems(r);
+    const fits = (f: FactInfo) => misfit(f, r.asked) === null;
+    const shares = (f: FactInfo) => topical.length === 0 || topical.some((w) => f.words.has(w));
+    const answer = (f: FactInfo, confidence = 1): Plan => ({ passages: [this.holding(f, kind)], intent: this.intentOfFact.get(f.fact.id) ?? intent, confidence });
+
+    const sharing = lastFacts.find((f) => fits(f) && shares(f));
+    if (sharing) return answer(sharing);
+    // "where's his team?": the facts about the person a pronoun names.
+    const person = r.analysis.pronouns.find((p) => p === 'he' || p === 'she');
+    const referent = person ? resolvePronoun(person, r.state.entities, this.parts.knowledge) : null;
+    if (referent && topical.length > 0) {
+      const about = [...this.facts.values()].find((f) => (f.fact.subject === referent || f.people.includes(referent)) && fits(f) && shares(f));
+      if (about) return answer(about);
+    }
+    const fitting = lastFacts.find(fits);
+    if (fitting && topical.length === 0) return answer(fitting);
+    if (lastFacts.length === 0) return null;
+    // "and how many are there now?" after the target: another fact on the same subject, in the same scope.
+    if (!r.hasTopic) {
+      const subject = lastFacts[0]!.fact.subject;
+      const related = this.passageIndex.search(
+        this.contextAnalysis(r),
+        (p) => 'fact' in p && p.fact.fact.subject === subject && fits(p.fact) && sameScope(p.fact, lastFacts[0]!),
+        1,
+      )[0];
+      if (related && 'fact' in related.passage) return answer(related.passage.fact, related.score);
+    }
+    if (fitting) return answer(fitting);
+    return { missing: this.missingOf(misfit(lastFacts[0]!, r.asked)!), nearest: lastFacts.slice(0, 1), confidence: 1 };
+  }
+
+  /** Stems of the question's words that are neither function words nor what it asks: "team" in "where's his team?". */
+  private topicalStems(r: Reading): string[] {
+    return r.analysis.tokens
+      .filter((t, i) => !NO_TOPIC_WORDS.has(t) && !r.analysis.mentions.some((m) => i >= m.start && i < m.end))
+      .map((t) => stem(t));
+  }
+
+  /**
+   * The passage that says a fact's detail of this kind: the fact when its statement holds it, else a fact from
+   * the same sentence whose statement does, else the sentence itself.
+   */
+  private holding(info: FactInfo, kind: AnswerKind): Passage {
+    if (statementHolds(info, kind)) return { fact: info };
+    for (const other of this.facts.values()) {
+      if (other.fact.source === info.fact.source && statementHolds(other, kind) && detailOf(other, kind) === detailOf(info, kind)) {
+        return { fact: other };
       }
     }
+    return { sentence: info };
+  }
 
+  /** "Tianji?", "What is Sequoia China?": who or what an entity is, from its profile intent or the facts that name it. */
+  private profile(r: Reading): Plan | null {
+    const { tokens, mentions } = r.analysis;
+    if (mentions.length === 0 || !onlyEntityAnd(PROFILE_WORDS, tokens, mentions) || r.frame.kind) return null;
+    const entity = mentions[0]!.id;
+    const found = this.withAspect(PROFILE, entity);
+    if (found.length > 0) return { intents: found, confidence: 1 };
+    const naming = [...this.facts.values()].filter((f) => f.entities.includes(entity) || f.fact.subject === entity);
+    if (naming.length === 0) return null;
+    const passages = naming.slice(0, 2).map((fact) => ({ fact }));
+    return { passages, intent: this.intentOf(passages[0]!), confidence: 1 };
+  }
+
+  /** The recognizer's intent, moved to the entity the question names or refers to, checked against what it asks. */
+  private recognized(r: Reading): Plan {
+    const { pronouns } = r.analysis;
+    const refersBack = r.frame.refersBack && r.named.length === 0 && r.state.lastIntent !== null;
+    // A follow-up with no topic of its own borrows the last question's: "and how many are there now?"
+    const rec = this.parts.recognizer.recognizeAnalysis(
+      r.analysis,
+      refersBack && !r.hasTopic ? this.contextOf(r.state) : undefined,
+    );
     const intent = rec.intent ? this.byName.get(rec.intent) : undefined;
-    if (!intent) return { miss: { kind: 'unknown' }, confidence: rec.confidence };
-    if (intent.about.length === 0 || !intent.aspect) return { intents: [intent], confidence: rec.confidence };
+    if (!intent) return this.unrecognized(r, rec);
+    if (intent.answer.fallback) return { miss: { kind: 'unknown' }, confidence: rec.confidence };
+    if (intent.about.length === 0 || !intent.aspect) return this.checked(intent, r, rec.confidence);
 
     // A named person or organization decides what the question is about.
-    const named = mentions.filter((m) => m.kind !== 'place');
-    if (named.length > 0 && !named.some((m) => intent.about.includes(m.id))) {
-      return this.moveTo(intent, named, rec.confidence);
+    const concerns = this.concerns.get(intent.intent)!;
+    const named = r.named.filter((m, i, all) => all.findIndex((x) => x.id === m.id) === i);
+    if (named.length >= 2 && (r.frame.comparative || /\b(and|or|vs|versus)\b/.test(r.analysis.tokens.join(' ')))) {
+      const compared = this.compare(intent, named, r, rec.confidence);
+      if (compared) return compared;
     }
-    // A place the intent does not concern makes it another question: "the president of the United States"
-    // is not Derek Shen, and the article gives no LinkedIn member count "in the United States".
-    const places = mentions.filter((m) => m.kind === 'place' && !intent.about.includes(m.id));
-    if (places.length > 0) return this.moveTo(intent, places, rec.confidence);
-    if (named.length > 0) return { intents: [intent], confidence: rec.confidence };
+    if (named.length > 0 && !named.some((m) => concerns.has(m.id))) return this.moveTo(intent, named, r, rec.confidence);
+    if (named.length > 0) return this.withSecond(intent, rec, r);
 
     const pronoun = pronouns[0];
-    let referent = pronoun ? resolvePronoun(pronoun, state.entities, this.parts.knowledge) : null;
+    let referent = pronoun ? resolvePronoun(pronoun, r.state.entities, this.parts.knowledge) : null;
     if (pronoun && referent === null) {
       // Nobody in the conversation yet: "he" can only be Derek Shen, but "she" may be He Miao or Jin Xiaolei,
       // and "How many users does it have?" may be about LinkedIn, WeChat or Tianji.com.
@@ -148,20 +333,166 @@ export class Engine {
       }
       referent = candidates[0] ?? null;
     }
-    if (referent && !intent.about.includes(referent)) {
+    if (!referent && refersBack && !pronoun) referent = r.state.entities.find((e) => e.kind !== 'place')?.id ?? null;
+    if (referent && !concerns.has(referent)) {
       const found = this.withAspect(intent.aspect, referent);
-      if (found.length > 0) return { intents: found.slice(0, 1), confidence: rec.confidence };
+      if (found.length > 0) return this.checked(found[0]!, r, rec.confidence);
+      // No intent asks the same of it: the intent about it that the question fits best, if any fits well.
+      const own = this.parts.intents.filter((i) => !i.answer.fallback && this.concerns.get(i.intent)!.has(referent));
+      const best = this.parts.recognizer.rank(withEntity(r.analysis, referent), undefined, own.map((i) => i.intent))[0];
+      if (best && best.score >= this.parts.recognizer.options.minScore) return this.checked(this.byName.get(best.intent)!, r, best.score);
+      return { miss: { kind: 'entity', entity: referent }, confidence: rec.confidence };
     }
-    return { intents: [intent], confidence: rec.confidence };
+    return this.withSecond(intent, rec, r);
+  }
+
+  /** A question that compares two aspects of one thing ("current users vs. target?") gets both intents. */
+  private withSecond(intent: Intent, rec: RecognitionResult, r: Reading): Plan {
+    const second = rec.ranking[1];
+    const other = second ? this.byName.get(second.intent) : undefined;
+    const top = rec.ranking[0]!;
+    if (
+      other &&
+      (r.frame.comparative || r.frame.twoQuestions) &&
+      !other.answer.fallback &&
+      other.answer.facts &&
+      second!.score >= SECOND_INTENT_SHARE * top.score &&
+      this.primaryMisfit(other, r) === null
+    ) {
+      const plan = this.checked(intent, r, rec.confidence);
+      if ('intents' in plan) return { intents: [...plan.intents, other], confidence: rec.confidence, compare: this.primaries([...plan.intents, other]) };
+      return plan;
+    }
+    return this.checked(intent, r, rec.confidence);
+  }
+
+  /** "Does Tianji have more users than LinkedIn?": the same aspect for each entity named, and the figures compared. */
+  private compare(intent: Intent, named: readonly Mention[], r: Reading, confidence: number): Plan | null {
+    const intents: Intent[] = [];
+    const wantsFigure = this.facts.get(intent.answer.facts?.[0] ?? '')?.figure != null;
+    for (const m of named) {
+      // The same aspect if the entity has it, else the entity's intent this question fits best.
+      let chosen = this.withAspect(intent.aspect!, m.id).find((i) => this.primaryMisfit(i, r) === null);
+      if (!chosen) {
+        const own = this.parts.intents.filter(
+          (i) => i.about[0] === m.id && (!wantsFigure || this.facts.get(i.answer.facts?.[0] ?? '')?.figure),
+        );
+        const best = this.parts.recognizer.rank(r.analysis, undefined, own.map((i) => i.intent))[0];
+        chosen = best ? this.byName.get(best.intent) : undefined;
+      }
+      if (chosen && !intents.includes(chosen)) intents.push(chosen);
+    }
+    if (intents.length < 2) return null;
+    return { intents, confidence, compare: this.primaries(intents) };
+  }
+
+  private primaries(intents: readonly Intent[]): FactInfo[] {
+    return intents.map((i) => this.facts.get(i.answer.facts?.[0] ?? '')).filter((f) => f !== undefined);
   }
 
   /** The intent with the same aspect about the first of `entities` that has one, else a near miss. */
-  private moveTo(intent: Intent, entities: readonly Mention[], confidence: number): Resolution {
+  private moveTo(intent: Intent, entities: readonly Mention[], r: Reading, confidence: number): Plan {
     for (const m of entities) {
       const found = this.withAspect(intent.aspect!, m.id);
-      if (found.length > 0) return { intents: found.slice(0, 1), confidence };
+      if (found.length > 0) return this.checked(found.find((i) => this.primaryMisfit(i, r) === null) ?? found[0]!, r, confidence);
     }
-    return { miss: { kind: 'entity', entity: entities[0]!.id }, confidence };
+    return this.searchOr(r, { miss: { kind: 'entity', entity: entities[0]!.id }, confidence });
+  }
+
+  /**
+   * The intent's answer when its main fact holds what the question asks (the kind of answer, the time, the
+   * place); otherwise another intent with the same aspect that holds it, a fact that does, or a near miss.
+   */
+  private checked(intent: Intent, r: Reading, confidence: number): Plan {
+    if (intent.answer.absent) return this.nearMissFor(intent, r, confidence);
+    const why = this.primaryMisfit(intent, r);
+    if (why === null) return { intents: [intent], confidence };
+    // "Is it based in Shanghai?" is answered by where it is based, "Did it grow in March?" by when it grew.
+    if (r.frame.yesNo && ('time' in why || ('place' in why && this.kinds.has(why.place)))) return { intents: [intent], confidence };
+    // Another of its facts may hold the kind or time asked ("what month did Shen join?" after his role): those.
+    if (!('place' in why)) {
+      const fitting = (intent.answer.facts ?? []).map((id) => this.facts.get(id)!).filter((f) => misfit(f, this.askedFor(intent, r)) === null);
+      if (fitting.length > 0) return { passages: fitting.map((fact) => ({ fact })), intent: intent.intent, confidence };
+    }
+    const entity = intent.about[0];
+    if (intent.aspect && entity) {
+      const alternative = this.withAspect(intent.aspect, entity).find((i) => i !== intent && this.primaryMisfit(i, r) === null);
+      if (alternative) return { intents: [alternative], confidence };
+    }
+    return this.searchOr(r, this.nearMissFor(intent, r, confidence));
+  }
+
+  /** Why the intent's main fact does not answer the question, or null when it does (or the intent has no facts). */
+  private primaryMisfit(intent: Intent, r: Reading): Misfit {
+    const primary = this.facts.get(intent.answer.facts?.[0] ?? '');
+    if (!primary) return r.frame.otherPlaces[0] ? { place: r.frame.otherPlaces[0].name } : null;
+    return misfit(primary, this.askedFor(intent, r));
+  }
+
+  /** What is asked, less the places the intent is about: "Where do Chinese users live?" asks the cities' intent about them. */
+  private askedFor(intent: Intent, r: Reading): Asked {
+    const places = r.places.filter((p) => !intent.about.includes(p));
+    return places.length === r.places.length ? r.asked : { ...r.asked, places };
+  }
+
+  private nearMissFor(intent: Intent, r: Reading, confidence: number): Plan {
+    const nearest = (intent.answer.facts ?? []).map((id) => this.facts.get(id)!);
+    if (intent.answer.absent) return { missing: { absent: intent.answer.absent }, nearest, confidence };
+    const why = this.primaryMisfit(intent, r);
+    if (!why || nearest.length === 0) return { miss: { kind: 'unknown' }, confidence };
+    return { missing: this.missingOf(why), nearest: nearest.slice(0, 1), confidence };
+  }
+
+  private missingOf(why: NonNullable<Misfit>): Missing {
+    if ('kind' in why) return { kind: why.kind };
+    if ('time' in why) return { where: timeName(why.time), figure: true };
+    const place = why.place;
+    const name = place === 'world' ? 'the whole world' : place === 'outside' ? 'outside the places it names' : this.kinds.has(place) ? this.answerer.nameOf(place) : titleCase(place);
+    return { where: name, figure: true };
+  }
+
+  /** No intent is sure: the fact or quote that covers the question best, if it covers enough; else `otherwise`. */
+  private unrecognized(r: Reading, rec: RecognitionResult): Plan {
+    const named = r.named[0];
+    const miss: Plan = named ? { miss: { kind: 'entity', entity: named.id }, confidence: rec.confidence } : { miss: { kind: 'unknown' }, confidence: rec.confidence };
+    return this.searchOr(r, miss);
+  }
+
+  /** The best fact or quote for the question when it covers enough of it and holds what it asks; else `otherwise`. */
+  private searchOr(r: Reading, otherwise: Plan): Plan {
+    const names = (p: Passage) =>
+      'quote' in p ? [p.quote.speaker, ...this.concerns.get(this.intentOf(p))!] : [factOf(p).fact.subject, ...factOf(p).entities];
+    const accept = (p: Passage) =>
+      r.asked.named.every((id) => names(p).includes(id)) && (!('fact' in p) || misfit(p.fact, r.asked) === null);
+    const found = this.passageIndex.search(r.analysis, accept, 1)[0];
+    if (found && found.score >= MIN_PASSAGE_COVERAGE && r.frame.otherPlaces.length === 0) {
+      return { passages: [found.passage], intent: this.intentOf(found.passage), confidence: found.score };
+    }
+    return otherwise;
+  }
+
+  private intentOf(passage: Passage): string {
+    if (!('quote' in passage)) return this.intentOfFact.get(factOf(passage).fact.id) ?? 'article.passage';
+    const speaker = passage.quote.speaker;
+    return this.parts.intents.find((i) => i.answer.quotes?.includes(passage.quote.id) && i.about[0] === speaker)?.intent ?? 'article.passage';
+  }
+
+  /** What the conversation was about, as a question's analysis: the last question's content words. */
+  private contextOf(state: ConversationState): Analysis | undefined {
+    const content = state.context ?? [];
+    if (content.length === 0) return undefined;
+    return { tokens: [], mentions: [], pronouns: [], features: content, content, synonyms: [], words: content.map((f) => f.replace(/^@/, '')) };
+  }
+
+  /** The question's content with the last question's added: what a follow-up with no topic asks about. */
+  private contextAnalysis(r: Reading): Analysis {
+    const context = this.contextOf(r.state);
+    if (!context) return r.analysis;
+    return { ...r.analysis, content: [...new Set([...r.analysis.content, ...context.content])] };
+  }
+
+  private lastIntent(state: ConversationState): Intent | undefined {
+    return state.lastIntent ? this.byName.get(state.lastIntent) : undefined;
   }
 
   /** Who a pronoun may stand for: people of that pronoun for he/she, organizations for it/they. */
@@ -180,15 +511,66 @@ export class Engine {
     return { id, kind: this.kinds.get(id) ?? 'place' };
   }
 
+  private render(r: Reading, plan: Plan): Turn {
+    const mentioned = r.analysis.mentions.map(({ id, kind }) => ({ id, kind }));
+    const context = r.hasTopic ? r.analysis.content.slice(0, MAX_CONTEXT) : (r.state.context ?? []);
+    if ('miss' in plan) {
+      const reply = this.fallback(r.question, plan.miss, plan.confidence);
+      return { reply, state: remember(r.state, { refs: mentioned, intent: r.state.lastIntent, facts: r.state.facts ?? [], quotes: r.state.quotes ?? [], context: r.state.context ?? [] }) };
+    }
+    if ('missing' in plan) {
+      const answer = this.answerer.nearMiss(plan.missing, plan.nearest.map((f) => f.fact));
+      const subject = plan.nearest[0]?.fact.subject;
+      const suggestions = subject ? this.suggestAbout(r.question, subject) : this.suggest(r.question, this.defaultSuggestions);
+      const reply = fallbackReply(answer.text, plan.confidence, suggestions, answer.sources);
+      const refs = [...plan.nearest.map((f) => this.ref(f.fact.subject)), ...mentioned];
+      return { reply, state: remember(r.state, { refs, intent: r.state.lastIntent, facts: plan.nearest.map((f) => f.fact.id), quotes: [], context }) };
+    }
+    let answer: Answer;
+    let intent: string;
+    let facts: FactInfo[];
+    let quotes: string[] = [];
+    if ('intents' in plan) {
+      answer = this.answerer.answer(plan.intents);
+      const compared = plan.compare?.length === 2 ? this.answerer.comparison(plan.compare[0]!, plan.compare[1]!) : null;
+      if (compared) answer = { ...answer, text: `${answer.text}\n${compared}` };
+      intent = plan.intents[0]!.intent;
+      facts = plan.intents.flatMap((i) => (i.answer.facts ?? []).map((id) => this.facts.get(id)!));
+      quotes = plan.intents.flatMap((i) => i.answer.quotes ?? []);
+    } else if ('attribution' in plan) {
+      answer = this.answerer.attribution(plan.attribution.fact);
+      intent = plan.intent;
+      facts = [plan.attribution];
+    } else {
+      answer = this.answerer.passages(
+        plan.passages.map((p) => ('quote' in p ? { quote: p.quote } : 'fact' in p ? { fact: p.fact.fact } : { sentence: p.sentence.fact })),
+      );
+      intent = plan.intent;
+      facts = plan.passages.flatMap((p) => ('quote' in p ? [] : [factOf(p)]));
+      quotes = plan.passages.flatMap((p) => ('quote' in p ? [p.quote.id] : []));
+    }
+    const answered = this.byName.get(intent);
+    // What the answer was about comes first, so "it" and "she" mean it; then the rest of its intent's facts.
+    const refs = [
+      ...facts.map((f) => this.ref(f.fact.subject)),
+      ...quotes.map((id) => this.ref(this.parts.knowledge.quotes.find((q) => q.id === id)!.speaker)),
+      ...mentioned,
+      ...(answered?.about ?? []).map((id) => this.ref(id)),
+    ];
+    const factIds = [...new Set([...facts.map((f) => f.fact.id), ...(answered?.answer.facts ?? [])])];
+    const suggestions = 'intents' in plan ? plan.intents.flatMap((i) => i.suggestions ?? []) : (answered?.suggestions ?? []);
+    const reply = toReply(intent, plan.confidence, answer, this.suggest(r.question, suggestions));
+    return { reply, state: remember(r.state, { refs, intent, facts: factIds, quotes, context }) };
+  }
+
   private fallback(question: string, miss: Miss, confidence: number): Reply {
     if (miss.kind === 'ambiguous') return this.clarify(question, miss.pronoun, miss.entities, confidence);
     const suggestions =
       miss.kind === 'entity' ? this.suggestAbout(question, miss.entity) : this.suggest(question, this.defaultSuggestions);
-    const subject = miss.kind === 'entity' ? ` about ${this.answerer.nameOf(miss.entity)}` : '';
+    const about = miss.kind === 'entity' ? ` about ${this.answerer.nameOf(miss.entity)}` : '';
     const asks = suggestions.map((s) => `"${s}"`);
     const text =
-      `Sorry, the article does not say that${subject}; I only answer from what it says.` +
-      (asks.length > 0 ? ` You could ask: ${joinList(asks)}` : '');
+      fill(TEMPLATES.sorry, { about }) + (asks.length > 0 ? ` ${fill(TEMPLATES.youCouldAsk, { suggestions: joinList(asks) })}` : '');
     return fallbackReply(text, confidence, suggestions);
   }
 
@@ -196,7 +578,7 @@ export class Engine {
   private clarify(question: string, pronoun: Pronoun, entities: string[], confidence: number): Reply {
     const names = entities.map((id) => this.answerer.nameOf(id));
     const suggestions = names.map((name) => replacePronoun(question.trim(), pronoun, name));
-    return fallbackReply(`Who do you mean: ${joinList(names, ', ', 'or')}?`, confidence, suggestions);
+    return fallbackReply(fill(TEMPLATES.whoDoYouMean, { names: joinList(names, ', ', 'or') }), confidence, suggestions);
   }
 
   /** Up to three suggestions, none of them the question just asked. */
@@ -222,6 +604,29 @@ export class Engine {
   }
 }
 
+/** The analysis with an entity added, as if the question had named it ("it" standing for Tianji.com). */
+function withEntity(analysis: Analysis, id: string): Analysis {
+  const feature = `@${id}`;
+  if (analysis.content.includes(feature)) return analysis;
+  return {
+    ...analysis,
+    features: [...analysis.features, feature],
+    content: [...analysis.content, feature],
+    words: [...analysis.words, id],
+  };
+}
+
+/** The fact a passage that is not a quote gives or rests on. */
+function factOf(p: { fact: FactInfo } | { sentence: FactInfo }): FactInfo {
+  return 'fact' in p ? p.fact : p.sentence;
+}
+
+/** Whether two facts hold for the same places (a follow-up keeps to the last answer's scope). */
+function sameScope(a: FactInfo, b: FactInfo): boolean {
+  const wide = (f: FactInfo) => f.scope.includes('world');
+  return wide(a) === wide(b);
+}
+
 /** Whether every token is part of an entity mention or one of `words`. */
 function onlyEntityAnd(words: ReadonlySet<string>, tokens: readonly string[], mentions: readonly Mention[]): boolean {
   return tokens.every((t, i) => words.has(t) || mentions.some((m) => i >= m.start && i < m.end));
@@ -239,12 +644,39 @@ export function resolvePronoun(pronoun: Pronoun, entities: readonly EntityRef[],
   return null;
 }
 
-function remember(state: ConversationState, refs: readonly EntityRef[], lastIntent: string | null): ConversationState {
+/** What a turn leaves for the next: what it was about, its intent, facts, quotes, and the question's content. */
+interface Remembered {
+  refs: readonly EntityRef[];
+  intent: string | null;
+  facts: readonly string[];
+  quotes: readonly string[];
+  context: readonly string[];
+}
+
+function remember(state: ConversationState, turn: Remembered): ConversationState {
   const entities: EntityRef[] = [];
-  for (const e of [...refs, ...state.entities]) {
+  for (const e of [...turn.refs, ...state.entities]) {
     if (!entities.some((x) => x.id === e.id)) entities.push(e);
   }
-  return { lastIntent, entities: entities.slice(0, MAX_REMEMBERED), turns: state.turns + 1 };
+  return {
+    lastIntent: turn.intent,
+    entities: entities.slice(0, MAX_REMEMBERED),
+    turns: state.turns + 1,
+    facts: turn.facts.slice(0, MAX_REMEMBERED),
+    quotes: turn.quotes.slice(0, MAX_REMEMBERED),
+    context: turn.context.slice(0, MAX_CONTEXT),
+  };
+}
+
+/** A time as a near miss names it: "July", "2013", "this year". */
+function timeName(time: string): string {
+  if (/^\d{4}$/.test(time)) return time;
+  const relative: Record<string, string> = { now: 'now', 'this-year': 'this year', 'last-year': 'last year', 'next-year': 'next year', 'past-year': 'the past year' };
+  return relative[time] ?? titleCase(time);
+}
+
+function titleCase(text: string): string {
+  return text.replace(/\b\p{L}/gu, (c) => c.toUpperCase());
 }
 
 /** The question with its first pronoun of this kind replaced by a name: "What is her job?" -> "What is He Miao's job?" */

@@ -24,7 +24,10 @@ export class SimilarityIndex {
     for (const d of documents) for (const f of new Set(d.features)) df.set(f, (df.get(f) ?? 0) + 1);
     const n = documents.length;
     for (const [f, count] of df) this.idf.set(f, Math.log((n + 1) / (count + 1)) + 1);
-    this.unseenIdf = Math.log(n + 1) + 1;
+    // A word no utterance has counts as much as a word of middling rarity: it may be a paraphrase ("customers")
+    // as well as a change of subject, and it must not by itself sink a question that is otherwise clear.
+    const idfs = [...this.idf.values()].sort((a, b) => a - b);
+    this.unseenIdf = idfs.length > 0 ? idfs[Math.floor(idfs.length / 2)]! : 1;
     const byIntent = new Map<string, WeightedText[]>();
     for (const d of documents) {
       if (d.features.length === 0) continue;
@@ -38,18 +41,21 @@ export class SimilarityIndex {
     }
   }
 
-  private weigh(features: readonly string[]): WeightedText {
+  private weigh(features: readonly string[], scale?: ReadonlyMap<string, number>): WeightedText {
     const weights = new Map<string, number>();
-    for (const f of features) weights.set(f, this.idf.get(f) ?? this.unseenIdf);
+    for (const f of features) weights.set(f, (this.idf.get(f) ?? this.unseenIdf) * (scale?.get(f) ?? 1));
     let sum = 0;
     for (const w of weights.values()) sum += w * w;
     return { weights, norm: Math.sqrt(sum) };
   }
 
-  /** Best cosine similarity (0 to 1) between `features` and one utterance of `intent`; 1 when `features` is empty. */
-  nearest(intent: string, features: readonly string[]): number {
+  /**
+   * Best cosine similarity (0 to 1) between `features` and one utterance of `intent`; 1 when `features` is empty.
+   * `scale` weighs some features less than their IDF (synonyms, the context of a follow-up).
+   */
+  nearest(intent: string, features: readonly string[], scale?: ReadonlyMap<string, number>): number {
     if (features.length === 0) return 1;
-    const q = this.weigh(features);
+    const q = this.weigh(features, scale);
     const index = this.intents.get(intent);
     if (!index) return 0;
     // Only the utterances that share a feature with the question get a non-zero product, so the products

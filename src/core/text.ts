@@ -28,11 +28,15 @@ export function tokenize(text: string): string[] {
     .replace(/[\u2018\u2019\u02bc]/g, "'")
     .replace(/(\d),(?=\d{3}\b)/g, '$1')
     .replace(/\b(what|who|where|how|it|that|there|here)'s\b/g, '$1 is')
+    .replace(/(\d)\s*%/g, '$1 percent ')
+    .replace(/\b(\d+(?:\.\d+)?)\s?(?:m|mn|mln|mil)\b/g, '$1 million')
+    .replace(/\b(\d+(?:\.\d+)?)\s?(?:bn)\b/g, '$1 billion')
+    .replace(/\b(\d+)k\b/g, '$1000')
     .replace(/'s\b/g, '')
     .replace(/n't\b/g, " n't")
     .replace(/\btl;?dr\b/g, 'tldr');
   const tokens: string[] = [];
-  for (const raw of normalized.match(/[\p{Script=Han}]+|[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu) ?? []) {
+  for (const raw of normalized.match(/[\p{Script=Han}]+|\d+\.\d+|[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu) ?? []) {
     const [word, suffix] = raw.split("'") as [string, string | undefined];
     if (word === 'n' && suffix === 't') {
       tokens.push('not');
@@ -41,7 +45,68 @@ export function tokenize(text: string): string[] {
     tokens.push(...(SPELLED_OUT.get(word) ?? [word]));
     if (suffix !== undefined) tokens.push(CONTRACTIONS.get(suffix) ?? suffix);
   }
-  return tokens;
+  return numbersAsDigits(tokens);
+}
+
+const UNITS = new Map(
+  ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve',
+    'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'].map((w, i) => [w, i]),
+);
+const TENS = new Map(
+  ['twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'].map((w, i) => [w, (i + 2) * 10]),
+);
+/** Scale words the article writes out after digits ("300 million"): kept as words. */
+const WRITTEN_SCALES: ReadonlySet<string> = new Set(['million', 'millions', 'billion', 'billions']);
+
+/**
+ * Numbers written as words become digits, as the article writes them: "three hundred million" -> "300 million",
+ * "eighty percent" -> "80 percent", "five hundred thousand" -> "500000" ("500,000" tokenizes the same). A lone
+ * "one" stays a word ("which one", "one of its top priorities"); "one million" and "a million" become "1 million".
+ */
+function numbersAsDigits(tokens: string[]): string[] {
+  if (!tokens.some((t) => UNITS.has(t) || TENS.has(t) || t === 'hundred' || t === 'thousand' || t === 'a')) return tokens;
+  const out: string[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const read = readNumber(tokens, i);
+    if (read) {
+      out.push(String(read.value));
+      i = read.end;
+    } else {
+      out.push(tokens[i]!);
+      i++;
+    }
+  }
+  return out;
+}
+
+/** A number in words starting at tokens[i]: its value and the index after it; null when there is none. */
+function readNumber(tokens: readonly string[], i: number): { value: number; end: number } | null {
+  let total = 0;
+  let current = 0;
+  let j = i;
+  let words = 0;
+  while (j < tokens.length) {
+    const t = tokens[j]!;
+    const next = tokens[j + 1];
+    if (UNITS.has(t)) current += UNITS.get(t)!;
+    else if (TENS.has(t)) current += TENS.get(t)!;
+    else if (t === 'a' && words === 0 && (next === 'hundred' || next === 'thousand' || WRITTEN_SCALES.has(next ?? ''))) current = 1;
+    else if (t === 'hundred' && words > 0) current = Math.max(current, 1) * 100;
+    else if (t === 'thousand' && words > 0) {
+      total += Math.max(current, 1) * 1000;
+      current = 0;
+    } else if (t === 'and' && words > 0 && (UNITS.has(next ?? '') || TENS.has(next ?? ''))) {
+      // "five hundred and twenty"
+    } else break;
+    words++;
+    j++;
+  }
+  if (words === 0) return null;
+  const value = total + current;
+  // A lone "one" (or "a") is not a number unless a scale follows: "1 million", but "which one".
+  if (words === 1 && (tokens[i] === 'one' || tokens[i] === 'a') && !WRITTEN_SCALES.has(tokens[j] ?? '')) return null;
+  return { value, end: j };
 }
 
 /** Lowercase with punctuation folded to single spaces: how two questions are compared for "the same". */
@@ -178,3 +243,23 @@ export class SpellCorrector {
     this.memo.set(token, correction);
   }
 }
+
+/** Base forms WordNet may list a word under (its "morphy" rules, without the exception lists): the word itself first. */
+export function baseForms(word: string): string[] {
+  const forms = [word];
+  const strip = (suffix: string, replacement: string) => {
+    if (word.length > suffix.length + 2 && word.endsWith(suffix)) forms.push(word.slice(0, -suffix.length) + replacement);
+  };
+  strip('s', '');
+  strip('es', '');
+  strip('ies', 'y');
+  strip('ed', '');
+  strip('ed', 'e');
+  strip('ing', '');
+  strip('ing', 'e');
+  strip('er', '');
+  strip('est', '');
+  strip('men', 'man');
+  return forms;
+}
+

@@ -6,6 +6,28 @@ export interface Paragraph {
   text: string;
 }
 
+/**
+ * What a fact answers beyond itself, each in the article's own words (a phrase of its source sentence), so a
+ * follow-up ("when was that?", "says who?", "compared with what?") can be answered from it, and a question
+ * asking what the fact does not hold ("which year?") gets an honest "the article does not say".
+ */
+export interface FactDetails {
+  /** The figure: "more than 300 million", "80 percent". */
+  figure?: string;
+  /** When it happened or holds: "in January", "by the end of May", "by early next year". */
+  when?: string;
+  /** When it was said: "on Thursday". */
+  said?: string;
+  /** Where: "Beijing-based", "United States-based". */
+  where?: string;
+  /** What a change is measured against: "Compared with January". */
+  compared?: string;
+  /** Why, or what for: "in an attempt to connect with more than 140 million Chinese professionals". */
+  why?: string;
+  /** Id of the person or organization whose words the article reports the fact in. */
+  by?: string;
+}
+
 /** A figure or claim from the article, in one sentence, with the sentence it rests on. */
 export interface Fact {
   id: string;
@@ -16,6 +38,12 @@ export interface Fact {
   paragraph: number | null;
   /** The article's own words the fact rests on, verbatim. */
   source: string;
+  details?: FactDetails;
+  /**
+   * Where the fact holds: place ids, or "world" for a worldwide figure. A question about another place ("in
+   * Brazil", "worldwide" for a figure about China) is not answered by it. Absent: the places its statement names.
+   */
+  scope?: string[];
 }
 
 /** A direct quotation: the exact words between the article's quotation marks. */
@@ -49,6 +77,8 @@ export interface Place {
   id: string;
   name: string;
   aliases: string[];
+  /** What kind of place: a question asking "which city" is not answered by a country. */
+  type: 'city' | 'country' | 'region';
 }
 
 /** The article as structured records (data/article.json). */
@@ -67,8 +97,13 @@ export interface Knowledge {
 export interface IntentAnswer {
   facts?: string[];
   quotes?: string[];
+  /**
+   * What the article does not give, for an intent that asks it ("a publication date"): the reply says so and
+   * gives the facts as the nearest things it does say, as a fallback.
+   */
+  absent?: string;
   text?: string;
-  list?: 'people' | 'organizations';
+  list?: 'people' | 'organizations' | 'places';
   fallback?: boolean;
 }
 
@@ -95,10 +130,16 @@ export interface EntityRef {
 export interface ConversationState {
   /** Intent of the last answered question, or null. */
   lastIntent: string | null;
-  /** Entities mentioned or answered about, most recent first (at most a few). */
+  /** Entities mentioned or answered about, most salient first: what the last answer was about leads. */
   entities: EntityRef[];
   /** Number of questions asked in this conversation. */
   turns: number;
+  /** Ids of the facts the last answer gave, for follow-ups about them ("when was that?", "says who?"). */
+  facts?: string[];
+  /** Ids of the quotes the last answer gave ("says who?" after a quote). */
+  quotes?: string[];
+  /** Content words of the last answered question, for a follow-up that has no topic of its own. */
+  context?: string[];
 }
 
 export interface ReplySource {
@@ -132,10 +173,44 @@ export interface Recognition {
 }
 
 export function emptyState(): ConversationState {
-  return { lastIntent: null, entities: [], turns: 0 };
+  return { lastIntent: null, entities: [], turns: 0, facts: [], quotes: [], context: [] };
+}
+
+/** Whether `value` is a {@link ConversationState} the core can use (state read back from storage is untrusted). */
+export function isConversationState(value: unknown): value is ConversationState {
+  const s = value as ConversationState | undefined;
+  const strings = (v: unknown) => v === undefined || (Array.isArray(v) && v.length <= 64 && v.every((x) => typeof x === 'string'));
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    (s.lastIntent === null || typeof s.lastIntent === 'string') &&
+    Array.isArray(s.entities) &&
+    s.entities.every(isEntityRef) &&
+    Number.isInteger(s.turns) &&
+    strings(s.facts) &&
+    strings(s.quotes) &&
+    strings(s.context)
+  );
+}
+
+function isEntityRef(value: unknown): value is EntityRef {
+  const v = value as EntityRef;
+  return (
+    typeof v === 'object' && v !== null && typeof v.id === 'string' && ['person', 'organization', 'place'].includes(v.kind)
+  );
 }
 
 /** A list of known words (the English dictionary): the spelling corrector never changes a word in it. */
 export interface WordSet {
   has(word: string): boolean;
+}
+
+/** What the recognizer knows of English beyond the article: real words, place names, synonyms. */
+export interface Lexicon {
+  /** English words and proper nouns: taken as written, never "corrected" to a name or another word. */
+  words: WordSet;
+  /** Place names, lowercase, words separated by spaces ("brazil", "hong kong"): places the article may not mention. */
+  places: ReadonlySet<string>;
+  /** A word's base form -> words of the training vocabulary that share one of its first WordNet senses. */
+  synonyms: ReadonlyMap<string, readonly string[]>;
 }

@@ -59,9 +59,14 @@ export function parseIntent(data: unknown, file: string, knowledge: Knowledge): 
   });
   if (answerFacts) answer.facts = answerFacts;
   if (answerQuotes) answer.quotes = answerQuotes;
+  const absent = at.optionalString(a, 'absent');
+  if (absent) {
+    if (!answerFacts?.length) at.fail('absent', 'needs facts: the nearest things the article does say');
+    answer.absent = absent;
+  }
   const text = at.optionalString(a, 'text');
   if (text) answer.text = text;
-  if (a.list !== undefined) answer.list = at.oneOf(a, 'list', ['people', 'organizations'] as const);
+  if (a.list !== undefined) answer.list = at.oneOf(a, 'list', ['people', 'organizations', 'places'] as const);
   if (a.fallback !== undefined) {
     if (a.fallback !== true) at.fail('fallback', 'must be true when present');
     answer.fallback = true;

@@ -1,6 +1,6 @@
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
-import type { Fact, Knowledge, Organization, Paragraph, Person, Place, Quote } from '../core/types.js';
+import type { Fact, FactDetails, Knowledge, Organization, Paragraph, Person, Place, Quote } from '../core/types.js';
 import { DataFileError, Reader } from './validate.js';
 
 /**
@@ -34,13 +34,19 @@ export function parseKnowledge(data: unknown, file: string): Knowledge {
     title: r.string(root, 'title'),
     source: { name: r.child('source').string(source, 'name'), copyright: r.child('source').string(source, 'copyright') },
     paragraphs: each<Paragraph>('paragraphs', (o, at) => ({ number: at.integer(o, 'number', 1), text: at.string(o, 'text') })),
-    facts: each<Fact>('facts', (o, at) => ({
-      id: at.string(o, 'id'),
-      statement: at.string(o, 'statement'),
-      subject: at.string(o, 'subject'),
-      paragraph: o.paragraph === null ? null : at.integer(o, 'paragraph', 1),
-      source: at.string(o, 'source'),
-    })),
+    facts: each<Fact>('facts', (o, at) => {
+      const fact: Fact = {
+        id: at.string(o, 'id'),
+        statement: at.string(o, 'statement'),
+        subject: at.string(o, 'subject'),
+        paragraph: o.paragraph === null ? null : at.integer(o, 'paragraph', 1),
+        source: at.string(o, 'source'),
+      };
+      if (o.details !== undefined) fact.details = parseDetails(at.object(o.details, 'details'), at.child('details'), fact.source);
+      const scope = at.optionalStrings(o, 'scope');
+      if (scope) fact.scope = scope;
+      return fact;
+    }),
     quotes: each<Quote>('quotes', (o, at) => ({
       id: at.string(o, 'id'),
       text: at.string(o, 'text'),
@@ -65,10 +71,30 @@ export function parseKnowledge(data: unknown, file: string): Knowledge {
       id: at.string(o, 'id'),
       name: at.string(o, 'name'),
       aliases: at.strings(o, 'aliases'),
+      type: o.type === undefined ? 'region' : at.oneOf(o, 'type', ['city', 'country', 'region'] as const),
     })),
   };
   checkReferences(knowledge, r);
   return knowledge;
+}
+
+const DETAIL_FIELDS = ['figure', 'when', 'said', 'where', 'compared', 'why'] as const;
+
+/** A fact's details: each a phrase of the fact's source sentence, verbatim; `by` an entity id (checked later). */
+function parseDetails(o: Record<string, unknown>, at: Reader, source: string): FactDetails {
+  const details: FactDetails = {};
+  for (const key of Object.keys(o)) {
+    if (key !== 'by' && !(DETAIL_FIELDS as readonly string[]).includes(key)) at.fail(key, `is not a detail (${[...DETAIL_FIELDS, 'by'].join(', ')})`);
+  }
+  for (const key of DETAIL_FIELDS) {
+    const value = at.optionalString(o, key);
+    if (value === undefined) continue;
+    if (!source.includes(value)) at.fail(key, `must be words of the fact's source sentence, verbatim: ${JSON.stringify(value)}`);
+    details[key] = value;
+  }
+  const by = at.optionalString(o, 'by');
+  if (by !== undefined) details.by = by;
+  return details;
 }
 
 function checkReferences(k: Knowledge, r: Reader): void {
@@ -89,8 +115,16 @@ function checkReferences(k: Knowledge, r: Reader): void {
   const paragraphs = new Set(k.paragraphs.map((p) => p.number));
   const organizations = new Set(k.organizations.map((o) => o.id));
   const people = new Set(k.people.map((p) => p.id));
+  const places = new Set(k.places.map((p) => p.id));
   k.facts.forEach((f, i) => {
     if (!entities.has(f.subject)) r.child('facts').child(i).fail('subject', `names no person, organization or place: ${f.subject}`);
+    const by = f.details?.by;
+    if (by !== undefined && !people.has(by) && !organizations.has(by)) {
+      r.child('facts').child(i).child('details').fail('by', `names no person or organization: ${by}`);
+    }
+    f.scope?.forEach((p, s) => {
+      if (p !== 'world' && !places.has(p)) r.child('facts').child(i).child('scope').fail(s, `names no place (or "world"): ${p}`);
+    });
     if (f.paragraph !== null && !paragraphs.has(f.paragraph)) r.child('facts').child(i).fail('paragraph', `is not a paragraph number`);
   });
   k.quotes.forEach((q, i) => {

@@ -80,7 +80,7 @@ function respondLatency(bot: Bot, questions: readonly string[], { rounds, passes
 function firstPass(bot: Bot, questions: readonly string[], { rounds }: InProcessOptions): Figure {
   const p99: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    const recognizer = Recognizer.train(bot.intents, bot.knowledge, bot.dictionary, bot.recognizer.options);
+    const recognizer = Recognizer.train(bot.intents, bot.knowledge, bot.lexicon, bot.recognizer.options);
     const engine = new Engine({ knowledge: bot.knowledge, intents: bot.intents, recognizer });
     const samples: number[] = [];
     for (const q of questions) {
@@ -160,7 +160,7 @@ function training(bot: Bot, { rounds }: InProcessOptions): Figure {
   const runs: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const start = performance.now();
-    Recognizer.train(bot.intents, bot.knowledge, bot.dictionary, bot.recognizer.options);
+    Recognizer.train(bot.intents, bot.knowledge, bot.lexicon, bot.recognizer.options);
     runs.push(performance.now() - start);
   }
   return figure({ section: SECTION, name: 'training', unit: 'ms', value: summarize(runs), note: 'Recognizer.train(), all intents' });

