@@ -1,6 +1,6 @@
 import { Recognizer, type RecognizerOptions } from '../core/recognizer.js';
 import { Engine } from '../core/respond.js';
-import { emptyState as emptyStateOf, type Intent, type Knowledge, type Lexicon } from '../core/types.js';
+import { emptyState, type Intent, type Knowledge, type Lexicon } from '../core/types.js';
 import { DataFileError, Reader, readJsonFile } from '../store/validate.js';
 
 /** One labelled question: the intent that should answer it (null: out of scope) and words the answer must contain. */
@@ -41,17 +41,29 @@ export interface Scores {
   outcomes: Outcome[];
 }
 
-/** Asks each question of a fresh conversation and scores the replies. */
+/**
+ * Asks each question of a fresh conversation and scores the replies. A question that needs a conversation ("what
+ * is her job?") is answered right by asking who is meant, when one of the questions offered is answered by its intent.
+ */
 export function scoreEngine(engine: Engine, questions: readonly LabelledQuestion[]): Scores {
   const outcomes = questions.map((question): Outcome => {
     const { reply } = engine.respond(question.q);
     const text = reply.text.toLowerCase();
     const missingWords = reply.fallback ? [] : question.expect.filter((w) => !text.includes(w.toLowerCase()));
+    const clarified =
+      reply.fallback && reply.text.startsWith('Who do you mean') && reply.suggestions.some((s) => engine.respond(s).reply.intent === question.intent);
     const correct =
-      question.intent === null ? reply.fallback : reply.intent === question.intent && missingWords.length === 0;
-    return { question, got: reply.fallback ? null : reply.intent, correct, missingWords };
+      question.intent === null
+        ? reply.fallback
+        : (reply.intent === question.intent && missingWords.length === 0) || clarified;
+    return { question, got: clarified ? question.intent : reply.fallback ? null : reply.intent, correct, missingWords };
   });
   return summarize(outcomes);
+}
+
+/** The intent a training utterance should be answered as: null for intents that say the article does not answer. */
+function expectedIntent(intent: Intent): string | null {
+  return intent.answer.fallback || intent.answer.absent ? null : intent.intent;
 }
 
 function summarize(outcomes: Outcome[]): Scores {
@@ -120,15 +132,17 @@ export function crossValidate(
     const questions = intents.flatMap((i) =>
       i.utterances
         .filter((_, n) => n % folds === fold)
-        .map((q) => ({ q, intent: i.answer.fallback ? null : i.intent, expect: [] })),
+        .map((q) => ({ q, intent: expectedIntent(i), expect: [] })),
     );
     outcomes.push(...scoreEngine(engine, questions).outcomes);
   }
   return summarize(outcomes);
 }
 
-function ratio(a: number, b: number): number {
-  return b === 0 ? 1 : a / b;
+/** Training utterances the bot, trained on all of them, answers as another intent than their own (or not at all). */
+export function misrecognizedTraining(engine: Engine, intents: readonly Intent[]): Outcome[] {
+  const questions = intents.flatMap((i) => i.utterances.map((q) => ({ q, intent: expectedIntent(i), expect: [] })));
+  return scoreEngine(engine, questions).outcomes.filter((o) => o.got !== o.question.intent);
 }
 
 /** What an answer must contain: each item a word or phrase, or a list of alternatives of which one will do. */
@@ -146,7 +160,10 @@ export async function loadAnswerSet(file: string): Promise<AnswerSet> {
   const r = new Reader(file);
   const root = r.object(await readJsonFile(file));
   const expectation = (o: Record<string, unknown>, at: Reader): Expectation =>
-    at.array(o, 'expect', 1).map((item, i) => (Array.isArray(item) ? at.child('expect').strings({ [i]: item }, String(i), 1) : at.child('expect').string({ [i]: item }, String(i))));
+    at.array(o, 'expect', 1).map((item, i) => {
+      const items = at.child('expect');
+      return Array.isArray(item) ? items.strings({ [i]: item }, String(i), 1) : items.string({ [i]: item }, String(i));
+    });
   return {
     inScope: r.array(root, 'inScope', 1).map((value, i) => {
       const at = r.child('inScope').child(i);
@@ -194,18 +211,23 @@ export interface AnswerScores {
   firstTurns: AnswerOutcome[];
 }
 
-/** Asks an answer set: single questions each in a new conversation, conversations turn by turn. */
+/**
+ * Asks an answer set: single questions each in a new conversation, conversations turn by turn. An in-scope
+ * answer is right when it is not a fallback and holds what is expected; an out-of-scope one when it is a
+ * fallback (an honest partial answer is one).
+ */
 export function scoreAnswers(engine: Engine, set: AnswerSet): AnswerScores {
-  const ask = (q: string, kind: string, shouldAnswer: Expectation | null, state = emptyStateOf()) => {
+  const ask = (q: string, kind: string, shouldAnswer: Expectation | null, state = emptyState()) => {
     const turn = engine.respond(q, state);
     const { reply } = turn;
     const correct = shouldAnswer === null ? reply.fallback : !reply.fallback && meetsExpectation(reply.text, shouldAnswer);
-    return { outcome: { q, kind, correct, got: reply.fallback ? '(fallback)' : (reply.intent ?? '(none)'), text: reply.text }, state: turn.state };
+    const got = reply.fallback ? '(fallback)' : (reply.intent ?? '(none)');
+    return { outcome: { q, kind, correct, got, text: reply.text }, state: turn.state };
   };
   const followUps: AnswerOutcome[] = [];
   const firstTurns: AnswerOutcome[] = [];
   for (const c of set.conversations) {
-    let state = emptyStateOf();
+    let state = emptyState();
     c.turns.forEach((t, k) => {
       const result = ask(t.q, k === 0 ? 'first' : 'follow-up', 'fallback' in t ? null : t.expect, state);
       state = result.state;
@@ -223,4 +245,81 @@ export function scoreAnswers(engine: Engine, set: AnswerSet): AnswerScores {
 /** Share of outcomes that are correct. */
 export function accuracy(outcomes: readonly { correct: boolean }[]): number {
   return ratio(outcomes.filter((o) => o.correct).length, outcomes.length);
+}
+
+/** One example of a labelled intent data set: `intent` null for an out-of-scope example. */
+export interface Example {
+  text: string;
+  intent: string | null;
+}
+
+/** Loads a JSON list of `{ "text": "...", "intent": "name" | null }`, as `--train` and `--test` take. */
+export async function loadExamples(file: string): Promise<Example[]> {
+  const data = await readJsonFile(file);
+  if (!Array.isArray(data)) throw new DataFileError(file, null, 'must be a JSON list of {"text", "intent"} objects');
+  const r = new Reader(file);
+  return data.map((value, i) => {
+    const at = r.child(i);
+    const o = at.object(value);
+    if (o.intent !== null && typeof o.intent !== 'string') at.fail('intent', 'must be an intent name or null (out of scope)');
+    return { text: at.string(o, 'text'), intent: o.intent === null ? null : at.string(o, 'intent') };
+  });
+}
+
+/** Name of the intent the out-of-scope examples of a data set are trained as. */
+export const OUT_OF_SCOPE = '(out of scope)';
+
+/** The examples as intents to train on: one per label, the out-of-scope examples as a fallback intent. */
+export function intentsOf(examples: readonly Example[]): Pick<Intent, 'intent' | 'utterances' | 'answer'>[] {
+  const byLabel = new Map<string, string[]>();
+  for (const e of examples) {
+    const label = e.intent ?? OUT_OF_SCOPE;
+    byLabel.set(label, [...(byLabel.get(label) ?? []), e.text]);
+  }
+  return [...byLabel].map(([intent, utterances]) => ({
+    intent,
+    utterances,
+    answer: intent === OUT_OF_SCOPE ? { fallback: true } : { text: intent },
+  }));
+}
+
+/** The figures `rasa test nlu` and the intent-classification literature report. */
+export interface ClassificationScores {
+  /** Share of test items whose predicted intent (null for a rejection) equals the expected one. */
+  accuracy: number;
+  /** The same, over the in-scope items. */
+  inScopeAccuracy: number;
+  /** Share of out-of-scope items rejected; null when the test set has none. */
+  outOfScopeRejection: number | null;
+  /** Mean F1 over the labels (out of scope counted as one label). */
+  macroF1: number;
+  n: number;
+}
+
+/** Scores predictions against the expected intents. */
+export function classificationScores(expected: readonly (string | null)[], predicted: readonly (string | null)[]): ClassificationScores {
+  const n = expected.length;
+  const right = expected.filter((e, i) => predicted[i] === e).length;
+  const inScope = expected.map((e, i) => ({ e, p: predicted[i] })).filter((x) => x.e !== null);
+  const outOfScope = expected.map((e, i) => ({ e, p: predicted[i] })).filter((x) => x.e === null);
+  const labels = new Set([...expected, ...predicted].map((x) => x ?? OUT_OF_SCOPE));
+  let f1 = 0;
+  for (const label of labels) {
+    const is = (x: string | null | undefined) => (x ?? OUT_OF_SCOPE) === label;
+    const tp = expected.filter((e, i) => is(e) && is(predicted[i])).length;
+    const fp = expected.filter((e, i) => !is(e) && is(predicted[i])).length;
+    const fn = expected.filter((e, i) => is(e) && !is(predicted[i])).length;
+    f1 += tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
+  }
+  return {
+    accuracy: ratio(right, n),
+    inScopeAccuracy: ratio(inScope.filter((x) => x.p === x.e).length, inScope.length),
+    outOfScopeRejection: outOfScope.length === 0 ? null : ratio(outOfScope.filter((x) => x.p === null).length, outOfScope.length),
+    macroF1: labels.size === 0 ? 0 : f1 / labels.size,
+    n,
+  };
+}
+
+function ratio(a: number, b: number): number {
+  return b === 0 ? 1 : a / b;
 }

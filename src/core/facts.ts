@@ -20,6 +20,8 @@ export interface FactInfo {
   entities: readonly string[];
   /** The people among them. */
   people: readonly string[];
+  /** The places among them. */
+  places: readonly string[];
   /** Stems of its statement's words, to check that what a question counts is what the fact counts. */
   words: ReadonlySet<string>;
 }
@@ -62,7 +64,8 @@ export function describeFacts(knowledge: Knowledge, analyze: (text: string) => A
       if (/\b(19|20)\d\d\b/.test(d.when)) kinds.add('year');
       if (MONTH.test(d.when)) kinds.add('month');
       if (WEEKDAYS.test(d.when)) kinds.add('day');
-      if (/\b(19|20)\d\d\b/.test(d.when) && BEGINNING.test(fact.statement)) kinds.add('age');
+      // "How old is Tianji?" is answered by its founding year; "how long has it been operating?" by a duration.
+      if ((/\b(19|20)\d\d\b/.test(d.when) && BEGINNING.test(fact.statement)) || /\b(months|years|year)\b/.test(d.when)) kinds.add('age');
     }
     if (d.said) {
       kinds.add('said-when');
@@ -87,6 +90,7 @@ export function describeFacts(knowledge: Knowledge, analyze: (text: string) => A
       entities,
       words: new Set(read.features),
       people: entities.filter((id) => knowledge.people.some((p) => p.id === id)),
+      places: entities.filter(isPlace),
     });
   }
   return out;
@@ -106,8 +110,10 @@ export interface Asked {
   places: readonly string[];
   /** Ids of the people and organizations the question names. */
   named: readonly string[];
-  /** Stem of what "how many" counts, if anything. */
-  counted: string | null;
+  /** Whether the question has a topic of its own beyond what it asks ("why do Chinese need a separate platform?"). */
+  topical: boolean;
+  /** Stems of what "how many" counts; empty when it says nothing. */
+  counted: readonly string[];
 }
 
 /**
@@ -116,8 +122,13 @@ export interface Asked {
  */
 export function misfit(info: FactInfo, asked: Asked): Misfit {
   const { frame, places } = asked;
-  if (frame.kind && !answersKind(info, frame.kind, asked)) return { kind: frame.kind };
-  if (asked.counted && info.figure && !info.figure.percent && !counts(info, asked.counted)) return { kind: 'number' };
+  // "Why ...?" with a topic of its own is answered by what the article says of the topic, reason or not.
+  const kind = frame.kind === 'why' && asked.topical ? null : frame.kind;
+  if (kind && !answersKind(info, kind, asked)) return { kind };
+  // "How many employees" is not answered by a count of users, nor "how many new users" by a percentage.
+  if (asked.counted.length > 0 && info.figure && !asked.counted.includes('percent')) {
+    if ((info.figure.percent && !frame.portion) || !asked.counted.some((w) => counts(info, w))) return { kind: 'number' };
+  }
   if (!timesFit(frame.times, info.times)) return { time: frame.times.find((t) => !timesFit([t], info.times))! };
   const other = frame.otherPlaces[0];
   if (other) return { place: other.name };
@@ -131,9 +142,14 @@ export function misfit(info: FactInfo, asked: Asked): Misfit {
 function answersKind(info: FactInfo, kind: AnswerKind, asked: Asked): boolean {
   // "Who runs LinkedIn China?" is answered by a fact naming a person, or an organization the question does not name.
   if (kind === 'person') {
-    return info.people.length > 0 || info.entities.some((id) => !asked.named.includes(id) && id !== info.fact.subject && !asked.places.includes(id) && !info.scope.includes(id));
+    return info.people.length > 0 || [info.fact.subject, ...info.entities].some((id) => !asked.named.includes(id) && !isPlaceIn(info, id));
   }
   return info.kinds.has(kind);
+}
+
+/** Whether an entity a fact names is one of its places. */
+function isPlaceIn(info: FactInfo, id: string): boolean {
+  return info.scope.includes(id) || info.places.includes(id);
 }
 
 /** Whether the fact counts what the question counts: the same word, or both words for a platform's people. */

@@ -34,11 +34,12 @@ const KIND_PATTERNS: readonly (readonly [AnswerKind, RegExp])[] = [
   ['month', /\b(what|which) month\b/],
   ['date', /\b(what|which) date\b|\bexact (date|day)\b|\bdate (was|did|is)\b/],
   ['day', /\b(what|which) day\b|\bon what day\b/],
-  ['age', /\bhow old\b|\bage\b/],
+  ['age', /\bhow old\b|\bage\b|\bhow many years\b|\bhow long has\b/],
   ['city', /\b(what|which) (city|cities|town)\b|\bin what city\b/],
   ['country', /\b(what|which) (country|countries|nation)\b/],
   ['when', /^((and|so|but|ok|okay|then) )?when\b|\bwhen (was|is|did|does|will|were|do|has|had|are|would|could|can)\b|\bwhat time\b|\bsince when\b|\bhow long ago\b|\bby when\b|\bwhen\s*$|\b(over|during|in) what (period|time)\b|\bfor how long\b/],
-  ['where', /\bwhere\b|\b(what|which) (place|location)\b|\blocated\b|\bheadquarter(s|ed)?\b|\bbased in\b/],
+  // "Where does she work?" asks for a workplace, which a company answers as well as a city.
+  ['where', /\bwhere\b(?! (does|did|do|is) \S+ (work|working|employed))|\b(what|which) (place|location)\b|\blocated\b|\bheadquarter(s|ed)?\b|\bbased in\b/],
   ['why', /\bwhy\b|\bwhat for\b|\bhow come\b|\b(the )?(reason|reasons|purpose|motive|aim|goal) (for|of|behind)\b/],
   ['number', /\bhow (many|much)\b|\bwhat (is|was) the (number|figure|count|total)\b|\bnumber of\b|\bhow (big|large)\b/],
   ['person', /\bwho (founded|founds|started|created|owns|owned|runs|ran|leads|led|heads|headed|manages|managed|invented|built|set up)\b|\bwho (is|was|are|were) (the|its|their|his|her) (ceo|president|head|boss|founder|founders|owner|owners|director|chairman|chief|leader|manager|investor|investors)\b|\b(name|names) of the (ceo|founder|founders|owner|president)\b/],
@@ -74,6 +75,8 @@ export interface OtherPlace {
 /** What a question asks beyond its topic: the kind of answer, and the time and place it is about. */
 export interface QuestionFrame {
   kind: AnswerKind | null;
+  /** The words that ask for the kind ("over what period"): not the question's topic. */
+  kindWords: string[];
   /** Months ("july"), years ("2005") and times relative to the article ("now", "next-year", "this-year", "last-year"). */
   times: string[];
   /** "world" when the question asks worldwide; "outside" when it asks outside a place ("outside China"). */
@@ -84,8 +87,10 @@ export interface QuestionFrame {
   comparative: boolean;
   /** Whether it refers back ("it", "that", "there") or opens as a follow-up ("and ...?"). */
   refersBack: boolean;
-  /** What "how many" counts ("employees" in "how many employees..."), when it says. */
-  counted: string | null;
+  /** What "how many" counts ("employees" in "how many employees..."); empty when it says nothing. */
+  counted: string[];
+  /** Whether "how many" asks a part of what it counts ("how many users are managers?"), which a share answers. */
+  portion: boolean;
   /** Whether it asks two things: "how many now, and how many next year?" */
   twoQuestions: boolean;
   /** Whether it asks yes or no: "Is it based in Shanghai?" is answered by where it is based. */
@@ -104,7 +109,16 @@ export function readFrame(
   capitalized: ReadonlySet<string>,
 ): QuestionFrame {
   const text = tokens.join(' ');
-  const kind = KIND_PATTERNS.find(([, pattern]) => pattern.test(text))?.[0] ?? null;
+  let kind: AnswerKind | null = null;
+  let kindWords: string[] = [];
+  for (const [k, pattern] of KIND_PATTERNS) {
+    const match = pattern.exec(text);
+    if (match) {
+      kind = k;
+      kindWords = match[0].split(' ').filter(Boolean);
+      break;
+    }
+  }
   const inMention = (i: number) => mentions.some((m) => i >= m.start && i < m.end);
   const times: string[] = [];
   tokens.forEach((t, i) => {
@@ -152,15 +166,18 @@ export function readFrame(
   const refersBack =
     FOLLOW_UP_OPENERS.has(opener ?? '') || tokens.some((t, i) => DEICTIC.has(t) && !inMention(i) && !(t === 'one' && tokens[i + 1] === 'of'));
   const twoQuestions = (text.match(/\b(how|what|when|who|which|where|why)\b/g) ?? []).length >= 2 && /\band\b|,/.test(text);
+  const counted = countedWords(tokens, inMention);
   const yesNo = /^(is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b/.test(text);
   return {
     kind,
+    kindWords,
     times,
     scope,
     otherPlaces,
     comparative: COMPARATIVE.test(text),
     refersBack,
-    counted: countedNoun(tokens),
+    counted: counted.words,
+    portion: counted.portion,
     twoQuestions,
     yesNo,
   };
@@ -173,29 +190,38 @@ const NOT_PLACES: ReadonlySet<string> = new Set([
   'split', 'west', 'east', 'north', 'south', 'center', 'centre', 'home', 'office', 'market', 'earth', 'world',
 ]);
 
-/** Words between "how many" and what is counted: "how many new daily users". */
-const COUNT_MODIFIERS: ReadonlySet<string> = new Set([
-  'new', 'daily', 'monthly', 'active', 'total', 'chinese', 'registered', 'more', 'of', 'the', 'its', 'their', 'his',
-  'her', 'current', 'actual', 'real', 'global', 'worldwide', 'local', 'million',
-]);
-/** Words after "how many" that are not what it counts: "how many does it have?" counts nothing said. */
-const NOT_COUNTED: ReadonlySet<string> = new Set([
+/** Words that end what "how many" counts: "how many employees does...", "how many people use...". */
+const END_OF_COUNTED: ReadonlySet<string> = new Set([
   'does', 'do', 'did', 'is', 'are', 'was', 'were', 'will', 'would', 'can', 'could', 'have', 'has', 'had', 'there',
   'they', 'it', 'he', 'she', 'we', 'you', 'i', 'in', 'at', 'on', 'for', 'of', 'that', 'this', 'now', 'so', 'them',
-  'those', 'these', 'us', 'more', 'less', 'times',
+  'those', 'these', 'us', 'use', 'uses', 'used', 'live', 'lives', 'work', 'works', 'joined', 'signed', 'visit', 'get',
+  'got', 'go', 'come', 'by', 'per', 'each', 'a', 'an', 'the', 'to', 'with', 'from', 'according', 'than', 'and', 'or',
 ]);
+/** At most this many words are read after "how many". */
+const MAX_COUNTED_WORDS = 4;
 
-/** The noun "how many" counts, or null: "how many people use WeChat" counts people (users). */
-function countedNoun(tokens: readonly string[]): string | null {
+/**
+ * The words "how many" counts, up to the verb: "how many fresh members does Tianji attract" counts "fresh
+ * members". Names are left out ("how many WeChat users" counts users).
+ */
+function countedWords(tokens: readonly string[], inMention: (i: number) => boolean): { words: string[]; portion: boolean } {
   for (let i = 0; i + 1 < tokens.length; i++) {
     if (tokens[i] !== 'how' || tokens[i + 1] !== 'many') continue;
+    const words: string[] = [];
     let j = i + 2;
-    while (j < tokens.length && COUNT_MODIFIERS.has(tokens[j]!)) j++;
-    const noun = tokens[j];
-    return noun === undefined || NOT_COUNTED.has(noun) || /^\d/.test(noun) ? null : noun;
+    for (; j < tokens.length && words.length < MAX_COUNTED_WORDS; j++) {
+      if (END_OF_COUNTED.has(tokens[j]!)) break;
+      if (!inMention(j) && !/^\d/.test(tokens[j]!)) words.push(tokens[j]!);
+    }
+    // "How many users are managers?" asks a part of them, which a percentage answers; "how many new users did it
+    // get?" asks a count.
+    return { words, portion: PORTION_VERBS.has(tokens[j] ?? '') };
   }
-  return null;
+  return { words: [], portion: false };
 }
+
+/** Verbs after what "how many" counts that make the question ask a part of them: "how many users live in Beijing?" */
+const PORTION_VERBS: ReadonlySet<string> = new Set(['are', 'is', 'were', 'was', 'live', 'lives', 'hold', 'holds', 'use', 'uses', 'work', 'works']);
 
 /** Lowercase forms of the words capitalized after the first word of a text. */
 export function capitalizedWords(text: string): Set<string> {
@@ -220,9 +246,11 @@ export function timesIn(text: string): string[] {
 
 /** Whether a fact with these times can answer a question asking about `asked` times. */
 export function timesFit(asked: readonly string[], fact: readonly string[]): boolean {
-  return asked.every((t) => {
+  // A question asking two times ("now, and next year?") is answered by a fact for either.
+  const fits = (t: string) => {
     if (t === 'now' || t === 'this-year') return !fact.includes('next-year') && !fact.includes('past-year');
     if (t === 'last-year') return fact.includes('past-year');
     return fact.includes(t);
-  });
+  };
+  return new Set(asked).size > 1 ? asked.some(fits) : asked.every(fits);
 }

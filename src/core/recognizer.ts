@@ -47,15 +47,18 @@ export interface RecognizerOptions {
   minScore: number;
   /** Below this lead of the best intent over the out-of-scope intent, the question is out of scope. */
   minMargin: number;
+  /** Below this share of known content words (and no entity of the article named), the question is out of scope. */
+  minKnown: number;
 }
 
 export const DEFAULT_OPTIONS: RecognizerOptions = {
   bigrams: true,
   smoothing: 0.01,
-  weights: { bayes: 0.3, chars: 0.4, nearest: 0.3 },
+  weights: { bayes: 0.2, chars: 0.3, nearest: 0.5 },
   synonymWeight: 0.5,
   minScore: 0.35,
-  minMargin: 0.02,
+  minMargin: 0.1,
+  minKnown: 0.6,
 };
 
 /** What the recognizer read in a question: corrected tokens, entity mentions, pronouns, features. */
@@ -79,7 +82,7 @@ export interface RecognitionResult extends Recognition {
 }
 
 /** Options that {@link Recognizer.withOptions} may change without retraining. */
-export type Tunable = Pick<RecognizerOptions, 'weights' | 'synonymWeight' | 'minScore' | 'minMargin'>;
+export type Tunable = Pick<RecognizerOptions, 'weights' | 'synonymWeight' | 'minScore' | 'minMargin' | 'minKnown'>;
 
 /** The lexicon of a bot with no English resources: every word unknown, no places, no synonyms. */
 export const EMPTY_LEXICON: Lexicon = { words: { has: () => false }, places: new Set(), synonyms: new Map() };
@@ -104,6 +107,8 @@ export class Recognizer {
     fallbackIntents: string[],
     private readonly similarity: SimilarityIndex,
     private readonly centroids: CentroidIndex,
+    /** Content features of the in-scope utterances and the article: what the bot can answer about. */
+    private readonly inScopeWords: ReadonlySet<string>,
     private readonly expansions: Expansions,
     /** The English words, places and synonyms it was trained with. */
     readonly lexicon: Lexicon,
@@ -150,6 +155,9 @@ export class Recognizer {
     }
     trainQuickly(classifier);
     const fallbackIntents = intents.filter((i) => i.answer.fallback).map((i) => i.intent);
+    const inScopeWords = new Set<string>();
+    for (const d of documents) if (!fallbackIntents.includes(d.intent)) for (const f of d.features) inScopeWords.add(f);
+    for (const p of knowledge.paragraphs) for (const f of analyze(p.text, matcher, speller, expansions, options).content) inScopeWords.add(f);
     return new Recognizer(
       matcher,
       speller,
@@ -157,6 +165,7 @@ export class Recognizer {
       fallbackIntents,
       new SimilarityIndex(documents),
       new CentroidIndex(texts),
+      inScopeWords,
       expansions,
       lexicon,
       options,
@@ -196,13 +205,30 @@ export class Recognizer {
     const outOfScope = ranking.find((r) => this.fallbackIntents.has(r.intent));
     const margin = top.score - (outOfScope && outOfScope !== top ? outOfScope.score : 0);
     const inScope =
-      !this.fallbackIntents.has(top.intent) && top.score >= this.options.minScore && margin >= this.options.minMargin;
+      !this.fallbackIntents.has(top.intent) &&
+      top.score >= this.options.minScore &&
+      margin >= this.options.minMargin &&
+      (context !== undefined || this.knownShare(analysis) >= this.options.minKnown);
     return {
       intent: inScope ? top.intent : null,
       confidence: round(inScope ? top.score : 1 - top.score),
       ranking: ranking.slice(0, RANKED).map((r) => ({ intent: r.intent, score: round(r.score) })),
       analysis,
     };
+  }
+
+  /**
+   * The share of a question's content words that the bot knows (from its utterances or the article, directly or
+   * through a synonym). "How does photosynthesis work?" is mostly words it has never seen; a question naming one
+   * of the article's entities counts as known however else it is worded.
+   */
+  knownShare(analysis: Analysis): number {
+    const { content } = analysis;
+    if (content.length === 0 || content.some((f) => f.startsWith('@'))) return 1;
+    let known = 0;
+    for (const f of content) if (this.inScopeWords.has(f)) known++;
+    const covered = analysis.synonyms.filter((s) => this.inScopeWords.has(s)).length;
+    return Math.min(1, (known + SYNONYM_COVERS * covered) / content.length);
   }
 
   /**
@@ -257,6 +283,9 @@ export function trainingVocabulary(
   for (const p of knowledge.paragraphs) for (const t of tokenize(p.text)) words.add(t);
   return words;
 }
+
+/** How much of an unknown word a WordNet synonym the bot knows stands in for, in {@link Recognizer.knownShare}. */
+const SYNONYM_COVERS = 0.5;
 
 /** Weight of the last question's content in a follow-up that has no topic of its own. */
 const CONTEXT_WEIGHT = 0.5;

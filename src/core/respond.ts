@@ -18,7 +18,13 @@ export const REQUIRED_INTENTS = ['smalltalk.greeting', 'smalltalk.help'] as cons
 /** Share of a question's content a passage must hold to be the answer when no intent is sure. Chosen by `npm run eval`. */
 export const MIN_PASSAGE_COVERAGE = 0.7;
 /** A second intent as sure as this share of the first, in a question that compares, is answered too. */
-const SECOND_INTENT_SHARE = 0.85;
+const SECOND_INTENT_SHARE = 0.7;
+/** Least score of the intent chosen for each entity a comparison names. */
+const MIN_COMPARED_SCORE = 0.25;
+/** A question about what someone said: "what did X say", "X's comments", "what does X think". */
+const SAYING = /\b(say|said|says|saying|comment|comments|commented|think|thinks|quote|quotes|quoted|statement|opinion|view|views|words|remarks|told|tell)\b/;
+/** Words of a comparison of amounts: "more users", "bigger", "larger". */
+const AMOUNTS = /\b(more|fewer|less|bigger|larger|smaller|greater|higher|lower|users|members|number|numbers|figure|figures|count)\b/;
 
 /** Words that may surround a bare entity in a question asking who or what it is: "Who is He Miao?" */
 const PROFILE_WORDS: ReadonlySet<string> = new Set([
@@ -174,14 +180,15 @@ export class Engine {
     const frame = readFrame(analysis.tokens, analysis.mentions, this.parts.recognizer.lexicon.places, capitalizedWords(question));
     const named = analysis.mentions.filter((m) => m.kind !== 'place');
     const places = analysis.mentions.filter((m) => m.kind === 'place').map((m) => m.id);
-    const hasTopic =
-      named.length > 0 ||
-      analysis.tokens.some((t, i) => !NO_TOPIC_WORDS.has(t) && !analysis.mentions.some((m) => i >= m.start && i < m.end));
+    const topical = (t: string, i: number) =>
+      !NO_TOPIC_WORDS.has(t) && !frame.kindWords.includes(t) && !analysis.mentions.some((m) => i >= m.start && i < m.end);
+    const hasTopic = named.length > 0 || analysis.tokens.some(topical);
     const asked: Asked = {
       frame,
       places,
       named: named.map((m) => m.id),
-      counted: frame.counted ? stem(frame.counted) : null,
+      counted: frame.counted.map((w) => stem(w)),
+      topical: hasTopic,
     };
     return { question, analysis, frame, state, named, places, asked, hasTopic };
   }
@@ -209,9 +216,11 @@ export class Engine {
     }
     const entity = r.named[0]?.id ?? r.state.entities.find((e) => e.kind !== 'place')?.id;
     if (!entity) return null;
+    // Every intent asking it of the entity ("And LinkedIn?" after WeChat's users: its members and its Chinese
+    // users), or those that fit a place or time the follow-up names ("and in China?").
     const found = this.withAspect(last.aspect, entity);
     const fitting = found.filter((i) => this.primaryMisfit(i, r) === null);
-    if (fitting.length > 0) return { intents: fitting.slice(0, 1), confidence: 1 };
+    if (fitting.length > 0) return { intents: fitting, confidence: 1 };
     if (found.length > 0) return this.nearMissFor(found[0]!, r, 1);
     return { miss: { kind: 'entity', entity }, confidence: 1 };
   }
@@ -247,27 +256,25 @@ export class Engine {
       const about = [...this.facts.values()].find((f) => (f.fact.subject === referent || f.people.includes(referent)) && fits(f) && shares(f));
       if (about) return answer(about);
     }
+    // A question with words of its own that the last answer does not share is a new question: "when was it founded?"
+    if (r.hasTopic || lastFacts.length === 0) return null;
     const fitting = lastFacts.find(fits);
-    if (fitting && topical.length === 0) return answer(fitting);
-    if (lastFacts.length === 0) return null;
-    // "and how many are there now?" after the target: another fact on the same subject, in the same scope.
-    if (!r.hasTopic) {
-      const subject = lastFacts[0]!.fact.subject;
-      const related = this.passageIndex.search(
-        this.contextAnalysis(r),
-        (p) => 'fact' in p && p.fact.fact.subject === subject && fits(p.fact) && sameScope(p.fact, lastFacts[0]!),
-        1,
-      )[0];
-      if (related && 'fact' in related.passage) return answer(related.passage.fact, related.score);
-    }
     if (fitting) return answer(fitting);
-    return { missing: this.missingOf(misfit(lastFacts[0]!, r.asked)!), nearest: lastFacts.slice(0, 1), confidence: 1 };
+    // "and how many are there now?" after the target: another fact on the same subject, in the same scope.
+    const subject = lastFacts[0]!.fact.subject;
+    const related = this.passageIndex.search(
+      this.contextAnalysis(r),
+      (p) => 'fact' in p && p.fact.fact.subject === subject && fits(p.fact) && sameScope(p.fact, lastFacts[0]!),
+      1,
+    )[0];
+    if (related && 'fact' in related.passage) return answer(related.passage.fact, related.score);
+    return { missing: this.missingOf(misfit(lastFacts[0]!, r.asked)!, asksAmount(r)), nearest: lastFacts.slice(0, 1), confidence: 1 };
   }
 
   /** Stems of the question's words that are neither function words nor what it asks: "team" in "where's his team?". */
   private topicalStems(r: Reading): string[] {
     return r.analysis.tokens
-      .filter((t, i) => !NO_TOPIC_WORDS.has(t) && !r.analysis.mentions.some((m) => i >= m.start && i < m.end))
+      .filter((t, i) => !NO_TOPIC_WORDS.has(t) && !r.frame.kindWords.includes(t) && !r.analysis.mentions.some((m) => i >= m.start && i < m.end))
       .map((t) => stem(t));
   }
 
@@ -307,18 +314,21 @@ export class Engine {
       r.analysis,
       refersBack && !r.hasTopic ? this.contextOf(r.state) : undefined,
     );
+    const named = r.named.filter((m, i, all) => all.findIndex((x) => x.id === m.id) === i);
+    if (named.length >= 2 && (r.frame.comparative || /\b(or|vs|versus)\b/.test(r.analysis.tokens.join(' ')))) {
+      const compared = this.compare(named, r, rec.confidence);
+      if (compared) return compared;
+    }
     const intent = rec.intent ? this.byName.get(rec.intent) : undefined;
     if (!intent) return this.unrecognized(r, rec);
     if (intent.answer.fallback) return { miss: { kind: 'unknown' }, confidence: rec.confidence };
+    // "What did Sequoia China say?": the article must give words of theirs.
+    const speaker = SAYING.test(r.analysis.tokens.join(' ')) ? named.find((m) => !this.saysAnything(m.id)) : undefined;
+    if (speaker) return { miss: { kind: 'entity', entity: speaker.id }, confidence: rec.confidence };
     if (intent.about.length === 0 || !intent.aspect) return this.checked(intent, r, rec.confidence);
 
     // A named person or organization decides what the question is about.
     const concerns = this.concerns.get(intent.intent)!;
-    const named = r.named.filter((m, i, all) => all.findIndex((x) => x.id === m.id) === i);
-    if (named.length >= 2 && (r.frame.comparative || /\b(and|or|vs|versus)\b/.test(r.analysis.tokens.join(' ')))) {
-      const compared = this.compare(intent, named, r, rec.confidence);
-      if (compared) return compared;
-    }
     if (named.length > 0 && !named.some((m) => concerns.has(m.id))) return this.moveTo(intent, named, r, rec.confidence);
     if (named.length > 0) return this.withSecond(intent, rec, r);
 
@@ -357,6 +367,7 @@ export class Engine {
       !other.answer.fallback &&
       other.answer.facts &&
       second!.score >= SECOND_INTENT_SHARE * top.score &&
+      second!.score >= this.parts.recognizer.options.minScore &&
       this.primaryMisfit(other, r) === null
     ) {
       const plan = this.checked(intent, r, rec.confidence);
@@ -366,24 +377,28 @@ export class Engine {
     return this.checked(intent, r, rec.confidence);
   }
 
-  /** "Does Tianji have more users than LinkedIn?": the same aspect for each entity named, and the figures compared. */
-  private compare(intent: Intent, named: readonly Mention[], r: Reading, confidence: number): Plan | null {
+  /**
+   * "Does Tianji have more users than LinkedIn?": for each entity named, its intent the question fits best (one
+   * with a figure, when the question compares amounts), and the figures compared when both are in the article.
+   */
+  private compare(named: readonly Mention[], r: Reading, confidence: number): Plan | null {
     const intents: Intent[] = [];
-    const wantsFigure = this.facts.get(intent.answer.facts?.[0] ?? '')?.figure != null;
+    const amounts = r.frame.kind === 'number' || r.frame.kind === 'percent' || AMOUNTS.test(r.analysis.tokens.join(' '));
     for (const m of named) {
-      // The same aspect if the entity has it, else the entity's intent this question fits best.
-      let chosen = this.withAspect(intent.aspect!, m.id).find((i) => this.primaryMisfit(i, r) === null);
-      if (!chosen) {
-        const own = this.parts.intents.filter(
-          (i) => i.about[0] === m.id && (!wantsFigure || this.facts.get(i.answer.facts?.[0] ?? '')?.figure),
-        );
-        const best = this.parts.recognizer.rank(r.analysis, undefined, own.map((i) => i.intent))[0];
-        chosen = best ? this.byName.get(best.intent) : undefined;
-      }
+      const own = this.parts.intents.filter(
+        (i) => i.about[0] === m.id && i.answer.facts && (!amounts || this.facts.get(i.answer.facts[0]!)?.figure),
+      );
+      const best = this.parts.recognizer.rank(r.analysis, undefined, own.map((i) => i.intent))[0];
+      const chosen = best && best.score >= MIN_COMPARED_SCORE ? this.byName.get(best.intent) : undefined;
       if (chosen && !intents.includes(chosen)) intents.push(chosen);
     }
     if (intents.length < 2) return null;
     return { intents, confidence, compare: this.primaries(intents) };
+  }
+
+  /** Whether the article gives words of this person or organization: a quote, or a fact it reports from them. */
+  private saysAnything(id: string): boolean {
+    return this.parts.knowledge.quotes.some((q) => q.speaker === id) || [...this.facts.values()].some((f) => f.fact.details?.by === id);
   }
 
   private primaries(intents: readonly Intent[]): FactInfo[] {
@@ -409,10 +424,17 @@ export class Engine {
     if (why === null) return { intents: [intent], confidence };
     // "Is it based in Shanghai?" is answered by where it is based, "Did it grow in March?" by when it grew.
     if (r.frame.yesNo && ('time' in why || ('place' in why && this.kinds.has(why.place)))) return { intents: [intent], confidence };
-    // Another of its facts may hold the kind or time asked ("what month did Shen join?" after his role): those.
-    if (!('place' in why)) {
-      const fitting = (intent.answer.facts ?? []).map((id) => this.facts.get(id)!).filter((f) => misfit(f, this.askedFor(intent, r)) === null);
-      if (fitting.length > 0) return { passages: fitting.map((fact) => ({ fact })), intent: intent.intent, confidence };
+    // Another of its facts may hold the kind asked ("what month did Shen join?" asks his role's intent): those,
+    // unless a fact elsewhere also shares the question's words ("where is Shen's team based?").
+    if ('kind' in why) {
+      const all = (intent.answer.facts ?? []).map((id) => this.facts.get(id)!);
+      const fitting = all.filter((f) => misfit(f, this.askedFor(intent, r)) === null);
+      const topical = this.topicalStems(r).filter((w) => !all.some((f) => f.words.has(w)));
+      const elsewhere = topical.length > 0 ? this.search(r, intent.about.slice(0, 1)) : null;
+      if (elsewhere) return elsewhere;
+      // The facts that answer lead; the rest of the intent's answer follows.
+      const ordered = [...fitting, ...all.filter((f) => !fitting.includes(f))];
+      if (fitting.length > 0) return { passages: ordered.map((fact) => ({ fact })), intent: intent.intent, confidence };
     }
     const entity = intent.about[0];
     if (intent.aspect && entity) {
@@ -440,15 +462,16 @@ export class Engine {
     if (intent.answer.absent) return { missing: { absent: intent.answer.absent }, nearest, confidence };
     const why = this.primaryMisfit(intent, r);
     if (!why || nearest.length === 0) return { miss: { kind: 'unknown' }, confidence };
-    return { missing: this.missingOf(why), nearest: nearest.slice(0, 1), confidence };
+    return { missing: this.missingOf(why, asksAmount(r)), nearest: nearest.slice(0, 1), confidence };
   }
 
-  private missingOf(why: NonNullable<Misfit>): Missing {
+  private missingOf(why: NonNullable<Misfit>, asksAmount: boolean): Missing {
     if ('kind' in why) return { kind: why.kind };
-    if ('time' in why) return { where: timeName(why.time), figure: true };
+    const figure = asksAmount;
+    if ('time' in why) return { where: timeName(why.time), figure };
     const place = why.place;
     const name = place === 'world' ? 'the whole world' : place === 'outside' ? 'outside the places it names' : this.kinds.has(place) ? this.answerer.nameOf(place) : titleCase(place);
-    return { where: name, figure: true };
+    return { where: name, figure };
   }
 
   /** No intent is sure: the fact or quote that covers the question best, if it covers enough; else `otherwise`. */
@@ -460,15 +483,23 @@ export class Engine {
 
   /** The best fact or quote for the question when it covers enough of it and holds what it asks; else `otherwise`. */
   private searchOr(r: Reading, otherwise: Plan): Plan {
+    return this.search(r) ?? otherwise;
+  }
+
+  /**
+   * The best fact or quote for the question, when it covers enough of it and holds what it asks. It must name
+   * every entity the question names, and those in `required` (what the question is about when it says "she").
+   */
+  private search(r: Reading, required: readonly string[] = []): Plan | null {
     const names = (p: Passage) =>
       'quote' in p ? [p.quote.speaker, ...this.concerns.get(this.intentOf(p))!] : [factOf(p).fact.subject, ...factOf(p).entities];
     const accept = (p: Passage) =>
-      r.asked.named.every((id) => names(p).includes(id)) && (!('fact' in p) || misfit(p.fact, r.asked) === null);
+      [...r.asked.named, ...required].every((id) => names(p).includes(id)) && (!('fact' in p) || misfit(p.fact, r.asked) === null);
     const found = this.passageIndex.search(r.analysis, accept, 1)[0];
     if (found && found.score >= MIN_PASSAGE_COVERAGE && r.frame.otherPlaces.length === 0) {
       return { passages: [found.passage], intent: this.intentOf(found.passage), confidence: found.score };
     }
-    return otherwise;
+    return null;
   }
 
   private intentOf(passage: Passage): string {
@@ -602,6 +633,11 @@ export class Engine {
       .filter((s) => mentionsName(s, name));
     return this.suggest(question, [...related, ...this.defaultSuggestions]);
   }
+}
+
+/** Whether a question asks an amount: "how many", "what percentage", "how much". */
+function asksAmount(r: Reading): boolean {
+  return r.frame.kind === 'number' || r.frame.kind === 'percent' || r.frame.counted.length > 0;
 }
 
 /** The analysis with an entity added, as if the question had named it ("it" standing for Tianji.com). */

@@ -173,7 +173,7 @@ export interface Recognition {
 }
 
 export function emptyState(): ConversationState {
-  return { lastIntent: null, entities: [], turns: 0, facts: [], quotes: [], context: [] };
+  return { lastIntent: null, entities: [], turns: 0 };
 }
 
 /** Whether `value` is a {@link ConversationState} the core can use (state read back from storage is untrusted). */

@@ -44,7 +44,7 @@ describe('ArticleBot in a TestAdapter conversation', () => {
         ],
       })
       .assertReply((activity) => {
-        expectReply(['Hello!', 'LinkedIn China deepening its cooperation with WeChat', 'user numbers'])(activity);
+        expectReply(['Hello!', 'LinkedIn China is set to strengthen its cooperation with WeChat', 'user numbers'])(activity);
         expect(buttons(activity)).toEqual(welcome.suggestions);
       })
       .startTest();

@@ -21,7 +21,7 @@ describe('npm run chat', () => {
     expect(stdout).toMatch(/^Hello!/);
     const answers = stdout.split('\n> ').slice(1);
     expect(answers[0]).toContain('founded in 2005');
-    expect(answers[1]).toMatch(/^Tianji\.com, a Beijing-based platform, has more than 18 million users \(paragraph 13\)\./);
+    expect(answers[1]).toMatch(/^Tianji\.com, a Beijing-based platform, boasts more than 18 million users \(paragraph 13\)\./);
     expect(answers[2]).toContain('does not say');
   });
 

@@ -37,7 +37,7 @@ describe('data/article.json is faithful to data/article.txt', () => {
 
   it.each([
     '300 million', '500 million', '140 million', '80 percent', '5 million', 'nearly 1 million', '10 million',
-    'more than 60 percent', '42 percent', '18 million', '2005', '500,000 a month',
+    'more than 60 percent', '42 percent', '18 million', '2005', '500,000 per month',
     'January', 'February', 'May', 'July', 'Thursday',
   ])('states the figure "%s" in some fact', (figure) => {
     const statements = knowledge.facts.map((f) => f.statement.toLowerCase());

@@ -180,7 +180,7 @@ describe('parseIntent', () => {
     { name: 'an answer with both facts and text', field: 'answer', problem: /exactly one/, breakIt: (d) => (d.answer.text = 'Lots.') },
     { name: 'an empty answer', field: 'answer', problem: /exactly one/, breakIt: (d) => (d.answer = {}) },
     { name: 'fallback: false', field: 'answer.fallback', breakIt: (d) => (d.answer = { fallback: false }) },
-    { name: 'an unknown list kind', field: 'answer.list', breakIt: (d) => (d.answer = { list: 'places' }) },
+    { name: 'an unknown list kind', field: 'answer.list', breakIt: (d) => (d.answer = { list: 'cities' }) },
     { name: 'suggestions that are not strings', field: 'suggestions[1]', breakIt: (d) => (d.suggestions = ['Who is Derek Shen?', null]) },
     { name: 'an unknown quote id', field: 'answer.quotes[1]', problem: /names no quote/, file: HE_MIAO_QUOTES, breakIt: (d) => (d.answer.quotes[1] = 'made-up-quote') },
     { name: 'a fact id used as a quote id', field: 'answer.quotes[0]', file: HE_MIAO_QUOTES, breakIt: (d) => (d.answer.quotes[0] = 'linkedin-members') },
@@ -215,12 +215,12 @@ describe('loadIntents', () => {
     dir = undefined;
   });
 
-  it('loads the 40 real intents, each named after its file', async () => {
+  it('loads the 42 real intents, each named after its file', async () => {
     const intents = await loadIntents(INTENTS, knowledge);
-    expect(intents).toHaveLength(40);
+    expect(intents).toHaveLength(42);
     const files = fs.readdirSync(INTENTS).filter((n) => n.endsWith('.json')).sort();
     expect(intents.map((i) => `${i.intent}.json`)).toEqual(files);
-    expect(new Set(intents.map((i) => i.intent)).size).toBe(40);
+    expect(new Set(intents.map((i) => i.intent)).size).toBe(42);
     for (const intent of intents) expect(intent.utterances.length).toBeGreaterThanOrEqual(MIN_UTTERANCES);
   });
 
