@@ -51,10 +51,12 @@ const KIND_PHRASES: Record<AnswerKind, string> = {
   percent: 'a percentage for that',
   money: 'anything about money',
   age: 'how old',
+  duration: 'for how long',
   why: 'why',
   by: 'who said it',
   compared: 'what that is compared with',
   person: 'who',
+  agent: 'who',
 };
 
 /** How a near miss is worded: the kind of answer the article lacks, or the time or place it gives nothing for. */
@@ -143,6 +145,8 @@ export class Answerer {
   /** The comparison of two figures of the same kind, when they differ: the larger first. */
   comparison(a: FactInfo, b: FactInfo): string | null {
     if (!a.figure || !b.figure || a.figure.percent !== b.figure.percent || a.figure.value === b.figure.value) return null;
+    // Two figures of one subject ("its users in China" and "its members worldwide") are given, not ranked.
+    if (a.fact.subject === b.fact.subject) return null;
     const [big, small] = a.figure.value > b.figure.value ? [a, b] : [b, a];
     return fill(TEMPLATES.comparison, {
       a: big.fact.details!.figure!,

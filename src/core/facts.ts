@@ -55,6 +55,10 @@ export function describeFacts(knowledge: Knowledge, analyze: (text: string) => A
   for (const fact of knowledge.facts) {
     const read = analyze(fact.statement);
     const entities = [...new Set(read.mentions.map((m) => m.id))];
+    // "LinkedIn China" names a branch, not where something is: a place right after an organization is not a "where".
+    const located = read.mentions
+      .filter((m, i) => m.kind === 'place' && !(read.mentions[i - 1]?.kind === 'organization' && read.mentions[i - 1]!.end === m.start))
+      .map((m) => m.id);
     const d = fact.details ?? {};
     const kinds = new Set<AnswerKind>(['by']);
     if (d.figure) kinds.add('number');
@@ -64,15 +68,17 @@ export function describeFacts(knowledge: Knowledge, analyze: (text: string) => A
       if (/\b(19|20)\d\d\b/.test(d.when)) kinds.add('year');
       if (MONTH.test(d.when)) kinds.add('month');
       if (WEEKDAYS.test(d.when)) kinds.add('day');
-      // "How old is Tianji?" is answered by its founding year; "how long has it been operating?" by a duration.
-      if ((/\b(19|20)\d\d\b/.test(d.when) && BEGINNING.test(fact.statement)) || /\b(months|years|year)\b/.test(d.when)) kinds.add('age');
+      // "How old is Tianji?" is answered by its founding year; "how long has it been operating?" by that or a duration.
+      const founding = /\b(19|20)\d\d\b/.test(d.when) && BEGINNING.test(fact.statement);
+      if (founding) kinds.add('age');
+      if (founding || /\b(months|years|year)\b/.test(d.when)) kinds.add('duration');
     }
     if (d.said) {
       kinds.add('said-when');
       if (WEEKDAYS.test(d.said)) kinds.add('day');
     }
     // Where: the place a detail gives, or the places the statement names.
-    const placesNamed = [...(d.where ? analyze(d.where).mentions.map((m) => m.id) : []), ...entities].filter(isPlace);
+    const placesNamed = [...(d.where ? analyze(d.where).mentions.map((m) => m.id) : []), ...located].filter(isPlace);
     if (d.where || placesNamed.length > 0) kinds.add('where');
     for (const id of placesNamed) {
       const type = placeType.get(id);
@@ -129,6 +135,8 @@ export function misfit(info: FactInfo, asked: Asked): Misfit {
   if (asked.counted.length > 0 && info.figure && !asked.counted.includes('percent')) {
     if ((info.figure.percent && !frame.portion) || !asked.counted.some((w) => counts(info, w))) return { kind: 'number' };
   }
+  // "Is it based in Shanghai?", "Did it grow in March?": the fact answers by saying where, or when.
+  if (frame.yesNo) return frame.otherPlaces[0] ? { place: frame.otherPlaces[0].name } : null;
   if (!timesFit(frame.times, info.times)) return { time: frame.times.find((t) => !timesFit([t], info.times))! };
   const other = frame.otherPlaces[0];
   if (other) return { place: other.name };
@@ -141,7 +149,10 @@ export function misfit(info: FactInfo, asked: Asked): Misfit {
 
 function answersKind(info: FactInfo, kind: AnswerKind, asked: Asked): boolean {
   // "Who runs LinkedIn China?" is answered by a fact naming a person, or an organization the question does not name.
-  if (kind === 'person') {
+  // "Who is its CEO?" is answered by a fact naming a person; "who runs LinkedIn China?" also by an organization
+  // the question does not name.
+  if (kind === 'person') return info.people.length > 0;
+  if (kind === 'agent') {
     return info.people.length > 0 || [info.fact.subject, ...info.entities].some((id) => !asked.named.includes(id) && !isPlaceIn(info, id));
   }
   return info.kinds.has(kind);

@@ -18,10 +18,12 @@ export type AnswerKind =
   | 'percent'
   | 'money'
   | 'age'
+  | 'duration'
   | 'why'
   | 'by'
   | 'compared'
-  | 'person';
+  | 'person'
+  | 'agent';
 
 /** Words and phrases that ask for each kind, most specific first; matched against the question's tokens joined by spaces. */
 const KIND_PATTERNS: readonly (readonly [AnswerKind, RegExp])[] = [
@@ -34,7 +36,8 @@ const KIND_PATTERNS: readonly (readonly [AnswerKind, RegExp])[] = [
   ['month', /\b(what|which) month\b/],
   ['date', /\b(what|which) date\b|\bexact (date|day)\b|\bdate (was|did|is)\b/],
   ['day', /\b(what|which) day\b|\bon what day\b/],
-  ['age', /\bhow old\b|\bage\b|\bhow many years\b|\bhow long has\b/],
+  ['duration', /\bhow many years\b|\bhow long (has|have|had)\b|\bfor how long\b/],
+  ['age', /\bhow old\b|\bage\b/],
   ['city', /\b(what|which) (city|cities|town)\b|\bin what city\b/],
   ['country', /\b(what|which) (country|countries|nation)\b/],
   ['when', /^((and|so|but|ok|okay|then) )?when\b|\bwhen (was|is|did|does|will|were|do|has|had|are|would|could|can)\b|\bwhat time\b|\bsince when\b|\bhow long ago\b|\bby when\b|\bwhen\s*$|\b(over|during|in) what (period|time)\b|\bfor how long\b/],
@@ -42,7 +45,8 @@ const KIND_PATTERNS: readonly (readonly [AnswerKind, RegExp])[] = [
   ['where', /\bwhere\b(?! (does|did|do|is) \S+ (work|working|employed))|\b(what|which) (place|location)\b|\blocated\b|\bheadquarter(s|ed)?\b|\bbased in\b/],
   ['why', /\bwhy\b|\bwhat for\b|\bhow come\b|\b(the )?(reason|reasons|purpose|motive|aim|goal) (for|of|behind)\b/],
   ['number', /\bhow (many|much)\b|\bwhat (is|was) the (number|figure|count|total)\b|\bnumber of\b|\bhow (big|large)\b/],
-  ['person', /\bwho (founded|founds|started|created|owns|owned|runs|ran|leads|led|heads|headed|manages|managed|invented|built|set up)\b|\bwho (is|was|are|were) (the|its|their|his|her) (ceo|president|head|boss|founder|founders|owner|owners|director|chairman|chief|leader|manager|investor|investors)\b|\b(name|names) of the (ceo|founder|founders|owner|president)\b/],
+  ['person', /\bwho (is|was|are|were) (the|its|their|his|her) (ceo|president|head|boss|founder|founders|director|chairman|chief|leader|manager)\b|\b(name|names) of the (ceo|founder|founders|president)\b/],
+  ['agent', /\bwho (founded|founds|started|created|owns|owned|runs|ran|leads|led|heads|headed|manages|managed|invented|built|set up)\b|\bwho (is|was|are|were) (the|its|their) (owner|owners|investor|investors|partner|partners)\b/],
 ];
 
 /** Month names and their short forms; "may" and "march" count only where a month is plausible. */
@@ -221,7 +225,7 @@ function countedWords(tokens: readonly string[], inMention: (i: number) => boole
 }
 
 /** Verbs after what "how many" counts that make the question ask a part of them: "how many users live in Beijing?" */
-const PORTION_VERBS: ReadonlySet<string> = new Set(['are', 'is', 'were', 'was', 'live', 'lives', 'hold', 'holds', 'use', 'uses', 'work', 'works']);
+const PORTION_VERBS: ReadonlySet<string> = new Set(['are', 'is', 'live', 'lives', 'hold', 'holds', 'use', 'uses', 'work', 'works']);
 
 /** Lowercase forms of the words capitalized after the first word of a text. */
 export function capitalizedWords(text: string): Set<string> {

@@ -23,7 +23,7 @@ export const NON_CONTENT_WORDS: ReadonlySet<string> = new Set([
   'thank', 'kindly', 'appreciate', 'grateful', 'advance', 'sorry', 'silly', 'help', 'out', 'mind', 'want',
   'wanted', 'need', 'trying', 'try', 'figure', 'quickly', 'great', 'good', 'day', 'hope', 'doing', 'lot',
   'much', 'many', 'really', 'article', 'piece', 'story', 'text', 'news', 'according', 'say', 'says', 'said',
-  'think', 'thinks', 'believe', 'believes', 'feel', 'feels', 'reckon', 'mean', 'means',
+  'think', 'thinks', 'believe', 'believes', 'feel', 'feels', 'reckon', 'mean', 'means', 'get', 'gets', 'got',
 ]);
 
 /** Longer questions keep only their first features: Bayes scores are products and underflow otherwise. */

@@ -15,14 +15,34 @@ const MAX_CONTEXT = 8;
 const PROFILE = 'profile';
 /** Intents a bot cannot do without: the welcome, the help text, and the out-of-scope examples. */
 export const REQUIRED_INTENTS = ['smalltalk.greeting', 'smalltalk.help'] as const;
-/** Share of a question's content a passage must hold to be the answer when no intent is sure. Chosen by `npm run eval`. */
-export const MIN_PASSAGE_COVERAGE = 0.7;
-/** A second intent as sure as this share of the first, in a question that compares, is answered too. */
-const SECOND_INTENT_SHARE = 0.7;
-/** Least score of the intent chosen for each entity a comparison names. */
-const MIN_COMPARED_SCORE = 0.25;
+/** How the engine weighs passages and second intents against the recognizer's intent. Chosen by `npm run eval -- --sweep`. */
+export interface EngineOptions {
+  /** Share of a question's content a fact or quote must hold to answer when no intent is sure. */
+  minPassageCoverage: number;
+  /** How much better than the intent's own facts a passage must cover a question to answer it instead. */
+  outcoveredBy: number;
+  /** A second intent this sure, as a share of the first, is answered too in a question that pairs two things. */
+  secondIntentShare: number;
+  /** The same for a question that asks two things ("how many now, and how many next year?"). */
+  secondQuestionShare: number;
+  /** Least score of the intent chosen for each entity a comparison names. */
+  minComparedScore: number;
+}
+
+export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
+  minPassageCoverage: 0.7,
+  outcoveredBy: 0.4,
+  secondIntentShare: 0.6,
+  secondQuestionShare: 0.45,
+  minComparedScore: 0.25,
+};
+
 /** A question about what someone said: "what did X say", "X's comments", "what does X think". */
-const SAYING = /\b(say|said|says|saying|comment|comments|commented|think|thinks|quote|quotes|quoted|statement|opinion|view|views|words|remarks|told|tell)\b/;
+const SAYING = /\bwhat (did|does|do|has|have) .*\b(say|said|think|mean|tell)\b|\b(comment|comments|quote|quotes|statement|opinion|views|remarks)\b/;
+/** Words that say the thing referred to is an organization: "what kind of company is that?" */
+const ORGANIZATION_WORDS = /\b(company|companies|firm|organization|organisation|business|consultancy|platform|app|site|website|network|it)\b/;
+/** Words that pair two things in one question: "current users vs. target". */
+const PAIRING = /\b(vs|versus|compare|compared|comparison|both|against)\b/;
 /** Words of a comparison of amounts: "more users", "bigger", "larger". */
 const AMOUNTS = /\b(more|fewer|less|bigger|larger|smaller|greater|higher|lower|users|members|number|numbers|figure|figures|count)\b/;
 
@@ -60,6 +80,7 @@ export interface EngineParts {
   knowledge: Knowledge;
   intents: readonly Intent[];
   recognizer: Recognizer;
+  options?: Partial<EngineOptions>;
 }
 
 /** Why a turn ends in a fallback; shapes the apology. */
@@ -114,9 +135,11 @@ export class Engine {
   private readonly intentOfFact = new Map<string, string>();
   /** Per intent, the entities it concerns: its `about`, and every entity its facts name or are about. */
   private readonly concerns = new Map<string, Set<string>>();
+  readonly options: EngineOptions;
 
   /** Checks that the intents a bot needs are there: a bad article fails when it is loaded, naming the file. */
   constructor(private readonly parts: EngineParts) {
+    this.options = { ...DEFAULT_ENGINE_OPTIONS, ...parts.options };
     this.byName = new Map(parts.intents.map((i) => [i.intent, i]));
     for (const name of REQUIRED_INTENTS) {
       if (!this.byName.has(name)) throw new Error(`intents/ has no ${name} intent: add intents/${name}.json`);
@@ -322,9 +345,10 @@ export class Engine {
     const intent = rec.intent ? this.byName.get(rec.intent) : undefined;
     if (!intent) return this.unrecognized(r, rec);
     if (intent.answer.fallback) return { miss: { kind: 'unknown' }, confidence: rec.confidence };
-    // "What did Sequoia China say?": the article must give words of theirs.
-    const speaker = SAYING.test(r.analysis.tokens.join(' ')) ? named.find((m) => !this.saysAnything(m.id)) : undefined;
-    if (speaker) return { miss: { kind: 'entity', entity: speaker.id }, confidence: rec.confidence };
+    // "What did Sequoia China say?": the article must give words of someone the question names.
+    if (named.length > 0 && r.frame.kind !== 'by' && SAYING.test(r.analysis.tokens.join(' ')) && !named.some((m) => this.saysAnything(m.id))) {
+      return { miss: { kind: 'entity', entity: named[0]!.id }, confidence: rec.confidence };
+    }
     if (intent.about.length === 0 || !intent.aspect) return this.checked(intent, r, rec.confidence);
 
     // A named person or organization decides what the question is about.
@@ -343,7 +367,8 @@ export class Engine {
       }
       referent = candidates[0] ?? null;
     }
-    if (!referent && refersBack && !pronoun) referent = r.state.entities.find((e) => e.kind !== 'place')?.id ?? null;
+    // "what kind of company is that?" with no topic of its own is about what the last answer was about.
+    if (!referent && refersBack && !pronoun && !r.hasTopic) referent = this.salient(r);
     if (referent && !concerns.has(referent)) {
       const found = this.withAspect(intent.aspect, referent);
       if (found.length > 0) return this.checked(found[0]!, r, rec.confidence);
@@ -356,25 +381,23 @@ export class Engine {
     return this.withSecond(intent, rec, r);
   }
 
-  /** A question that compares two aspects of one thing ("current users vs. target?") gets both intents. */
+  /**
+   * A question that pairs two things about one entity ("LinkedIn China: current users vs. target?", "its users in
+   * China compared with its global membership", "how many now, and how many next year?") gets both intents, the
+   * places and times asked split between them, and the figures compared.
+   */
   private withSecond(intent: Intent, rec: RecognitionResult, r: Reading): Plan {
-    const second = rec.ranking[1];
-    const other = second ? this.byName.get(second.intent) : undefined;
-    const top = rec.ranking[0]!;
-    if (
-      other &&
-      (r.frame.comparative || r.frame.twoQuestions) &&
-      !other.answer.fallback &&
-      other.answer.facts &&
-      second!.score >= SECOND_INTENT_SHARE * top.score &&
-      second!.score >= this.parts.recognizer.options.minScore &&
-      this.primaryMisfit(other, r) === null
-    ) {
-      const plan = this.checked(intent, r, rec.confidence);
-      if ('intents' in plan) return { intents: [...plan.intents, other], confidence: rec.confidence, compare: this.primaries([...plan.intents, other]) };
-      return plan;
-    }
-    return this.checked(intent, r, rec.confidence);
+    const entity = intent.about[0];
+    const pairs = PAIRING.test(r.analysis.tokens.join(' ')) || r.frame.twoQuestions;
+    if (!pairs || !entity || !intent.answer.facts) return this.checked(intent, r, rec.confidence);
+    const own = this.parts.intents.filter((i) => i !== intent && i.about[0] === entity && i.answer.facts && !i.answer.fallback);
+    const least = rec.ranking[0]!.score * (r.frame.twoQuestions ? this.options.secondQuestionShare : this.options.secondIntentShare);
+    const second = this.parts.recognizer
+      .rank(r.analysis, undefined, own.map((i) => i.intent))
+      .find((x) => x.score >= least && x.score >= this.parts.recognizer.options.minScore);
+    if (!second) return this.checked(intent, r, rec.confidence);
+    const intents = [intent, this.byName.get(second.intent)!];
+    return { intents, confidence: rec.confidence, compare: this.primaries(intents) };
   }
 
   /**
@@ -382,18 +405,30 @@ export class Engine {
    * with a figure, when the question compares amounts), and the figures compared when both are in the article.
    */
   private compare(named: readonly Mention[], r: Reading, confidence: number): Plan | null {
-    const intents: Intent[] = [];
     const amounts = r.frame.kind === 'number' || r.frame.kind === 'percent' || AMOUNTS.test(r.analysis.tokens.join(' '));
-    for (const m of named) {
+    const choices = named.map((m) => {
       const own = this.parts.intents.filter(
         (i) => i.about[0] === m.id && i.answer.facts && (!amounts || this.facts.get(i.answer.facts[0]!)?.figure),
       );
-      const best = this.parts.recognizer.rank(r.analysis, undefined, own.map((i) => i.intent))[0];
-      const chosen = best && best.score >= MIN_COMPARED_SCORE ? this.byName.get(best.intent) : undefined;
-      if (chosen && !intents.includes(chosen)) intents.push(chosen);
+      return this.parts.recognizer.rank(r.analysis, undefined, own.map((i) => i.intent)).map((x) => ({ ...x, intent: this.byName.get(x.intent)! }));
+    });
+    // The surest choice sets the aspect; the other entities answer the same aspect where they have it.
+    const lead = choices.flatMap((c) => c.slice(0, 1)).sort((a, b) => b.score - a.score)[0];
+    if (!lead || lead.score < this.options.minComparedScore) return null;
+    const intents: Intent[] = [];
+    for (const ranked of choices) {
+      const chosen = ranked.find((x) => x.intent.aspect === lead.intent.aspect) ?? ranked[0];
+      if (chosen && chosen.score >= this.options.minComparedScore / 2 && !intents.includes(chosen.intent)) intents.push(chosen.intent);
     }
     if (intents.length < 2) return null;
     return { intents, confidence, compare: this.primaries(intents) };
+  }
+
+  /** What the conversation is about now: the first person or organization of the last answer. */
+  private salient(r: Reading): string | null {
+    const wantsOrganization = ORGANIZATION_WORDS.test(r.analysis.tokens.join(' '));
+    const e = r.state.entities.find((x) => (wantsOrganization ? x.kind === 'organization' : x.kind !== 'place'));
+    return e?.id ?? null;
   }
 
   /** Whether the article gives words of this person or organization: a quote, or a fact it reports from them. */
@@ -421,7 +456,7 @@ export class Engine {
   private checked(intent: Intent, r: Reading, confidence: number): Plan {
     if (intent.answer.absent) return this.nearMissFor(intent, r, confidence);
     const why = this.primaryMisfit(intent, r);
-    if (why === null) return { intents: [intent], confidence };
+    if (why === null) return this.outcovered(intent, r) ?? { intents: [intent], confidence };
     // "Is it based in Shanghai?" is answered by where it is based, "Did it grow in March?" by when it grew.
     if (r.frame.yesNo && ('time' in why || ('place' in why && this.kinds.has(why.place)))) return { intents: [intent], confidence };
     // Another of its facts may hold the kind asked ("what month did Shen join?" asks his role's intent): those,
@@ -442,6 +477,21 @@ export class Engine {
       if (alternative) return { intents: [alternative], confidence };
     }
     return this.searchOr(r, this.nearMissFor(intent, r, confidence));
+  }
+
+  /**
+   * A fact or quote elsewhere that covers the question much better than anything the intent says, when the
+   * intent was a guess: "Who described LinkedIn as a good catalyst?" is about LinkedIn, but only the analyst's
+   * quote says "catalyst".
+   */
+  private outcovered(intent: Intent, r: Reading): Plan | null {
+    if (!intent.answer.facts && !intent.answer.quotes) return null;
+    const own = new Set([...(intent.answer.facts ?? []).map((id) => `fact:${id}`), ...(intent.answer.quotes ?? []).map((id) => `quote:${id}`)]);
+    const key = (p: Passage) => ('quote' in p ? `quote:${p.quote.id}` : `fact:${factOf(p).fact.id}`);
+    const mine = this.passageIndex.search(r.analysis, (p) => own.has(key(p)), 1)[0]?.score ?? 0;
+    const found = this.search(r);
+    if (!found || !('passages' in found) || own.has(key(found.passages[0]!))) return null;
+    return found.confidence >= mine + this.options.outcoveredBy ? found : null;
   }
 
   /** Why the intent's main fact does not answer the question, or null when it does (or the intent has no facts). */
@@ -496,7 +546,7 @@ export class Engine {
     const accept = (p: Passage) =>
       [...r.asked.named, ...required].every((id) => names(p).includes(id)) && (!('fact' in p) || misfit(p.fact, r.asked) === null);
     const found = this.passageIndex.search(r.analysis, accept, 1)[0];
-    if (found && found.score >= MIN_PASSAGE_COVERAGE && r.frame.otherPlaces.length === 0) {
+    if (found && found.score >= this.options.minPassageCoverage && r.frame.otherPlaces.length === 0) {
       return { passages: [found.passage], intent: this.intentOf(found.passage), confidence: found.score };
     }
     return null;
@@ -583,6 +633,7 @@ export class Engine {
     const answered = this.byName.get(intent);
     // What the answer was about comes first, so "it" and "she" mean it; then the rest of its intent's facts.
     const refs = [
+      ...facts.slice(0, 1).flatMap((f) => [f.fact.subject, ...f.entities].map((id) => this.ref(id))),
       ...facts.map((f) => this.ref(f.fact.subject)),
       ...quotes.map((id) => this.ref(this.parts.knowledge.quotes.find((q) => q.id === id)!.speaker)),
       ...mentioned,
