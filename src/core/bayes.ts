@@ -24,8 +24,9 @@ export interface LabelScore {
  */
 export class BayesScorer {
   private readonly labels: string[] = [];
-  /** Per label: its share of the training examples. */
+  /** Per label: its share of the training examples, and that share's logarithm. */
   private readonly priors: Float64Array;
+  private readonly logPriors: Float64Array;
   /** Row f, at f * labels: log(count / total) of feature f for each label, log(smoothing / total) if unseen. */
   private readonly logs: Float64Array;
   /** Scratch, reused: the running sums, and the labels and scores sorted. */
@@ -42,9 +43,11 @@ export class BayesScorer {
     this.order = new Int32Array(n);
     this.sorted = new Float64Array(n);
     const unseen = new Float64Array(n);
+    this.logPriors = new Float64Array(n);
     this.labels.forEach((label, l) => {
       const total = model.classTotals[label]!;
       this.priors[l] = total / model.totalExamples;
+      this.logPriors[l] = Math.log(this.priors[l]!);
       unseen[l] = Math.log(model.smoothing / total);
     });
     this.logs = new Float64Array(featureCount * n);
@@ -77,11 +80,14 @@ export class BayesScorer {
     // Scaled by the best log score before exponentiating, so a long question does not underflow to all zeros;
     // the scale cancels out of every posterior share.
     let max = -Infinity;
-    for (let l = 0; l < n; l++) max = Math.max(max, Math.log(this.priors[l]!) + sums[l]!);
+    for (let l = 0; l < n; l++) {
+      sums[l] = sums[l]! + this.logPriors[l]!;
+      if (sums[l]! > max) max = sums[l]!;
+    }
     const scores = new Map<string, number>();
     let total = 0;
     for (let l = 0; l < n; l++) {
-      const value = Math.exp(Math.log(this.priors[l]!) + sums[l]! - max);
+      const value = Math.exp(sums[l]! - max);
       scores.set(this.labels[l]!, value);
       total += value;
     }

@@ -42,8 +42,11 @@ export class EntityMatcher {
   private readonly phrasesByFirstToken = new Map<string, Phrase[]>();
   /** Multi-word names by their words run together ("linkedin" for "linked in" is the reverse case). */
   private readonly byConcatenation = new Map<string, Phrase>();
-  private readonly multiWord: Phrase[] = [];
+  /** Multi-word names by each of their words, for matching a name with one word misspelt. */
+  private readonly multiWordByWord = new Map<string, Phrase[]>();
   private readonly nameWords = new Set<string>();
+  /** Every start of a name run together ("l", "li", ..., "linkedin"): a run of tokens that is not one is no name. */
+  private readonly concatenationPrefixes = new Set<string>();
 
   constructor(knowledge: Pick<Knowledge, 'people' | 'organizations' | 'places'>) {
     const add = (name: string, ref: EntityRef) => {
@@ -57,8 +60,11 @@ export class EntityMatcher {
       const joined = tokens.join('');
       const known = this.byConcatenation.get(joined);
       if (!known || known.tokens.length < tokens.length) this.byConcatenation.set(joined, phrase);
-      if (tokens.length > 1) this.multiWord.push(phrase);
+      if (tokens.length > 1) {
+        for (const t of new Set(tokens)) this.multiWordByWord.set(t, [...(this.multiWordByWord.get(t) ?? []), phrase]);
+      }
       for (const t of tokens) this.nameWords.add(t);
+      for (let n = 1; n <= joined.length; n++) this.concatenationPrefixes.add(joined.slice(0, n));
     };
     for (const p of knowledge.people) for (const n of [p.name, ...p.aliases]) add(n, { id: p.id, kind: 'person' });
     for (const o of knowledge.organizations) {
@@ -97,21 +103,24 @@ export class EntityMatcher {
 
   /** Two or three tokens that run together into a name ("linked in"), or one token that is a name run together. */
   private respaced(tokens: readonly string[], i: number): { ref: EntityRef; length: number } | null {
-    for (let length = 3; length >= 1; length--) {
-      if (i + length > tokens.length) continue;
-      const run = tokens.slice(i, i + length);
-      const phrase = this.byConcatenation.get(run.join(''));
+    let best: { ref: EntityRef; length: number } | null = null;
+    let run = '';
+    for (let length = 1; length <= 3 && i + length <= tokens.length; length++) {
+      run += tokens[i + length - 1]!;
+      if (!this.concatenationPrefixes.has(run)) break;
+      const phrase = this.byConcatenation.get(run);
       // One token is "respaced" only when it stands for several ("derekshen"); otherwise it is an exact match.
-      if (phrase && (length > 1 || phrase.tokens.length > 1)) return { ref: phrase.ref, length };
+      if (phrase && (length > 1 || phrase.tokens.length > 1)) best = { ref: phrase.ref, length };
     }
-    return null;
+    return best;
   }
 
   /** A multi-word name with one word misspelt and the others exact. */
   private misspelt(tokens: readonly string[], i: number): { ref: EntityRef; length: number } | null {
-    if (!this.nameWords.has(tokens[i]!) && !this.nameWords.has(tokens[i + 1] ?? '')) return null;
+    const candidates = [...(this.multiWordByWord.get(tokens[i]!) ?? []), ...(this.multiWordByWord.get(tokens[i + 1] ?? '') ?? [])];
+    if (candidates.length === 0) return null;
     let best: Phrase | null = null;
-    for (const phrase of this.multiWord) {
+    for (const phrase of candidates) {
       const n = phrase.tokens.length;
       if (i + n > tokens.length || (best && best.tokens.length >= n)) continue;
       let exact = 0;

@@ -168,6 +168,12 @@ function counts(info: FactInfo, counted: string): boolean {
   return info.words.has(counted) || (USER_WORDS.has(counted) && [...info.words].some((w) => USER_WORDS.has(w)));
 }
 
+/** "fact:<id>" or "quote:<id>": a passage's key (a sentence is keyed by the fact it rests on). */
+export function passageKey(p: Passage): string {
+  if ('quote' in p) return `quote:${p.quote.id}`;
+  return `fact:${('fact' in p ? p.fact : p.sentence).fact.id}`;
+}
+
 /** One passage of the article a question may be answered from: a fact, a quote, or a fact's source sentence. */
 export type Passage = { fact: FactInfo } | { quote: Quote } | { sentence: FactInfo };
 
@@ -200,6 +206,7 @@ export function statementHolds(info: FactInfo, kind: AnswerKind): boolean {
  */
 export class PassageIndex {
   private readonly passages: { passage: Passage; features: Set<string> }[] = [];
+  private readonly byKey = new Map<string, Set<string>>();
   private readonly idf = new Map<string, number>();
   private readonly unseen: number;
 
@@ -218,11 +225,22 @@ export class PassageIndex {
       const features = new Set([...analyze(quote.text).content, `@${quote.speaker}`]);
       this.passages.push({ passage: { quote }, features });
     }
+    for (const p of this.passages) this.byKey.set(passageKey(p.passage), p.features);
     const df = new Map<string, number>();
     for (const p of this.passages) for (const f of p.features) df.set(f, (df.get(f) ?? 0) + 1);
     const n = this.passages.length;
     for (const [f, count] of df) this.idf.set(f, Math.log((n + 1) / (count + 0.5)));
     this.unseen = Math.log((n + 1) / 0.5);
+  }
+
+  /** The words a passage is indexed by. */
+  wordsOf(passage: Passage): ReadonlySet<string> {
+    return this.wordsOfKey(passageKey(passage));
+  }
+
+  /** The words of the passage with this key ("fact:<id>" or "quote:<id>"). */
+  wordsOfKey(key: string): ReadonlySet<string> {
+    return this.byKey.get(key) ?? new Set();
   }
 
   /**

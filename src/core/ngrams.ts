@@ -5,14 +5,17 @@ const MAX_N = 4;
 const BUCKETS = 1 << 18;
 const MASK = BUCKETS - 1;
 
+/** N-grams found in more than this share of the utterances are not scored. */
+const COMMON_SHARE = 0.25;
+
 /** Reused for every text: the n-gram buckets of the words being read (grown when a text needs more). */
 let scratch = new Int32Array(1024);
 
 /**
- * The distinct hashed character n-grams (2 to 4 characters) of the words, each word's boundaries marked by a
- * space, so "users" gives " u", "us", ..., "rs " and its 3- and 4-grams, with how often each occurs.
+ * Hashes the character n-grams (2 to 4 characters) of the words into {@link scratch}, each word's boundaries
+ * marked by a space, so "users" gives " u", "us", ..., "rs " and its 3- and 4-grams; returns how many there are.
  */
-export function charNgrams(words: readonly string[]): { buckets: number[]; counts: number[] } {
+function hashNgrams(words: readonly string[]): number {
   let length = 0;
   for (const word of words) {
     const needed = length + (word.length + 2) * (MAX_N - MIN_N + 1);
@@ -32,6 +35,15 @@ export function charNgrams(words: readonly string[]): { buckets: number[]; count
       }
     }
   }
+  return length;
+}
+
+/** Sublinear term frequencies, 1 + ln(count), for small counts. */
+const LOG_TABLE = Float64Array.from({ length: 16 }, (_, count) => (count === 0 ? 0 : 1 + Math.log(count)));
+
+/** The distinct hashed n-grams of the words, with how often each occurs. */
+export function charNgrams(words: readonly string[]): { buckets: number[]; counts: number[] } {
+  const length = hashNgrams(words);
   const sorted = scratch.subarray(0, length).sort();
   const buckets: number[] = [];
   const counts: number[] = [];
@@ -67,7 +79,10 @@ export class CentroidIndex {
     const df = new Int32Array(BUCKETS);
     for (const c of counted) for (const b of c.buckets) df[b]!++;
     const n = documents.length;
-    for (let b = 0; b < BUCKETS; b++) if (df[b]! > 0) this.idf[b] = Math.log((n + 1) / (df[b]! + 1)) + 1;
+    // N-grams in more than a share of the utterances ("ow", " w") add about the same to every label and cost the
+    // most to score: they are left out (idf 0), as stop words are.
+    const common = Math.max(2, n * COMMON_SHARE);
+    for (let b = 0; b < BUCKETS; b++) if (df[b]! > 0 && df[b]! <= common) this.idf[b] = Math.log((n + 1) / (df[b]! + 1)) + 1;
 
     this.labels = [...new Set(documents.map((d) => d.label))];
     const labelIndex = new Map(this.labels.map((l, i) => [l, i]));
@@ -120,16 +135,33 @@ export class CentroidIndex {
 
   /** Cosine similarity (0 to 1) of the words to every label's centroid, in the order of {@link labels}. */
   scores(words: readonly string[]): Float64Array {
-    const { buckets, weights } = this.vector(charNgrams(words));
+    // One pass over the sorted n-grams: each distinct one weighed and added in; the cosine's division by the
+    // question's length comes last, since it scales every label alike.
+    const length = hashNgrams(words);
+    const sorted = scratch.subarray(0, length).sort();
     const sums = this.sums;
     sums.fill(0);
-    buckets.forEach((b, k) => {
-      const w = weights[k]!;
-      for (let e = this.starts[b]!; e < this.starts[b + 1]!; e++) {
+    let norm = 0;
+    for (let k = 0; k < length; ) {
+      const bucket = sorted[k]!;
+      let count = 1;
+      while (k + count < length && sorted[k + count] === bucket) count++;
+      k += count;
+      const idf = this.idf[bucket]!;
+      if (idf === 0) continue;
+      const w = (count < LOG_TABLE.length ? LOG_TABLE[count]! : 1 + Math.log(count)) * idf;
+      norm += w * w;
+      const end = this.starts[bucket + 1]!;
+      for (let e = this.starts[bucket]!; e < end; e++) {
         const l = this.labelsOf[e]!;
         sums[l] = sums[l]! + w * this.weightsOf[e]!;
       }
-    });
+    }
+    if (norm > 0) {
+      const scale = 1 / Math.sqrt(norm);
+      for (let l = 0; l < sums.length; l++) sums[l] = sums[l]! * scale;
+    }
     return sums;
   }
+
 }

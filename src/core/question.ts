@@ -26,7 +26,7 @@ export type AnswerKind =
   | 'agent';
 
 /** Words and phrases that ask for each kind, most specific first; matched against the question's tokens joined by spaces. */
-const KIND_PATTERNS: readonly (readonly [AnswerKind, RegExp])[] = [
+const KIND_REGEXPS: readonly (readonly [AnswerKind, RegExp])[] = [
   ['by', /\b(says|said|say|claims?|reports?|reported|according to) (who|whom)\b|\bwho (says|said|says so|claims|reported|told)\b|\baccording to whom\b|\b(what|which) is the source\b|\bsource (of|for) (that|this|it)\b|\bwhere does (that|this|it) come from\b|\bwho (is|was) (the )?source\b/],
   ['compared', /\bcompared? (to|with) (what|when|which)\b|\b(relative|versus|vs) (to )?(what|when)\b|\bthan (what|when)\b|\bfrom what\b|\bcompared to\b$|\bcompared with\b$|\bbaseline\b/],
   ['percent', /\bpercent(age)?\b|\b(what|which|the) share\b|\bshare of\b|\bproportion\b|\bfraction\b|\bratio\b/],
@@ -48,6 +48,16 @@ const KIND_PATTERNS: readonly (readonly [AnswerKind, RegExp])[] = [
   ['person', /\bwho (is|was|are|were) (the|its|their|his|her) (ceo|president|head|boss|founder|founders|director|chairman|chief|leader|manager)\b|\b(name|names) of the (ceo|founder|founders|president)\b/],
   ['agent', /\bwho (founded|founds|started|created|owns|owned|runs|ran|leads|led|heads|headed|manages|managed|invented|built|set up)\b|\bwho (is|was|are|were) (the|its|their) (owner|owners|investor|investors|partner|partners)\b/],
 ];
+
+/**
+ * The patterns with the words that can start a match of each: every word of the pattern's source that is not
+ * regular-expression syntax, so a question with none of them is not tried against it.
+ */
+const KIND_PATTERNS: readonly (readonly [AnswerKind, RegExp, readonly string[]])[] = KIND_REGEXPS.map(([kind, pattern]) => [
+  kind,
+  pattern,
+  [...new Set(pattern.source.replace(/\\[bsSdw]/g, ' ').match(/[a-z][a-z-]*/g) ?? [])],
+]);
 
 /** Month names and their short forms; "may" and "march" count only where a month is plausible. */
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
@@ -115,7 +125,10 @@ export function readFrame(
   const text = tokens.join(' ');
   let kind: AnswerKind | null = null;
   let kindWords: string[] = [];
-  for (const [k, pattern] of KIND_PATTERNS) {
+  const present = new Set(tokens);
+  for (const [k, pattern, triggers] of KIND_PATTERNS) {
+    // Only a pattern one of whose words is in the question can match: most are skipped without a regex.
+    if (!triggers.some((t) => present.has(t))) continue;
     const match = pattern.exec(text);
     if (match) {
       kind = k;
@@ -230,11 +243,12 @@ const PORTION_VERBS: ReadonlySet<string> = new Set(['are', 'is', 'live', 'lives'
 /** Lowercase forms of the words capitalized after the first word of a text. */
 export function capitalizedWords(text: string): Set<string> {
   const out = new Set<string>();
+  if (text === text.toLowerCase()) return out;
   const words = text.match(/[\p{L}][\p{L}\p{N}'-]*/gu) ?? [];
-  words.forEach((w, i) => {
-    if (i > 0 && /^\p{Lu}/u.test(w) && w !== w.toUpperCase()) out.add(w.toLowerCase());
-    else if (i > 0 && /^\p{Lu}{2,}$/u.test(w)) out.add(w.toLowerCase());
-  });
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i]!;
+    if (w[0] !== w[0]!.toLowerCase()) out.add(w.toLowerCase());
+  }
   return out;
 }
 

@@ -3,7 +3,7 @@ import porterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import { BayesScorer, observationOrder } from './bayes.js';
 import { EntityMatcher, findPronouns, type Mention, type Pronoun } from './entities.js';
 import { CentroidIndex } from './ngrams.js';
-import { SimilarityIndex } from './similarity.js';
+import { SimilarityIndex, type WeightedText } from './similarity.js';
 import { baseForms, SpellCorrector, STOP_WORDS, stem, tokenize } from './text.js';
 import type { Intent, Knowledge, Lexicon, Recognition } from './types.js';
 
@@ -98,6 +98,8 @@ export const EMPTY_LEXICON: Lexicon = { words: { has: () => false }, places: new
 export class Recognizer {
   private readonly fallbackIntents: Set<string>;
   private readonly featureIndex: Map<string, number>;
+  /** Scores of the questions being answered; dropped with their analyses. */
+  private scorings = new WeakMap<Analysis, Map<Analysis | null, Scoring | null>>();
   private readonly scorer: BayesScorer;
 
   private constructor(
@@ -180,7 +182,7 @@ export class Recognizer {
   /** The same trained recognizer with other weights and thresholds (for tuning; training is shared). */
   withOptions(tunable: Partial<Tunable>): Recognizer {
     const copy = Object.create(Recognizer.prototype) as Recognizer;
-    Object.assign(copy, this, { options: { ...this.options, ...tunable } });
+    Object.assign(copy, this, { options: { ...this.options, ...tunable }, scorings: new WeakMap() });
     return copy;
   }
 
@@ -236,41 +238,73 @@ export class Recognizer {
    * `only` when given (to choose among some intents, as a comparison of two entities does).
    */
   rank(analysis: Analysis, context?: Analysis, only?: readonly string[]): { intent: string; score: number }[] {
+    const scoring = this.scoring(analysis, context);
+    if (!scoring) return [];
     const { weights } = this.options;
+    const sum = weights.bayes + weights.chars + weights.nearest;
+    const score = (intent: string) => {
+      let nearest = scoring.nearest.get(intent);
+      if (nearest === undefined) {
+        nearest = this.similarity.nearestTo(intent, scoring.query);
+        scoring.nearest.set(intent, nearest);
+      }
+      const bayes = scoring.total > 0 ? (scoring.bayes.get(intent) ?? 0) / scoring.total : 0;
+      return (weights.bayes * bayes + weights.chars * (scoring.chars.get(intent) ?? 0) + weights.nearest * nearest) / sum;
+    };
+    const candidates = only ?? scoring.candidates;
+    return candidates.map((intent) => ({ intent, score: score(intent) })).sort((a, b) => b.score - a.score);
+  }
+
+  /**
+   * What scoring a question needs, computed once per question (and context): a turn ranks the same question
+   * several times, against all intents and against the intents of one entity.
+   */
+  private scoring(analysis: Analysis, context?: Analysis): Scoring | null {
+    let byContext = this.scorings.get(analysis);
+    if (!byContext) {
+      byContext = new Map();
+      this.scorings.set(analysis, byContext);
+    }
+    const cached = byContext.get(context ?? null);
+    if (cached !== undefined) return cached;
     const extra = context ? context.content.filter((f) => !analysis.content.includes(f)) : [];
     const weightOf = new Map<string, number>();
     for (const f of extra) weightOf.set(f, CONTEXT_WEIGHT);
     for (const f of analysis.synonyms) if (!weightOf.has(f)) weightOf.set(f, this.options.synonymWeight);
     const observed = observationOrder([...analysis.features, ...extra, ...analysis.synonyms], this.featureIndex, MAX_FEATURES);
-    if (observed.length === 0 && analysis.words.length === 0) return [];
-
-    const indexWeights = new Map<number, number>();
-    for (const [f, w] of weightOf) {
-      const index = this.featureIndex.get(f);
-      if (index !== undefined) indexWeights.set(index, w);
+    let scoring: Scoring | null = null;
+    if (observed.length > 0 || analysis.words.length > 0) {
+      const indexWeights = new Map<number, number>();
+      for (const [f, w] of weightOf) {
+        const index = this.featureIndex.get(f);
+        if (index !== undefined) indexWeights.set(index, w);
+      }
+      const { scores: bayes, total } = this.scorer.weighted(observed, indexWeights);
+      const charScores = this.centroids.scores(context ? [...analysis.words, ...context.words] : analysis.words);
+      const chars = new Map(this.centroids.labels.map((label, l) => [label, charScores[l]!]));
+      const candidates = new Set<string>(topLabels(bayes, RANKED));
+      for (const label of topLabels(chars, CANDIDATES)) candidates.add(label);
+      const content = [...analysis.content, ...extra, ...analysis.synonyms];
+      const query = this.similarity.query(content, weightOf);
+      scoring = { bayes, total, chars, candidates: [...candidates], query, nearest: new Map() };
     }
-    const { scores: bayes, total } = this.scorer.weighted(observed, indexWeights);
-    const charScores = this.centroids.scores(context ? [...analysis.words, ...context.words] : analysis.words);
-    const chars = new Map(this.centroids.labels.map((label, l) => [label, charScores[l]!]));
-    let candidates: Iterable<string>;
-    if (only) candidates = only;
-    else {
-      const top = new Set<string>(topLabels(bayes, RANKED));
-      for (const label of topLabels(chars, CANDIDATES)) top.add(label);
-      candidates = top;
-    }
-    const content = [...analysis.content, ...extra, ...analysis.synonyms];
-    const sum = weights.bayes + weights.chars + weights.nearest;
-    return [...candidates]
-      .map((intent) => {
-        const score =
-          weights.bayes * (total > 0 ? (bayes.get(intent) ?? 0) / total : 0) +
-          weights.chars * (chars.get(intent) ?? 0) +
-          weights.nearest * this.similarity.nearest(intent, content, weightOf);
-        return { intent, score: score / sum };
-      })
-      .sort((a, b) => b.score - a.score);
+    byContext.set(context ?? null, scoring);
+    return scoring;
   }
+
+}
+
+/** A question's scores from each model, kept while the question is being answered. */
+interface Scoring {
+  bayes: Map<string, number>;
+  total: number;
+  chars: Map<string, number>;
+  /** The intents Bayes and the char n-gram model rank highest. */
+  candidates: string[];
+  /** The question's content (and the context's, and synonyms) weighed for the nearest-utterance measure. */
+  query: WeightedText;
+  /** Nearest-utterance similarity per intent, computed when first asked. */
+  nearest: Map<string, number>;
 }
 
 /** Every token of the intents' utterances and the article: the words the bot knows, for WordNet to find synonyms of. */
@@ -284,14 +318,30 @@ export function trainingVocabulary(
   return words;
 }
 
+/** Corrections remembered by the speller before it starts again. */
+const MAX_MEMO = 20_000;
+
 /** How much of an unknown word a WordNet synonym the bot knows stands in for, in {@link Recognizer.knownShare}. */
 const SYNONYM_COVERS = 0.5;
 
 /** Weight of the last question's content in a follow-up that has no topic of its own. */
 const CONTEXT_WEIGHT = 0.5;
 
+/** The `n` labels with the highest scores, highest first. */
 function topLabels(scores: ReadonlyMap<string, number>, n: number): string[] {
-  return [...scores].sort((a, b) => b[1] - a[1]).slice(0, n).map(([label]) => label);
+  const best: [string, number][] = [];
+  for (const entry of scores) {
+    if (best.length === n && entry[1] <= best[n - 1]![1]) continue;
+    let at = Math.min(best.length, n - 1);
+    if (best.length < n) best.push(entry);
+    else best[at] = entry;
+    while (at > 0 && best[at - 1]![1] < entry[1]) {
+      best[at] = best[at - 1]!;
+      best[at - 1] = entry;
+      at--;
+    }
+  }
+  return best.map(([label]) => label);
 }
 
 /**
@@ -330,6 +380,8 @@ export function trainQuickly(classifier: BayesClassifier): void {
 class Speller {
   private readonly names: SpellCorrector;
   private readonly words: SpellCorrector;
+  /** Tokens already corrected (or found correct): questions keep using the same few thousand words. */
+  private readonly memo = new Map<string, string>();
 
   /** `trusted`: the article's words and the names, taken as written like English words. */
   constructor(
@@ -348,9 +400,15 @@ class Speller {
   }
 
   correct(token: string): string {
-    if (this.isWord(token)) return token;
-    const name = this.names.correct(token);
-    return name !== token ? name : this.words.correct(token);
+    let corrected = this.memo.get(token);
+    if (corrected === undefined) {
+      corrected = this.isWord(token) ? token : this.names.correct(token);
+      if (corrected === token && !this.isWord(token)) corrected = this.words.correct(token);
+      // Unbounded input (every distinct typo) must not grow the memory without limit.
+      if (this.memo.size >= MAX_MEMO) this.memo.clear();
+      this.memo.set(token, corrected);
+    }
+    return corrected;
   }
 }
 
@@ -396,7 +454,7 @@ function analyze(
   // Names are found before spelling is corrected, so "derek sheen" is not first "corrected" to another word.
   const named = matcher.find(raw);
   const tokens = raw.map((t, i) => (named.some((m) => i >= m.start && i < m.end) ? t : speller.correct(t)));
-  const mentions = matcher.find(tokens);
+  const mentions = tokens.every((t, i) => t === raw[i]) ? named : matcher.find(tokens);
   const pronouns = findPronouns(tokens, mentions);
   const features: string[] = [];
   const content: string[] = [];

@@ -27,6 +27,8 @@ export interface EngineOptions {
   secondQuestionShare: number;
   /** Least score of the intent chosen for each entity a comparison names. */
   minComparedScore: number;
+  /** A recognized intent this sure is not second-guessed by a passage that covers the question better. */
+  sureScore: number;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
@@ -35,6 +37,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   secondIntentShare: 0.6,
   secondQuestionShare: 0.45,
   minComparedScore: 0.25,
+  sureScore: 0.6,
 };
 
 /** A question about what someone said: "what did X say", "X's comments", "what does X think". */
@@ -456,7 +459,7 @@ export class Engine {
   private checked(intent: Intent, r: Reading, confidence: number): Plan {
     if (intent.answer.absent) return this.nearMissFor(intent, r, confidence);
     const why = this.primaryMisfit(intent, r);
-    if (why === null) return this.outcovered(intent, r) ?? { intents: [intent], confidence };
+    if (why === null) return (confidence < this.options.sureScore ? this.outcovered(intent, r) : null) ?? { intents: [intent], confidence };
     // "Is it based in Shanghai?" is answered by where it is based, "Did it grow in March?" by when it grew.
     if (r.frame.yesNo && ('time' in why || ('place' in why && this.kinds.has(why.place)))) return { intents: [intent], confidence };
     // Another of its facts may hold the kind asked ("what month did Shen join?" asks his role's intent): those,
@@ -491,7 +494,11 @@ export class Engine {
     const mine = this.passageIndex.search(r.analysis, (p) => own.has(key(p)), 1)[0]?.score ?? 0;
     const found = this.search(r);
     if (!found || !('passages' in found) || own.has(key(found.passages[0]!))) return null;
-    return found.confidence >= mine + this.options.outcoveredBy ? found : null;
+    // Two or more of the question's words that only the other passage has, not one chance word ("job").
+    const theirs = this.passageIndex.wordsOf(found.passages[0]!);
+    const ours = new Set([...own].flatMap((k) => [...this.passageIndex.wordsOfKey(k)]));
+    const extra = r.analysis.content.filter((f) => theirs.has(f) && !ours.has(f));
+    return extra.length >= 2 && found.confidence >= mine + this.options.outcoveredBy ? found : null;
   }
 
   /** Why the intent's main fact does not answer the question, or null when it does (or the intent has no facts). */

@@ -1,5 +1,5 @@
 /** A text's content features weighted by inverse document frequency, and the vector's length. */
-interface WeightedText {
+export interface WeightedText {
   weights: Map<string, number>;
   norm: number;
 }
@@ -54,8 +54,17 @@ export class SimilarityIndex {
    * `scale` weighs some features less than their IDF (synonyms, the context of a follow-up).
    */
   nearest(intent: string, features: readonly string[], scale?: ReadonlyMap<string, number>): number {
-    if (features.length === 0) return 1;
-    const q = this.weigh(features, scale);
+    return this.nearestTo(intent, this.query(features, scale));
+  }
+
+  /** A question's features weighed once, for {@link nearestTo} against several intents. */
+  query(features: readonly string[], scale?: ReadonlyMap<string, number>): WeightedText {
+    return this.weigh(features, scale);
+  }
+
+  /** {@link nearest} for a question already weighed. */
+  nearestTo(intent: string, q: WeightedText): number {
+    if (q.weights.size === 0) return 1;
     const index = this.intents.get(intent);
     if (!index) return 0;
     // Only the utterances that share a feature with the question get a non-zero product, so the products
