@@ -83,7 +83,11 @@ export class EntityMatcher {
     const mentions: Mention[] = [];
     let i = 0;
     while (i < tokens.length) {
-      const found = this.exact(tokens, i) ?? this.respaced(tokens, i) ?? this.misspelt(tokens, i);
+      // The longest of the ways a name may be written: "china broadband capitol" is not the place China.
+      let found: { ref: EntityRef; length: number } | null = null;
+      for (const match of [this.exact(tokens, i), this.respaced(tokens, i), this.misspelt(tokens, i)]) {
+        if (match && (!found || match.length > found.length)) found = match;
+      }
       if (found) {
         mentions.push({ ...found.ref, start: i, end: i + found.length });
         i += found.length;

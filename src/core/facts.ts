@@ -120,6 +120,8 @@ export interface Asked {
   topical: boolean;
   /** Stems of what "how many" counts; empty when it says nothing. */
   counted: readonly string[];
+  /** Per place of the article, the place it is in ("beijing" -> "china"). */
+  within: ReadonlyMap<string, string>;
 }
 
 /**
@@ -143,8 +145,19 @@ export function misfit(info: FactInfo, asked: Asked): Misfit {
   const scoped = info.scope.length > 0;
   if (frame.scope.includes('world') && scoped && !info.scope.includes('world')) return { place: 'world' };
   if (frame.scope.includes('outside') && scoped && !info.scope.includes('world')) return { place: 'outside' };
-  for (const p of places) if (scoped && !info.scope.includes(p)) return { place: p };
+  for (const p of places) {
+    if (!scoped || info.scope.includes(p)) continue;
+    // What holds for China holds in Beijing; China's figures are not Beijing's.
+    const within = asked.within.get(p);
+    if (within && info.scope.includes(within) && !asksAmountOf(asked)) continue;
+    return { place: p };
+  }
   return null;
+}
+
+/** Whether the question asks an amount: "how many", "what percentage", "how much". */
+export function asksAmountOf(asked: Asked): boolean {
+  return asked.frame.kind === 'number' || asked.frame.kind === 'percent' || asked.counted.length > 0;
 }
 
 function answersKind(info: FactInfo, kind: AnswerKind, asked: Asked): boolean {

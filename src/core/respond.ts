@@ -27,6 +27,10 @@ export interface EngineOptions {
   secondQuestionShare: number;
   /** Least score of the intent chosen for each entity a comparison names. */
   minComparedScore: number;
+  /** Least score of an intent, out of scope as a whole, for its fact to be given as the nearest thing the article says. */
+  minNearMissScore: number;
+  /** How much less coverage a passage needs when it holds the specific kind of answer asked (a city, a year). */
+  kindBonus: number;
   /** A recognized intent this sure is not second-guessed by a passage that covers the question better. */
   sureScore: number;
 }
@@ -38,10 +42,30 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   secondQuestionShare: 0.45,
   minComparedScore: 0.25,
   sureScore: 0.6,
+  kindBonus: 0.2,
+  minNearMissScore: 0.4,
 };
+
+/** The broader kind a fact may hold when it lacks the one asked: a month for "which year?", a place for "which city?". */
+const BROADER_KIND: Partial<Record<AnswerKind, AnswerKind>> = {
+  year: 'when',
+  month: 'when',
+  day: 'when',
+  date: 'when',
+  city: 'where',
+  country: 'where',
+  percent: 'number',
+  duration: 'when',
+  age: 'when',
+};
+
+/** Kinds of answer specific enough that a passage holding one is good evidence it is the answer. */
+const SPECIFIC_KINDS: ReadonlySet<AnswerKind> = new Set(['year', 'month', 'day', 'said-when', 'city', 'country', 'percent', 'compared', 'duration']);
 
 /** A question about what someone said: "what did X say", "X's comments", "what does X think". */
 const SAYING = /\bwhat (did|does|do|has|have) .*\b(say|said|think|mean|tell)\b|\b(comment|comments|quote|quotes|statement|opinion|views|remarks)\b/;
+/** Words that point at what the last answer said itself, not at its subject: "that", "this", "it". */
+const THE_LAST_ANSWER: ReadonlySet<string> = new Set(['that', 'this', 'it', 'its']);
 /** Words that say the thing referred to is an organization: "what kind of company is that?" */
 const ORGANIZATION_WORDS = /\b(company|companies|firm|organization|organisation|business|consultancy|platform|app|site|website|network|it)\b/;
 /** Words that pair two things in one question: "current users vs. target". */
@@ -53,6 +77,9 @@ const AMOUNTS = /\b(more|fewer|less|bigger|larger|smaller|greater|higher|lower|u
 const PROFILE_WORDS: ReadonlySet<string> = new Set([
   'who', 'what', 'is', 'are', 'was', 'tell', 'me', 'us', 'about', 'exactly', 'describe', 'explain', 'the', 'a',
   'an', 'please', 'so', 'again', 'more', 'know', 'do', 'you', 'i', 'want', 'to', 'can', 'could',
+  // "What does the writer call WeChat?", "How does the article describe Tianji?"
+  'how', 'does', 'did', 'call', 'calls', 'called', 'describes', 'described', 'writer', 'author', 'reporter',
+  'article', 'story', 'piece', 'it', 'they',
 ]);
 
 /** Words that may surround a bare entity in an elliptical follow-up: "And LinkedIn?", "What about Tianji?" */
@@ -70,6 +97,9 @@ const NO_TOPIC_WORDS: ReadonlySet<string> = new Set([
   'again', 'according', 'source', 'on', 'than', 'be', 'will', 'would', 'at', 'time', 'number', 'figure', 'come',
   'from', 'ok', 'okay', 'really', 'then', 'also', 'too', 'currently', 'today', 'right', 'old', 'city', 'country',
   'place', 'based', 'located', 'please', 'tell', 'me', 'happen', 'happened', 'reason', 'one', 'were', 'has', 'have',
+  // Nouns that stand for what was just said: "what kind of company is that?"
+  'kind', 'sort', 'type', 'company', 'firm', 'organization', 'organisation', 'business', 'person', 'man', 'woman',
+  'app', 'platform', 'site', 'thing',
 ]);
 
 /** The result of one turn: what to say and what to remember. */
@@ -109,6 +139,8 @@ type Plan =
 interface Reading {
   question: string;
   analysis: Analysis;
+  /** The analysis a passage search looks for: its content without the words that ask for the kind of answer. */
+  query: Analysis;
   frame: QuestionFrame;
   state: ConversationState;
   /** People and organizations the question names. */
@@ -138,6 +170,8 @@ export class Engine {
   private readonly intentOfFact = new Map<string, string>();
   /** Per intent, the entities it concerns: its `about`, and every entity its facts name or are about. */
   private readonly concerns = new Map<string, Set<string>>();
+  /** Per place, the place it is in. */
+  private readonly within: Map<string, string>;
   readonly options: EngineOptions;
 
   /** Checks that the intents a bot needs are there: a bad article fails when it is loaded, naming the file. */
@@ -151,6 +185,7 @@ export class Engine {
       throw new Error('intents/ has no out-of-scope intent (an intent whose answer is {"fallback": true}), so nothing teaches the bot what the article does not answer');
     }
     const { people, organizations, places } = parts.knowledge;
+    this.within = new Map(places.flatMap((p) => (p.in ? [[p.id, p.in] as const] : [])));
     this.kinds = new Map([
       ...places.map((p) => [p.id, 'place'] as const),
       ...organizations.map((o) => [o.id, 'organization'] as const),
@@ -215,8 +250,13 @@ export class Engine {
       named: named.map((m) => m.id),
       counted: frame.counted.map((w) => stem(w)),
       topical: hasTopic,
+      within: this.within,
     };
-    return { question, analysis, frame, state, named, places, asked, hasTopic };
+    // What a passage must hold: the question's content, less the words that only ask for the kind ("which city").
+    // Only a specific kind is dropped: a passage must then hold that kind of answer, which is evidence enough.
+    const kindStems = new Set(frame.kind && SPECIFIC_KINDS.has(frame.kind) ? frame.kindWords.map((w) => stem(w)) : []);
+    const query = kindStems.size === 0 ? analysis : { ...analysis, content: analysis.content.filter((f) => !kindStems.has(f)) };
+    return { question, analysis, query, frame, state, named, places, asked, hasTopic };
   }
 
   /** Decides what to say: the steps are tried in order, and the first that applies answers. */
@@ -286,7 +326,11 @@ export class Engine {
     if (r.hasTopic || lastFacts.length === 0) return null;
     const fitting = lastFacts.find(fits);
     if (fitting) return answer(fitting);
-    // "and how many are there now?" after the target: another fact on the same subject, in the same scope.
+    // "and how many are there now?" after the target: another fact on the same subject, in the same scope; but
+    // "how much is that in percent?" asks of the very figure just given.
+    if (r.analysis.tokens.some((t) => THE_LAST_ANSWER.has(t))) {
+      return { missing: this.missingOf(misfit(lastFacts[0]!, r.asked)!, asksAmount(r)), nearest: lastFacts.slice(0, 1), confidence: 1 };
+    }
     const subject = lastFacts[0]!.fact.subject;
     const related = this.passageIndex.search(
       this.contextAnalysis(r),
@@ -346,8 +390,7 @@ export class Engine {
       if (compared) return compared;
     }
     const intent = rec.intent ? this.byName.get(rec.intent) : undefined;
-    if (!intent) return this.unrecognized(r, rec);
-    if (intent.answer.fallback) return { miss: { kind: 'unknown' }, confidence: rec.confidence };
+    if (!intent || intent.answer.fallback) return this.search(r) ?? this.nearestMiss(r, rec) ?? this.unrecognized(r, rec);
     // "What did Sequoia China say?": the article must give words of someone the question names.
     if (named.length > 0 && r.frame.kind !== 'by' && SAYING.test(r.analysis.tokens.join(' ')) && !named.some((m) => this.saysAnything(m.id))) {
       return { miss: { kind: 'entity', entity: named[0]!.id }, confidence: rec.confidence };
@@ -449,7 +492,13 @@ export class Engine {
       const found = this.withAspect(intent.aspect!, m.id);
       if (found.length > 0) return this.checked(found.find((i) => this.primaryMisfit(i, r) === null) ?? found[0]!, r, confidence);
     }
-    return this.searchOr(r, { miss: { kind: 'entity', entity: entities[0]!.id }, confidence });
+    // No intent asks this of it ("When was WeChat founded?"): what the article says of it, as a near miss.
+    const entity = entities[0]!.id;
+    const own = this.parts.intents.filter((i) => i.about[0] === entity && i.answer.facts && !i.answer.fallback);
+    const ranked = this.parts.recognizer.rank(r.analysis, undefined, own.map((i) => i.intent));
+    const near = ranked.map((x) => this.byName.get(x.intent)!).find((i) => this.primaryMisfit(i, r) !== null);
+    const otherwise: Plan = near ? this.nearMissFor(near, r, confidence) : { miss: { kind: 'entity', entity }, confidence };
+    return this.searchOr(r, otherwise);
   }
 
   /**
@@ -491,13 +540,13 @@ export class Engine {
     if (!intent.answer.facts && !intent.answer.quotes) return null;
     const own = new Set([...(intent.answer.facts ?? []).map((id) => `fact:${id}`), ...(intent.answer.quotes ?? []).map((id) => `quote:${id}`)]);
     const key = (p: Passage) => ('quote' in p ? `quote:${p.quote.id}` : `fact:${factOf(p).fact.id}`);
-    const mine = this.passageIndex.search(r.analysis, (p) => own.has(key(p)), 1)[0]?.score ?? 0;
+    const mine = this.passageIndex.search(r.query, (p) => own.has(key(p)), 1)[0]?.score ?? 0;
     const found = this.search(r);
     if (!found || !('passages' in found) || own.has(key(found.passages[0]!))) return null;
     // Two or more of the question's words that only the other passage has, not one chance word ("job").
     const theirs = this.passageIndex.wordsOf(found.passages[0]!);
     const ours = new Set([...own].flatMap((k) => [...this.passageIndex.wordsOfKey(k)]));
-    const extra = r.analysis.content.filter((f) => theirs.has(f) && !ours.has(f));
+    const extra = r.query.content.filter((f) => theirs.has(f) && !ours.has(f));
     return extra.length >= 2 && found.confidence >= mine + this.options.outcoveredBy ? found : null;
   }
 
@@ -519,7 +568,10 @@ export class Engine {
     if (intent.answer.absent) return { missing: { absent: intent.answer.absent }, nearest, confidence };
     const why = this.primaryMisfit(intent, r);
     if (!why || nearest.length === 0) return { miss: { kind: 'unknown' }, confidence };
-    return { missing: this.missingOf(why, asksAmount(r)), nearest: nearest.slice(0, 1), confidence };
+    // The nearest of its facts: one with the broader kind asked ("in January" for "which year?"), else its main one.
+    const broader = 'kind' in why ? BROADER_KIND[why.kind] : undefined;
+    const closest = (broader && nearest.find((f) => misfit(f, { ...r.asked, frame: { ...r.frame, kind: broader } }) === null)) || nearest[0]!;
+    return { missing: this.missingOf(why, asksAmount(r)), nearest: [closest], confidence };
   }
 
   private missingOf(why: NonNullable<Misfit>, asksAmount: boolean): Missing {
@@ -529,6 +581,23 @@ export class Engine {
     const place = why.place;
     const name = place === 'world' ? 'the whole world' : place === 'outside' ? 'outside the places it names' : this.kinds.has(place) ? this.answerer.nameOf(place) : titleCase(place);
     return { where: name, figure };
+  }
+
+  /**
+   * A question the recognizer finds out of scope that is close to an intent whose main fact fails it for a
+   * reason one can name ("worldwide", "in March", "which year"): an honest near miss with that fact, rather than
+   * a bare apology. An intent about another entity than the one named is no such near miss.
+   */
+  private nearestMiss(r: Reading, rec: RecognitionResult): Plan | null {
+    for (const candidate of rec.ranking.slice(0, 3)) {
+      const intent = this.byName.get(candidate.intent);
+      if (!intent?.answer.facts || intent.answer.fallback || candidate.score < this.options.minNearMissScore) continue;
+      const concerns = this.concerns.get(intent.intent)!;
+      if (r.named.some((m) => !concerns.has(m.id))) continue;
+      if (this.primaryMisfit(intent, r) === null) continue;
+      return this.nearMissFor(intent, r, rec.confidence);
+    }
+    return null;
   }
 
   /** No intent is sure: the fact or quote that covers the question best, if it covers enough; else `otherwise`. */
@@ -552,8 +621,10 @@ export class Engine {
       'quote' in p ? [p.quote.speaker, ...this.concerns.get(this.intentOf(p))!] : [factOf(p).fact.subject, ...factOf(p).entities];
     const accept = (p: Passage) =>
       [...r.asked.named, ...required].every((id) => names(p).includes(id)) && (!('fact' in p) || misfit(p.fact, r.asked) === null);
-    const found = this.passageIndex.search(r.analysis, accept, 1)[0];
-    if (found && found.score >= this.options.minPassageCoverage && r.frame.otherPlaces.length === 0) {
+    const found = this.passageIndex.search(r.query, accept, 1)[0];
+    // A passage that holds the very kind of answer asked ("which city", "what year") needs less of the wording.
+    const least = this.options.minPassageCoverage - (r.frame.kind && SPECIFIC_KINDS.has(r.frame.kind) ? this.options.kindBonus : 0);
+    if (found && found.score >= least && r.frame.otherPlaces.length === 0) {
       return { passages: [found.passage], intent: this.intentOf(found.passage), confidence: found.score };
     }
     return null;
@@ -610,7 +681,8 @@ export class Engine {
       const answer = this.answerer.nearMiss(plan.missing, plan.nearest.map((f) => f.fact));
       const subject = plan.nearest[0]?.fact.subject;
       const suggestions = subject ? this.suggestAbout(r.question, subject) : this.suggest(r.question, this.defaultSuggestions);
-      const reply = fallbackReply(answer.text, plan.confidence, suggestions, answer.sources);
+      const text = `${answer.text}\n${this.youCouldAsk(suggestions)}`.trim();
+      const reply = fallbackReply(text, plan.confidence, suggestions, answer.sources);
       const refs = [...plan.nearest.map((f) => this.ref(f.fact.subject)), ...mentioned];
       return { reply, state: remember(r.state, { refs, intent: r.state.lastIntent, facts: plan.nearest.map((f) => f.fact.id), quotes: [], context }) };
     }
@@ -657,10 +729,14 @@ export class Engine {
     const suggestions =
       miss.kind === 'entity' ? this.suggestAbout(question, miss.entity) : this.suggest(question, this.defaultSuggestions);
     const about = miss.kind === 'entity' ? ` about ${this.answerer.nameOf(miss.entity)}` : '';
-    const asks = suggestions.map((s) => `"${s}"`);
-    const text =
-      fill(TEMPLATES.sorry, { about }) + (asks.length > 0 ? ` ${fill(TEMPLATES.youCouldAsk, { suggestions: joinList(asks) })}` : '');
+    const text = `${fill(TEMPLATES.sorry, { about })} ${this.youCouldAsk(suggestions)}`.trim();
     return fallbackReply(text, confidence, suggestions);
+  }
+
+  /** "You could ask: ..." with the suggestions, or nothing when there are none. */
+  private youCouldAsk(suggestions: readonly string[]): string {
+    if (suggestions.length === 0) return '';
+    return fill(TEMPLATES.youCouldAsk, { suggestions: joinList(suggestions.map((s) => `"${s}"`)) });
   }
 
   /** Asks who a pronoun means, suggesting the question again with each name in its place. */

@@ -79,6 +79,8 @@ export interface Place {
   aliases: string[];
   /** What kind of place: a question asking "which city" is not answered by a country. */
   type: 'city' | 'country' | 'region';
+  /** The place it is in ("china" for Beijing): what holds for China holds there, though China's figures are not its. */
+  in?: string;
 }
 
 /** The article as structured records (data/article.json). */

@@ -67,12 +67,17 @@ export function parseKnowledge(data: unknown, file: string): Knowledge {
       aliases: at.strings(o, 'aliases'),
       description: at.string(o, 'description'),
     })),
-    places: each<Place>('places', (o, at) => ({
-      id: at.string(o, 'id'),
-      name: at.string(o, 'name'),
-      aliases: at.strings(o, 'aliases'),
-      type: o.type === undefined ? 'region' : at.oneOf(o, 'type', ['city', 'country', 'region'] as const),
-    })),
+    places: each<Place>('places', (o, at) => {
+      const place: Place = {
+        id: at.string(o, 'id'),
+        name: at.string(o, 'name'),
+        aliases: at.strings(o, 'aliases'),
+        type: o.type === undefined ? 'region' : at.oneOf(o, 'type', ['city', 'country', 'region'] as const),
+      };
+      const within = at.optionalString(o, 'in');
+      if (within) place.in = within;
+      return place;
+    }),
   };
   checkReferences(knowledge, r);
   return knowledge;
@@ -130,6 +135,9 @@ function checkReferences(k: Knowledge, r: Reader): void {
   k.quotes.forEach((q, i) => {
     if (!people.has(q.speaker)) r.child('quotes').child(i).fail('speaker', `names no person: ${q.speaker}`);
     if (!paragraphs.has(q.paragraph)) r.child('quotes').child(i).fail('paragraph', `is not a paragraph number`);
+  });
+  k.places.forEach((p, i) => {
+    if (p.in !== undefined && !places.has(p.in)) r.child('places').child(i).fail('in', `names no place: ${p.in}`);
   });
   k.people.forEach((p, i) => {
     if (!organizations.has(p.organization)) r.child('people').child(i).fail('organization', `names no organization: ${p.organization}`);

@@ -54,12 +54,11 @@ function readProperNouns(data: string): { properNouns: Set<string>; places: Set<
     const end = data.indexOf('\n', at);
     const lineEnd = end === -1 ? data.length : end;
     if (data.charCodeAt(at) !== 32) {
+      // "08746715 15 n 01 Tianjin 0 ...": offset, lexicographer file, synset type, word count (hex), words.
       const f1 = data.indexOf(' ', at);
       const lexFile = data.slice(f1 + 1, f1 + 3);
-      const f3 = data.indexOf(' ', f1 + 6);
-      let cursor = f3 + 1;
-      const count = Number.parseInt(data.slice(f3 + 1, f3 + 3), 16);
-      cursor = f3 + 4;
+      const count = Number.parseInt(data.slice(f1 + 6, f1 + 8), 16);
+      let cursor = f1 + 9;
       for (let w = 0; w < count && cursor < lineEnd; w++) {
         const wordEnd = data.indexOf(' ', cursor);
         const first = data.charCodeAt(cursor);

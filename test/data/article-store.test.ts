@@ -58,3 +58,63 @@ describe('data/article.json is faithful to data/article.txt', () => {
     for (const p of knowledge.places) expect(ARTICLE_TEXT).toContain(p.name.replace(/^the /, ''));
   });
 });
+
+/** Words that hedge a claim: a statement that gives what follows them must keep them. */
+const HEDGES = ['expects', 'is considering', 'possibility', 'even', 'is set to', 'hoping', 'nearly', 'more than', 'exceeded', 'boasts', 'attempt'];
+
+const wordsOf = (text: string) => text.toLowerCase().replace(/'s\b/g, '').match(/[a-z0-9][a-z0-9,'-]*/g) ?? [];
+
+/** The two words after a hedge in a sentence ("roll", "out" after "expects to"), lowercase, or null. */
+function wordsAfter(sentence: string, hedge: string): string[] | null {
+  const at = sentence.toLowerCase().indexOf(hedge);
+  if (at < 0) return null;
+  const content = wordsOf(sentence.slice(at + hedge.length)).filter((w) => !['to', 'the', 'of', 'a', 'an'].includes(w));
+  return content.length >= 2 ? content.slice(0, 2) : null;
+}
+
+describe('every statement keeps its source hedges, scope and attribution', () => {
+  it.each(knowledge.facts.map((f) => [f.id, f] as const))('fact %s keeps the hedges of what it restates', (_id, fact) => {
+    const statement = fact.statement.toLowerCase();
+    const words = new Set(wordsOf(statement));
+    for (const hedge of HEDGES) {
+      const following = wordsAfter(fact.source, hedge);
+      if (following?.every((w) => words.has(w))) expect(statement, `${hedge} ${following.join(' ')}`).toContain(hedge);
+    }
+  });
+
+  it.each(knowledge.facts.filter((f) => f.scope?.some((p) => p !== 'world')).map((f) => [f.id, f] as const))(
+    'fact %s names the place it holds for',
+    (_id, fact) => {
+      const names = knowledge.places.filter((p) => fact.scope!.includes(p.id)).flatMap((p) => [p.name, ...p.aliases]);
+      expect(names.some((n) => fact.statement.includes(n))).toBe(true);
+    },
+  );
+
+  it.each(knowledge.facts.filter((f) => f.details?.by).map((f) => [f.id, f] as const))(
+    'fact %s is attributed in its source to whom its details say',
+    (_id, fact) => {
+      const by = fact.details!.by!;
+      const person = knowledge.people.find((p) => p.id === by);
+      const organization = knowledge.organizations.find((o) => o.id === by);
+      const paragraph = knowledge.paragraphs[fact.paragraph! - 1]!.text;
+      // The sentence says who said it ("he said", "Shen said", "The company reported", "Statistics from LinkedIn").
+      const words = person ? [person.name, ...person.aliases, person.pronoun === 'he' ? 'he said' : 'she said'] : [organization!.name, 'The company', 'it said'];
+      expect(words.some((w) => paragraph.includes(w))).toBe(true);
+      expect(/\b(said|reported|showed|boasts)\b/.test(paragraph)).toBe(true);
+    },
+  );
+
+  it('keeps the statements the issue found overstated to the article words', () => {
+    const statement = (id: string) => knowledge.facts.find((f) => f.id === id)!.statement;
+    expect(statement('wechat-login')).toContain('is considering the possibility of allowing');
+    expect(statement('wechat-messaging')).toContain('even to communicate');
+    expect(statement('wechat-messaging')).not.toMatch(/^The team/);
+    expect(statement('smart-move')).toContain('have used');
+    expect(statement('campaigns')).toContain('attract the attention of');
+    expect(statement('china-users')).toContain('LinkedIn reported');
+    expect(statement('tianji-users')).toContain('boasts');
+    expect(statement('user-managers')).toMatch(/^Statistics from LinkedIn showed that 42 percent of its users in China/);
+    expect(statement('user-cities')).toContain('its users in China');
+    expect(statement('article-source')).toContain('Reproduction in whole or in part without permission is prohibited.');
+  });
+});

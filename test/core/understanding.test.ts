@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { emptyState, type ConversationState, type Reply } from '../../src/core/types.js';
+import { ARTICLE_FLAT, sharedBot } from '../helpers.js';
+
+const { engine, recognizer } = await sharedBot();
+
+/** Asks the questions in order in one conversation and returns every reply. */
+function converse(questions: readonly string[]): Reply[] {
+  let state: ConversationState = emptyState();
+  return questions.map((q) => {
+    const turn = engine.respond(q, state);
+    state = turn.state;
+    return turn.reply;
+  });
+}
+
+/** The examples of the issue that asked for understanding beyond the intents' own phrasings. */
+describe('questions worded as users word them', () => {
+  it.each([
+    { q: 'What does the writer call WeChat?', has: ['reigning mobile messaging application'] },
+    { q: 'Which Chinese networking site is already established?', has: ['well-established players', 'Tianji'] },
+    { q: 'Which local rivals does LinkedIn face?', has: ['Tianji'] },
+    { q: "In which city does Shen's team work?", has: ['Beijing'], not: ['United States-based'] },
+    { q: 'What is Sequoia China?', has: ['joint venture', 'Sequoia China'] },
+    { q: 'What did the president of LinkedIn China say?', has: ['Derek Shen', 'two identities'] },
+    { q: "what did linkedin china's boss say", has: ['Derek Shen'] },
+    { q: "Who is the man leading LinkedIn's Beijing team?", has: ['Derek Shen'] },
+  ])('$q', ({ q, has, not = [] }) => {
+    const { reply } = engine.respond(q);
+    expect(reply.fallback, reply.text).toBe(false);
+    for (const words of has) expect(reply.text).toContain(words);
+    for (const words of not) expect(reply.text).not.toContain(words);
+  });
+
+  it.each([
+    ['three hundred million members?', '300 million'],
+    ['did tianji add five hundred thousand users a month', '500,000'],
+    ['is the chinese user target ten million', '10 million'],
+  ])('reads numbers written as words: %s', (q, figure) => {
+    expect(engine.respond(q).reply.text).toContain(figure);
+  });
+});
+
+describe('names, however they are typed', () => {
+  it.each([
+    ['who is derek sheen', 'derek-shen'],
+    ['what did jin xiaolie say', 'jin-xiaolei'],
+    ['how many members does Linked In have', 'linkedin'],
+    ['how many users does tian ji have', 'tianji'],
+    ['what does jin xiao lei do', 'jin-xiaolei'],
+    ['who is derekshen', 'derek-shen'],
+    ['how many users does we chat have', 'wechat'],
+    ['what is tianjin.com', 'tianji'],
+    ['what is china broadband capitol', 'china-broadband-capital'],
+  ])('%s names %s', (q, id) => {
+    expect(recognizer.analyze(q).mentions.map((m) => m.id)).toContain(id);
+  });
+
+  it.each([
+    ['Is LinkedIn popular in Tianjin?', 'tianji'],
+    ['and then what happened', 'derek-shen'],
+    ['is he mean', 'he-miao'],
+  ])('never invents a name the question does not give: %s has no %s', (q, id) => {
+    expect(recognizer.analyze(q).mentions.map((m) => m.id)).not.toContain(id);
+  });
+
+  it('treats a place the article does not name as a place, not a misspelt name', () => {
+    const { reply } = engine.respond('How many LinkedIn members live in Tianjin?');
+    expect(reply.fallback).toBe(true);
+    expect(reply.text).not.toContain('Tianji.com');
+  });
+});
+
+describe('honest partial answers for near misses', () => {
+  it('"How many members does LinkedIn have in Brazil?" gives no figure for Brazil, and the global one as the nearest', () => {
+    const { reply } = engine.respond('How many members does LinkedIn have in Brazil?');
+    expect(reply).toMatchObject({ fallback: true, intent: null });
+    expect(reply.text).toContain('The article does not give a figure for Brazil.');
+    expect(reply.text).toContain('LinkedIn has more than 300 million members globally (paragraph 2)');
+    expect(reply.sources).toEqual([expect.objectContaining({ paragraph: 2 })]);
+    for (const s of reply.sources) expect(ARTICLE_FLAT).toContain(s.text);
+  });
+
+  it.each([
+    ['How many WeChat users are there worldwide?', '500 million users in China'],
+    ['How many daily new users did LinkedIn get in March?', '80 percent'],
+    ['What year did Derek Shen join LinkedIn?', 'in January'],
+    ['Who founded Tianji?', 'founded in 2005'],
+    ['When was WeChat founded?', 'reigning mobile messaging application'],
+    ['How many employees does LinkedIn China have?', null],
+    ["What's LinkedIn's China user target for the end of this year?", '10 million by early next year'],
+    ['When was the article published?', 'copyright notice'],
+  ])('%s says the article does not give it', (q, nearest) => {
+    const { reply } = engine.respond(q);
+    expect(reply.fallback, reply.text).toBe(true);
+    expect(reply.intent).toBeNull();
+    expect(reply.text).toMatch(/does not (say|give)/);
+    if (nearest) expect(reply.text).toContain(nearest);
+  });
+
+  it('does not give the copyright notice as the date the article was published', () => {
+    for (const q of ['When was the article published?', 'what year is this news from?']) {
+      const { reply } = engine.respond(q);
+      expect(reply.fallback).toBe(true);
+      expect(reply.text).toMatch(/^The article does not give a publication date\./);
+      expect(reply.text).toContain('said on Thursday');
+    }
+  });
+});
+
+describe('questions about two things', () => {
+  it('"Does Tianji have more users than LinkedIn China?" gives both figures and compares them', () => {
+    const { reply } = engine.respond('Does Tianji have more users than LinkedIn China?');
+    expect(reply.fallback).toBe(false);
+    expect(reply.text).toContain('more than 18 million users');
+    expect(reply.text).toContain('5 million');
+    expect(reply.text).toContain("By the article's figures, more than 18 million (Tianji.com) is more than 5 million (LinkedIn).");
+  });
+
+  it('gives both figures of one entity when the question pairs them, without ranking them', () => {
+    const { reply } = engine.respond('LinkedIn China: current users vs. target?');
+    expect(reply.text).toContain('exceeded 5 million');
+    expect(reply.text).toContain('10 million by early next year');
+    expect(reply.text).not.toContain("By the article's figures");
+  });
+
+  it('names the well-established player the article presents', () => {
+    const { reply } = engine.respond('Which well-established players will LinkedIn meet?');
+    expect(reply.text).toContain('well-established players');
+    expect(reply.text).toContain('Tianji.com');
+  });
+});
+
+describe('follow-ups that follow', () => {
+  it.each([
+    { said: ['Tell me about the joint venture', 'when was it set up?'], has: 'January', not: '2005' },
+    { said: ['What is the target for Chinese users?', 'and how many are there now?'], has: '5 million', not: '500 million' },
+    { said: ['How much did daily new users grow?', 'compared to when?'], has: 'January' },
+    { said: ['How many people use WeChat?', 'says who?'], has: 'Derek Shen' },
+    { said: ['How many users does Tianji have?', 'when was it founded?'], has: '2005' },
+    { said: ['Who is Jin Xiaolei?', 'where does she work?', 'what kind of company is that?'], has: 'Internet consultancy' },
+    { said: ['What did the analyst say about LinkedIn?', 'says who?'], has: 'Jin Xiaolei' },
+    { said: ['How big is Tianji?', 'over what period did it grow?'], has: 'over the past year' },
+    { said: ['How many users does WeChat have?', 'and LinkedIn China?'], has: '5 million', not: '300 million' },
+    { said: ['How many users does WeChat have?', 'And LinkedIn?'], has: '300 million', not: '500 million' },
+    { said: ['Who is He Miao?', 'Who is Derek Shen?', 'back to He Miao: what did she say?'], has: 'localization' },
+    { said: ['What did Jin Xiaolei say about WeChat?', 'how many users does it have?'], has: '500 million' },
+  ])('$said.0 / $said.1', ({ said, has, not }) => {
+    const replies = converse(said);
+    const last = replies.at(-1)!;
+    expect(last.fallback, last.text).toBe(false);
+    expect(last.text).toContain(has);
+    if (not) expect(last.text).not.toContain(not);
+  });
+
+  it('says what the article does not give about the last answer, and keeps to it', () => {
+    const [, when] = converse(['How many people use WeChat?', 'when was that?']);
+    expect(when).toMatchObject({ fallback: true, intent: null });
+    expect(when!.text).toContain('The article does not say when.');
+    expect(when!.text).toContain('500 million');
+    const [, percent] = converse(["How many of LinkedIn's Chinese users use the Chinese site?", 'how much is that in percent?']);
+    expect(percent!.fallback).toBe(true);
+    expect(percent!.text).toContain('Nearly 1 million');
+  });
+
+  it('remembers what the last answer was about, most salient first, in a state that stays small', () => {
+    const turn = engine.respond('When was Tianji founded?');
+    expect(turn.state.entities[0]).toEqual({ id: 'tianji', kind: 'organization' });
+    expect(turn.state.facts).toEqual(['tianji-founded']);
+    expect(turn.state.lastIntent).toBe('tianji.founded');
+    expect(JSON.stringify(turn.state).length).toBeLessThan(600);
+  });
+});
