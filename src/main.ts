@@ -6,14 +6,14 @@ import dotenv from 'dotenv';
 import { createApp } from './app.js';
 import { BackgroundWork } from './channels/background.js';
 import { loadBot } from './bot.js';
-import { ConfigError, readConfig } from './config.js';
+import { type Config, ConfigError, readConfig } from './config.js';
 import { listen } from './http/server.js';
 import { createLogger, describeError } from './log.js';
 import { LowConversationStore } from './store/conversations.js';
 
 async function main(): Promise<void> {
   dotenv.config({ quiet: true });
-  let config;
+  let config: Config;
   try {
     config = readConfig();
   } catch (error) {

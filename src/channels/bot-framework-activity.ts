@@ -72,7 +72,7 @@ export function parseActivity(raw: Buffer): Activity {
   checkAccount(body.recipient, 'recipient', answered);
   if (body.membersAdded !== undefined) {
     if (!Array.isArray(body.membersAdded)) throw invalid('"membersAdded" must be an array of accounts.');
-    body.membersAdded.forEach((member, i) => checkAccount(member, `membersAdded[${i}]`, true));
+    for (const [i, member] of body.membersAdded.entries()) checkAccount(member, `membersAdded[${i}]`, true);
   }
   if (body.deliveryMode !== undefined && typeof body.deliveryMode !== 'string') {
     throw invalid('"deliveryMode" must be a string such as "expectReplies".');

@@ -62,7 +62,7 @@ export class RateLimiter {
 
 /** Express middleware limiting requests per client address; over the limit it passes a {@link RateLimitedError} on. */
 export function limitPerAddress(limiter: RateLimiter): RequestHandler {
-  return (req, res, next) => {
+  return (req, _res, next) => {
     const wait = limiter.take(req.ip ?? req.socket.remoteAddress ?? 'unknown');
     next(wait === 0 ? undefined : new RateLimitedError(wait, 'address'));
   };

@@ -126,7 +126,7 @@ describe('ArticleBot in a TestAdapter conversation', () => {
     const articleBot = new ArticleBot({ engine: env.bot.engine, storage: env.store });
     const seenAtSend: unknown[] = [];
     const adapter = new TestAdapter(async (context) => {
-      context.onSendActivities(async (_ctx, activities, next) => {
+      context.onSendActivities(async (_ctx, _activities, next) => {
         // What the file holds at the moment the reply goes out.
         const onDisk = readStateFile(env.stateFile);
         seenAtSend.push(onDisk.items[stateKey(context.activity)]?.state?.turns);
@@ -156,7 +156,7 @@ describe('ArticleBot in a TestAdapter conversation', () => {
     // One after another: every "And LinkedIn?" followed a WeChat question, so it was answered about LinkedIn.
     const replies = adapter.activeQueue.map((a) => a.text);
     expect(replies).toHaveLength(8);
-    replies.forEach((text, i) => expect(text).toContain(i % 2 === 0 ? '500 million' : '300 million'));
+    for (const [i, text] of replies.entries()) expect(text).toContain(i % 2 === 0 ? '500 million' : '300 million');
   });
 
   it('re-reads and re-answers when another writer changed the state between its read and its write', async () => {

@@ -285,9 +285,7 @@ describe('prototype pollution', () => {
       '{"text":"hi","__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}},"conversationId":"proto-test"}',
     );
     expect(expectReply(res).intent).toBe('smalltalk.greeting');
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     expect(({} as any).polluted).toBeUndefined();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     expect((Object.prototype as any).polluted).toBeUndefined();
   });
 
@@ -295,9 +293,7 @@ describe('prototype pollution', () => {
     expectReply(await ask({ text: 'Who is He Miao?', conversationId: '__proto__' }));
     const reply = expectReply(await ask({ text: 'Which company does she work for?', conversationId: '__proto__' }));
     expect(reply.text).toContain('Tianji');
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     expect(({} as any).state).toBeUndefined();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     expect(({} as any).updatedAt).toBeUndefined();
   });
 });

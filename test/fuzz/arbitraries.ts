@@ -148,6 +148,7 @@ const SPECIAL_TEXTS = [
   '<xml><a>1</a></xml>',
   '&lt;!DOCTYPE x&gt;',
   '%s %d %n %x',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template injection attempt, sent as plain text.
   '${process.exit()}',
   '{{constructor.constructor("return process")()}}',
   '\\u0000',

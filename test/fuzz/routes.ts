@@ -548,7 +548,7 @@ function messagesSpec(connectorUrl: string): RouteSpec {
     .map((a) => Object.entries(a) as [string, unknown][]);
   // Tokens that are refused without a network call: not JWTs, or JWTs from an issuer Bot Framework never trusts.
   const jwt = (claims: object) =>
-    [{ alg: 'none', typ: 'JWT' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.';
+    `${[{ alg: 'none', typ: 'JWT' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.')}.`;
   const forged = oneof(
     headerValue().map((v) => step('forged:authorization', (d) => (d.headers.authorization = v))),
     fc

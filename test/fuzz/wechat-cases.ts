@@ -43,10 +43,10 @@ function xmlElement(name: string, value: fc.Arbitrary<string | Buffer>): fc.Arbi
   const open = Buffer.from(`<${name}>`);
   const close = Buffer.from(`</${name}>`);
   const wrap = (inner: Buffer) => Buffer.concat([open, inner, close]);
-  const escape = (v: string | Buffer) => (Buffer.isBuffer(v) ? v : Buffer.from(v.replace(/&/g, '&amp;').replace(/</g, '&lt;'), 'utf8'));
+  const escaped = (v: string | Buffer) => (Buffer.isBuffer(v) ? v : Buffer.from(v.replace(/&/g, '&amp;').replace(/</g, '&lt;'), 'utf8'));
   return oneof(
     { weight: 30, arbitrary: value.map((v) => wrap(cdata(v))) },
-    { weight: 3, arbitrary: value.map((v) => wrap(escape(v))) },
+    { weight: 3, arbitrary: value.map((v) => wrap(escaped(v))) },
     { weight: 1, arbitrary: fc.constant(Buffer.alloc(0)) },
     { weight: 1, arbitrary: value.map((v) => Buffer.concat([wrap(cdata(v)), wrap(cdata(v))])) },
     { weight: 1, arbitrary: fc.constant(wrap(Buffer.from('<a>1</a><b><c>2</c></b>'))) },

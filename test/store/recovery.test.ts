@@ -144,6 +144,8 @@ describe('LowConversationStore: the journal', () => {
     await store.write({ ['__proto__']: { n: 1 } });
     const restarted = await open({}, crashImage(file, path.join(dir, 'image')));
     expect((await restarted.transact('__proto__', peek)).turns).toBe(1);
+    // biome-ignore lint/complexity/useLiteralKeys: the item's key is the string "__proto__", read as an own property.
+    // biome-ignore lint/suspicious/noProto: as above: not the prototype, an item stored under that key.
     expect((await restarted.read(['__proto__']))['__proto__']).toMatchObject({ n: 1 });
     await restarted.close();
     const reopened = await open({}, path.join(dir, 'image', 'state.json'));

@@ -13,7 +13,6 @@ const INTENTS = path.join(PROJECT_ROOT, 'intents');
 const MEMBERS = path.join(INTENTS, 'linkedin.members.json');
 const HE_MIAO_QUOTES = path.join(INTENTS, 'quotes.he-miao.json');
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 const readJson = (file: string): Json => JSON.parse(fs.readFileSync(file, 'utf8'));

@@ -121,7 +121,7 @@ function classifierAlone(bot: Bot, questions: readonly string[], { rounds, passe
   // natural takes an object of feature -> index and walks it with for...in: the same features, same order.
   const objects = observations.map((indices) => {
     const o: Record<string, number> = {};
-    indices.forEach((index, k) => (o[`f${k}`] = index));
+    for (const [k, index] of indices.entries()) o[`f${k}`] = index;
     return o;
   });
   let sink = 0;
