@@ -1,5 +1,6 @@
 import type { Storage } from 'botbuilder';
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import { BackgroundWork } from './channels/background.js';
 import { botFrameworkChannel } from './channels/bot-framework.js';
 import type { ChannelDeps } from './channels/channel.js';
 import { HttpError, sendError } from './channels/http-errors.js';
@@ -9,9 +10,8 @@ import { slackChannel } from './channels/slack.js';
 import { telegramChannel } from './channels/telegram.js';
 import { webPage } from './channels/web.js';
 import { wechatChannel } from './channels/wechat.js';
-import { NO_CHANNELS, type ChannelSettings } from './config.js';
+import { type ChannelSettings, NO_CHANNELS } from './config.js';
 import type { Engine } from './core/respond.js';
-import { BackgroundWork } from './channels/background.js';
 import { limitPerAddress, RateLimitedError, RateLimiter } from './http/rate-limit.js';
 import { requestContext } from './http/request-context.js';
 import { describeError, type Logger } from './log.js';
@@ -103,7 +103,12 @@ function errorBoundary(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500) {
-      sendError(res, parser.status, parser.type?.replace(/\./g, '_') ?? 'bad_request', 'The request could not be read.');
+      sendError(
+        res,
+        parser.status,
+        parser.type?.replace(/\./g, '_') ?? 'bad_request',
+        'The request could not be read.',
+      );
       return;
     }
     logger.error('unhandled error', { path: req.path, ...describeError(error) });

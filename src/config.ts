@@ -132,7 +132,8 @@ export const DEFAULT_RATE_LIMITS = { perAddress: 600, perConversation: 60 };
 function count(value: Value, name: string, fallback: number): number {
   const text = value(name);
   if (text === null) return fallback;
-  if (!/^\d{1,9}$/.test(text)) throw new ConfigError(name, `must be a whole number (0 for none), got ${JSON.stringify(text)}`);
+  if (!/^\d{1,9}$/.test(text))
+    throw new ConfigError(name, `must be a whole number (0 for none), got ${JSON.stringify(text)}`);
   return Number(text);
 }
 
@@ -158,7 +159,10 @@ function requireTogether(value: Value, platform: string, required: string[], opt
   if (given.length === 0) return false;
   const missing = required.find((name) => value(name) === null);
   if (missing) {
-    throw new ConfigError(missing, `is required for ${platform} because ${given.join(', ')} is set (or unset ${given.join(', ')} to turn ${platform} off)`);
+    throw new ConfigError(
+      missing,
+      `is required for ${platform} because ${given.join(', ')} is set (or unset ${given.join(', ')} to turn ${platform} off)`,
+    );
   }
   return true;
 }
@@ -183,19 +187,31 @@ function readBotFramework(value: Value): BotFrameworkSettings {
   const typeText = value('MicrosoftAppType') ?? 'MultiTenant';
   const appType = APP_TYPES.find((t) => t.toLowerCase() === typeText.toLowerCase());
   if (!appType) {
-    throw new ConfigError('MicrosoftAppType', `must be one of ${APP_TYPES.join(', ')}, got ${JSON.stringify(typeText)}`);
+    throw new ConfigError(
+      'MicrosoftAppType',
+      `must be one of ${APP_TYPES.join(', ')}, got ${JSON.stringify(typeText)}`,
+    );
   }
   const appId = value('MicrosoftAppId') ?? '';
   const appPassword = value('MicrosoftAppPassword') ?? '';
   const tenantId = value('MicrosoftAppTenantId') ?? '';
   if (appId === '' && appPassword !== '') {
-    throw new ConfigError('MicrosoftAppId', 'is required when MicrosoftAppPassword is set (leave both empty for the Emulator)');
+    throw new ConfigError(
+      'MicrosoftAppId',
+      'is required when MicrosoftAppPassword is set (leave both empty for the Emulator)',
+    );
   }
   if (appType === 'UserAssignedMSI' && appPassword !== '') {
-    throw new ConfigError('MicrosoftAppPassword', 'must be empty when MicrosoftAppType is UserAssignedMSI (a managed identity has no password)');
+    throw new ConfigError(
+      'MicrosoftAppPassword',
+      'must be empty when MicrosoftAppType is UserAssignedMSI (a managed identity has no password)',
+    );
   }
   if (appId !== '' && appPassword === '' && appType !== 'UserAssignedMSI') {
-    throw new ConfigError('MicrosoftAppPassword', `is required when MicrosoftAppId is set and MicrosoftAppType is ${appType}`);
+    throw new ConfigError(
+      'MicrosoftAppPassword',
+      `is required when MicrosoftAppId is set and MicrosoftAppType is ${appType}`,
+    );
   }
   if (appId !== '' && appType !== 'MultiTenant' && tenantId === '') {
     throw new ConfigError('MicrosoftAppTenantId', `is required when MicrosoftAppType is ${appType}`);
@@ -207,7 +223,10 @@ function readTelegram(value: Value): TelegramSettings | null {
   const secretToken = value('TELEGRAM_SECRET_TOKEN');
   if (secretToken === null) return null;
   if (!/^[A-Za-z0-9_-]{16,256}$/.test(secretToken)) {
-    throw new ConfigError('TELEGRAM_SECRET_TOKEN', 'must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram allows only these)');
+    throw new ConfigError(
+      'TELEGRAM_SECRET_TOKEN',
+      'must be 16 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram allows only these)',
+    );
   }
   return { secretToken };
 }
@@ -225,24 +244,34 @@ function readWechat(value: Value): WechatSettings | null {
   if (!requireTogether(value, 'WeChat', ['WECHAT_TOKEN'], ['WECHAT_APP_ID', 'WECHAT_ENCODING_AES_KEY'])) return null;
   const token = value('WECHAT_TOKEN')!;
   if (!/^[A-Za-z0-9]{3,32}$/.test(token)) {
-    throw new ConfigError('WECHAT_TOKEN', 'must be 3 to 32 letters or digits, as the Official Account settings require');
+    throw new ConfigError(
+      'WECHAT_TOKEN',
+      'must be 3 to 32 letters or digits, as the Official Account settings require',
+    );
   }
   const appId = value('WECHAT_APP_ID');
   const encodingAesKey = value('WECHAT_ENCODING_AES_KEY');
   if (encodingAesKey !== null && !/^[A-Za-z0-9+/]{43}$/.test(encodingAesKey)) {
-    throw new ConfigError('WECHAT_ENCODING_AES_KEY', 'must be the 43-character EncodingAESKey from the Official Account settings');
+    throw new ConfigError(
+      'WECHAT_ENCODING_AES_KEY',
+      'must be the 43-character EncodingAESKey from the Official Account settings',
+    );
   }
   if (encodingAesKey !== null && appId === null) {
     throw new ConfigError('WECHAT_APP_ID', 'is required with WECHAT_ENCODING_AES_KEY (safe mode needs both)');
   }
   if (appId !== null && encodingAesKey === null) {
-    throw new ConfigError('WECHAT_ENCODING_AES_KEY', 'is required with WECHAT_APP_ID (safe mode needs both; unset WECHAT_APP_ID for plaintext mode)');
+    throw new ConfigError(
+      'WECHAT_ENCODING_AES_KEY',
+      'is required with WECHAT_APP_ID (safe mode needs both; unset WECHAT_APP_ID for plaintext mode)',
+    );
   }
   return { token, appId, encodingAesKey };
 }
 
 function readLine(value: Value): LineSettings | null {
-  if (!requireTogether(value, 'LINE', ['LINE_CHANNEL_SECRET', 'LINE_CHANNEL_ACCESS_TOKEN'], ['LINE_API_URL'])) return null;
+  if (!requireTogether(value, 'LINE', ['LINE_CHANNEL_SECRET', 'LINE_CHANNEL_ACCESS_TOKEN'], ['LINE_API_URL']))
+    return null;
   return {
     channelSecret: value('LINE_CHANNEL_SECRET')!,
     accessToken: value('LINE_CHANNEL_ACCESS_TOKEN')!,

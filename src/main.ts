@@ -4,8 +4,8 @@
  */
 import dotenv from 'dotenv';
 import { createApp } from './app.js';
-import { BackgroundWork } from './channels/background.js';
 import { loadBot } from './bot.js';
+import { BackgroundWork } from './channels/background.js';
 import { type Config, ConfigError, readConfig } from './config.js';
 import { listen } from './http/server.js';
 import { createLogger, describeError } from './log.js';
@@ -26,7 +26,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const started = performance.now();
   const bot = await loadBot();
-  const conversations = await LowConversationStore.open(config.stateFile, { logger, idleTtlMs: config.conversationTtlMs });
+  const conversations = await LowConversationStore.open(config.stateFile, {
+    logger,
+    idleTtlMs: config.conversationTtlMs,
+  });
   const background = new BackgroundWork();
   const app = createApp({
     engine: bot.engine,

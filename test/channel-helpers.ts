@@ -3,14 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import { afterAll, beforeAll, expect, vi } from 'vitest';
-import { createApp, type AppDeps } from '../src/app.js';
+import { type AppDeps, createApp } from '../src/app.js';
 import type { Bot } from '../src/bot.js';
-import { NO_CHANNELS, type ChannelSettings } from '../src/config.js';
+import { type ChannelSettings, NO_CHANNELS } from '../src/config.js';
 import type { ConversationState, Reply } from '../src/core/types.js';
 import { createLogger, type Logger } from '../src/log.js';
-import { LowConversationStore, readStateOnDisk, type ConversationStore } from '../src/store/conversations.js';
+import { type ConversationStore, LowConversationStore, readStateOnDisk } from '../src/store/conversations.js';
 import { sharedBot } from './helpers.js';
-import { exited, startServer, type RunningServer } from './server.js';
+import { exited, type RunningServer, startServer } from './server.js';
 
 /** A logger that keeps every line it writes, for tests to read back. */
 export class LogCapture {
@@ -27,7 +27,11 @@ export class LogCapture {
    * Resolves with the first entry with `message` that `matches` accepts, once it is logged (work a channel
    * does after its response logs later); fails after `timeoutMs`.
    */
-  waitFor(message: string, matches: (entry: Record<string, any>) => boolean = () => true, timeoutMs = 3000): Promise<Record<string, any>> {
+  waitFor(
+    message: string,
+    matches: (entry: Record<string, any>) => boolean = () => true,
+    timeoutMs = 3000,
+  ): Promise<Record<string, any>> {
     return vi.waitFor(
       () => {
         const entry = this.entries(message).find(matches);

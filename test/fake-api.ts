@@ -45,7 +45,9 @@ export class FakeApi<Body = Record<string, any>> {
         fake!.calls.push(call);
         const answer = fake!.respond(call);
         if (answer === 'hang') return;
-        res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(answer.body));
+        res
+          .writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8' })
+          .end(JSON.stringify(answer.body));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -55,7 +57,10 @@ export class FakeApi<Body = Record<string, any>> {
 
   /** Resolves with all calls once there are at least `count`; fails after `timeoutMs`. */
   async waitForCalls(count: number, timeoutMs = 3000): Promise<ApiCall<Body>[]> {
-    await vi.waitFor(() => expect(this.calls.length).toBeGreaterThanOrEqual(count), { timeout: timeoutMs, interval: 5 });
+    await vi.waitFor(() => expect(this.calls.length).toBeGreaterThanOrEqual(count), {
+      timeout: timeoutMs,
+      interval: 5,
+    });
     return this.calls;
   }
 

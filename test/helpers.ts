@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadBot, type Bot } from '../src/bot.js';
+import { type Bot, loadBot } from '../src/bot.js';
 import { PROJECT_ROOT } from '../src/config.js';
 
 let shared: Promise<Bot> | undefined;

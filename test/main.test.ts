@@ -87,7 +87,10 @@ describe('start-up errors', () => {
   });
 
   it('stops naming the missing secret of a half-configured platform, and never prints the secret given', async () => {
-    const { code, stderr } = await startFailing({ SLACK_SIGNING_SECRET: 'given-signing-secret-value', SLACK_BOT_TOKEN: '' });
+    const { code, stderr } = await startFailing({
+      SLACK_SIGNING_SECRET: 'given-signing-secret-value',
+      SLACK_BOT_TOKEN: '',
+    });
     expect(code).toBe(2);
     expect(stderr).toContain('SLACK_BOT_TOKEN');
     expect(stderr).not.toContain('given-signing-secret-value');

@@ -1,4 +1,4 @@
-import { readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signLineBody } from '../src/channels/line.js';
 import { fixture } from './helpers.js';
-import { exited, startServer, type RunningServer } from './server.js';
+import { exited, type RunningServer, startServer } from './server.js';
 
 const dirs: string[] = [];
 const servers: RunningServer[] = [];

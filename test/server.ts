@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { PROJECT_ROOT } from '../src/config.js';
 
 /** A server started as `npm start` starts it. */

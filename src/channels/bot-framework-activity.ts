@@ -54,7 +54,8 @@ export function parseActivity(raw: Buffer): Activity {
   if (!nonEmptyString(body.type)) {
     throw invalid('"type" is required: a string such as "message" or "conversationUpdate".');
   }
-  if (!nonEmptyString(body.channelId)) throw invalid('"channelId" is required: a string such as "emulator" or "msteams".');
+  if (!nonEmptyString(body.channelId))
+    throw invalid('"channelId" is required: a string such as "emulator" or "msteams".');
   if (!nonEmptyString(body.serviceUrl) || !isHttpUrl(body.serviceUrl)) {
     throw invalid('"serviceUrl" is required: the http(s) URL replies are sent to.');
   }
@@ -65,7 +66,8 @@ export function parseActivity(raw: Buffer): Activity {
   checkId(body.id, 'id');
   checkId(body.replyToId, 'replyToId');
   if (body.entities !== undefined && body.entities !== null) {
-    if (!Array.isArray(body.entities) || !body.entities.every(isRecord)) throw invalid('"entities" must be an array of objects.');
+    if (!Array.isArray(body.entities) || !body.entities.every(isRecord))
+      throw invalid('"entities" must be an array of objects.');
   }
   const answered = ANSWERED_TYPES.has(body.type);
   checkAccount(body.from, 'from', answered);

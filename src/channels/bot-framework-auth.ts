@@ -1,19 +1,19 @@
 import {
+  type Activity,
   CallerIdConstants,
   ConfigurationBotFrameworkAuthentication,
   ConfigurationServiceClientCredentialFactory,
-  type Activity,
 } from 'botbuilder';
 import {
+  type AuthenticateRequestResult,
   AuthenticationConstants,
   AuthenticationError,
   BotFrameworkAuthentication,
-  ConnectorClient,
-  ConnectorFactory,
-  type AuthenticateRequestResult,
   type BotFrameworkClient,
   type ClaimsIdentity,
+  ConnectorClient,
   type ConnectorClientOptions,
+  ConnectorFactory,
   type ServiceClientCredentialsFactory,
   type UserTokenClient,
 } from 'botframework-connector';
@@ -132,7 +132,10 @@ class BoundedAuthentication extends BotFrameworkAuthentication {
     return { ...result, connectorFactory: this.createConnectorFactory(result.claimsIdentity) };
   }
 
-  override authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
+  override authenticateStreamingRequest(
+    authHeader: string,
+    channelIdHeader: string,
+  ): Promise<AuthenticateRequestResult> {
     return this.verify(this.inner.authenticateStreamingRequest(authHeader, channelIdHeader));
   }
 
@@ -165,13 +168,10 @@ class BoundedAuthentication extends BotFrameworkAuthentication {
     const ms = this.limits.authTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => {
-          const message = `The token could not be verified: Bot Framework's OpenID metadata did not arrive within ${ms} ms.`;
-          reject(new BotAuthError(503, message));
-        },
-        ms,
-      );
+      timer = setTimeout(() => {
+        const message = `The token could not be verified: Bot Framework's OpenID metadata did not arrive within ${ms} ms.`;
+        reject(new BotAuthError(503, message));
+      }, ms);
     });
     try {
       // The SDK's download carries on after the timeout and settles into the race, which ignores it.
@@ -219,7 +219,10 @@ class BoundedConnectorFactory extends ConnectorFactory {
       this.cloud.ToChannelFromBotLoginUrl,
       this.cloud.ValidateAuthority,
     );
-    return new ConnectorClient(credentials, { baseUri: serviceUrl, requestPolicyFactories: [deadline(this.timeoutMs)] });
+    return new ConnectorClient(credentials, {
+      baseUri: serviceUrl,
+      requestPolicyFactories: [deadline(this.timeoutMs)],
+    });
   }
 }
 

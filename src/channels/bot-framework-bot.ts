@@ -1,19 +1,19 @@
 import {
   ActionTypes,
-  ActivityHandler,
-  MessageFactory,
-  TextFormatTypes,
   type Activity,
+  ActivityHandler,
   type InvokeResponse,
+  MessageFactory,
   type Storage,
   type StoreItem,
+  TextFormatTypes,
   type TurnContext,
 } from 'botbuilder';
 import type { Engine } from '../core/respond.js';
-import type { RateLimiter } from '../http/rate-limit.js';
-import { slowDownReply } from './channel.js';
 import { emptyState, type Reply, type ReplyQuote } from '../core/types.js';
+import type { RateLimiter } from '../http/rate-limit.js';
 import { ETagConflictError, isConversationState, KeyedQueue } from '../store/conversations.js';
+import { slowDownReply } from './channel.js';
 
 /** What {@link ArticleBot} is built from. */
 export interface ArticleBotDeps {
@@ -85,7 +85,9 @@ export class ArticleBot extends ActivityHandler {
   protected override async onInvokeActivity(_context: TurnContext): Promise<InvokeResponse> {
     return {
       status: 400,
-      body: { error: { code: 'unsupported_invoke', message: 'This bot answers messages; it handles no invoke activities.' } },
+      body: {
+        error: { code: 'unsupported_invoke', message: 'This bot answers messages; it handles no invoke activities.' },
+      },
     };
   }
 
@@ -122,7 +124,11 @@ function questionText(activity: Activity): string {
   for (const entity of Array.isArray(activity.entities) ? activity.entities : []) {
     // Entities come from the channel as they are; anything not shaped like a mention is skipped.
     const mention = (entity ?? {}) as { type?: unknown; text?: unknown; mentioned?: { id?: unknown } | null };
-    if (mention.type === 'mention' && mention.mentioned?.id === activity.recipient?.id && typeof mention.text === 'string') {
+    if (
+      mention.type === 'mention' &&
+      mention.mentioned?.id === activity.recipient?.id &&
+      typeof mention.text === 'string'
+    ) {
       text = text.replace(mention.text, '');
     }
   }
@@ -173,7 +179,9 @@ export function toMarkdown(reply: Reply): string {
 }
 
 function blockQuote(quote: ReplyQuote): string {
-  const words = escapeMarkdown(quote.text).split('\n').map((l) => `> ${l}`);
+  const words = escapeMarkdown(quote.text)
+    .split('\n')
+    .map((l) => `> ${l}`);
   const attribution = `> — ${escapeMarkdown(`${quote.speaker}, ${quote.role}`)} (paragraph ${quote.paragraph})`;
   return [...words, '>', attribution].join('\n');
 }

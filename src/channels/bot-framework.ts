@@ -1,9 +1,16 @@
-import { CloudAdapter, MemoryStorage, type Activity, type InvokeResponse, type Storage, type TurnContext } from 'botbuilder';
+import {
+  type Activity,
+  CloudAdapter,
+  type InvokeResponse,
+  MemoryStorage,
+  type Storage,
+  type TurnContext,
+} from 'botbuilder';
 import express, { type Request, type Response, type Router } from 'express';
 import type { BotFrameworkSettings } from '../config.js';
 import { describeError } from '../log.js';
 import { BOT_FRAMEWORK_BODY_LIMIT, parseActivity } from './bot-framework-activity.js';
-import { BotAuthError, createBotFrameworkAuthentication, type BotFrameworkAuthOptions } from './bot-framework-auth.js';
+import { BotAuthError, type BotFrameworkAuthOptions, createBotFrameworkAuthentication } from './bot-framework-auth.js';
 import { ArticleBot, ReplyNotDeliveredError } from './bot-framework-bot.js';
 import { APOLOGY, type ChannelDeps } from './channel.js';
 import { sendError } from './http-errors.js';
@@ -84,7 +91,12 @@ export function botFrameworkChannel(deps: BotFrameworkDeps): Router {
         if (error instanceof ReplyNotDeliveredError) {
           const why = reason(error.cause);
           logger.error('bot framework reply not delivered', { ...where, serviceUrl: error.serviceUrl, reason: why });
-          sendError(res, 502, 'reply_not_delivered', 'The reply could not be delivered to serviceUrl; the bot logged why.');
+          sendError(
+            res,
+            502,
+            'reply_not_delivered',
+            'The reply could not be delivered to serviceUrl; the bot logged why.',
+          );
           return;
         }
         throw error;

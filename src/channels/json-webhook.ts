@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Engine } from '../core/respond.js';
-import type { ConversationStore } from '../store/conversations.js';
 import type { RateLimiter } from '../http/rate-limit.js';
+import type { ConversationStore } from '../store/conversations.js';
 import { answerInConversation, MAX_QUESTION_LENGTH } from './channel.js';
 import { constantTimeEqual } from './constant-time.js';
 import { HttpError } from './http-errors.js';
@@ -48,7 +48,10 @@ export function jsonWebhook(deps: WebhookDeps): Router {
       res.json(reply);
     },
   );
-  router.all('/api/webhook', methodNotAllowed('POST', 'Send questions with POST and a JSON body like {"text": "..."}.'));
+  router.all(
+    '/api/webhook',
+    methodNotAllowed('POST', 'Send questions with POST and a JSON body like {"text": "..."}.'),
+  );
   return router;
 }
 

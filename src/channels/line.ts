@@ -3,7 +3,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { LineSettings } from '../config.js';
 import type { Reply } from '../core/types.js';
 import { describeError } from '../log.js';
-import { answerInConversation, APOLOGY, fitText, type ChannelDeps } from './channel.js';
+import { APOLOGY, answerInConversation, type ChannelDeps, fitText } from './channel.js';
 import { constantTimeEqual } from './constant-time.js';
 import { HttpError } from './http-errors.js';
 import { OnceCache } from './once.js';
@@ -130,7 +130,10 @@ async function handle(deps: LineChannelDeps, task: LineTask): Promise<void> {
   const context = { webhookEventId: task.eventId, conversationId: task.conversationId };
   let reply: Reply | string;
   try {
-    reply = task.kind === 'welcome' ? deps.engine.welcome() : await answerInConversation(deps, task.conversationId, task.text);
+    reply =
+      task.kind === 'welcome'
+        ? deps.engine.welcome()
+        : await answerInConversation(deps, task.conversationId, task.text);
   } catch (error) {
     deps.logger.error('LINE answer failed', { ...context, ...describeError(error) });
     reply = APOLOGY;
@@ -146,7 +149,12 @@ async function handle(deps: LineChannelDeps, task: LineTask): Promise<void> {
     deps.logger.error('LINE reply failed', { ...context, url, status: response.status, ...lineError(response.body) });
   } catch (error) {
     const status = error instanceof OutboundError ? error.status : null;
-    deps.logger.error('LINE reply failed', { ...context, url, status, error: error instanceof Error ? error.message : String(error) });
+    deps.logger.error('LINE reply failed', {
+      ...context,
+      url,
+      status,
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 }
 
@@ -170,7 +178,11 @@ export function toLineMessage(reply: Reply | string): LineTextMessage {
   const items = suggestions.slice(0, LINE_QUICK_REPLY_LIMITS.items).map(
     (s): QuickReplyItem => ({
       type: 'action',
-      action: { type: 'message', label: fitText(s, LINE_QUICK_REPLY_LIMITS.label), text: fitText(s, LINE_QUICK_REPLY_LIMITS.text) },
+      action: {
+        type: 'message',
+        label: fitText(s, LINE_QUICK_REPLY_LIMITS.label),
+        text: fitText(s, LINE_QUICK_REPLY_LIMITS.text),
+      },
     }),
   );
   if (items.length > 0) message.quickReply = { items };
@@ -185,7 +197,11 @@ export function toLineMessage(reply: Reply | string): LineTextMessage {
 export function parseLineWebhook(raw: Buffer): LineTask[] {
   const body = parseJsonBody(raw);
   if (!isRecord(body) || !Array.isArray(body.events) || !body.events.every(isRecord)) {
-    throw new HttpError(400, 'invalid_webhook', 'A LINE webhook body must be a JSON object with an "events" array of objects.');
+    throw new HttpError(
+      400,
+      'invalid_webhook',
+      'A LINE webhook body must be a JSON object with an "events" array of objects.',
+    );
   }
   const tasks: LineTask[] = [];
   for (const event of body.events) {

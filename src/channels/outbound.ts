@@ -40,7 +40,10 @@ export async function postJson(
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (cause) {
-    const reason = cause instanceof Error && cause.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describeCause(cause);
+    const reason =
+      cause instanceof Error && cause.name === 'TimeoutError'
+        ? `no answer within ${timeoutMs} ms`
+        : describeCause(cause);
     throw new OutboundError(url, null, `POST ${url} failed: ${reason}`, { cause });
   }
   const text = await response.text().catch(() => '');

@@ -27,7 +27,11 @@ export function parseJsonBody(raw: Buffer): unknown {
  * Content-Type is not one of `types`, before the body is read. With `allowMissing`, a request without a
  * Content-Type header passes.
  */
-export function requireContentType(types: readonly string[], message: string, options: { allowMissing?: boolean } = {}): RequestHandler {
+export function requireContentType(
+  types: readonly string[],
+  message: string,
+  options: { allowMissing?: boolean } = {},
+): RequestHandler {
   return (req, _res, next) => {
     const missing = req.get('content-type') === undefined;
     if (!(missing && options.allowMissing) && !req.is([...types])) {

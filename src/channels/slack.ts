@@ -3,7 +3,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { SlackSettings } from '../config.js';
 import type { Reply } from '../core/types.js';
 import { describeError } from '../log.js';
-import { answerInConversation, suggestionsNotInText, type ChannelDeps } from './channel.js';
+import { answerInConversation, type ChannelDeps, suggestionsNotInText } from './channel.js';
 import { constantTimeEqual } from './constant-time.js';
 import { HttpError } from './http-errors.js';
 import { OnceCache } from './once.js';
@@ -58,7 +58,13 @@ export function slackChannel(deps: ChannelDeps & { settings: SlackSettings; opti
     rawBody(SLACK_BODY_LIMIT),
     (req: Request, res: Response) => {
       const raw = rawBodyOf(req);
-      verifySlackRequest(settings.signingSecret, req.get('x-slack-request-timestamp'), req.get('x-slack-signature'), raw, Date.now());
+      verifySlackRequest(
+        settings.signingSecret,
+        req.get('x-slack-request-timestamp'),
+        req.get('x-slack-signature'),
+        raw,
+        Date.now(),
+      );
       const body = parseJsonBody(raw);
       if (!isRecord(body)) throw new HttpError(400, 'invalid_request', 'The request body must be a JSON object.');
 
@@ -71,14 +77,25 @@ export function slackChannel(deps: ChannelDeps & { settings: SlackSettings; opti
       }
       if (body.type !== 'event_callback') {
         // app_rate_limited and any type added later: acknowledged, nothing to answer.
-        logger.debug('slack: request acknowledged without an answer', { type: typeof body.type === 'string' ? body.type : typeof body.type });
+        logger.debug('slack: request acknowledged without an answer', {
+          type: typeof body.type === 'string' ? body.type : typeof body.type,
+        });
         res.status(200).end();
         return;
       }
       const eventId = body.event_id;
       const event = body.event;
-      if (typeof eventId !== 'string' || typeof event !== 'object' || event === null || typeof body.team_id !== 'string') {
-        throw new HttpError(400, 'invalid_event', 'An event_callback needs "event_id", "team_id" and an "event" object.');
+      if (
+        typeof eventId !== 'string' ||
+        typeof event !== 'object' ||
+        event === null ||
+        typeof body.team_id !== 'string'
+      ) {
+        throw new HttpError(
+          400,
+          'invalid_event',
+          'An event_callback needs "event_id", "team_id" and an "event" object.',
+        );
       }
       // Slack waits at most 3 s for this, so the answer is worked out after the acknowledgement.
       res.status(200).end();
@@ -91,7 +108,10 @@ export function slackChannel(deps: ChannelDeps & { settings: SlackSettings; opti
       // The same message can come as app_mention and as message.im (different event ids), so a second key
       // per message keeps it from being answered twice.
       const messageKey = `message:${question.team}:${question.channel}:${question.ts}`;
-      const { first, result } = once.run(`event:${eventId}`, () => once.run(messageKey, () => answer(question, eventId)).result);
+      const { first, result } = once.run(
+        `event:${eventId}`,
+        () => once.run(messageKey, () => answer(question, eventId)).result,
+      );
       if (!first) logger.info('slack: repeated event not answered again', { eventId, retry: retry ?? null });
       deps.background?.track(result);
       void result.finally(() => options.onSettled?.(eventId));
@@ -162,16 +182,32 @@ export function verifySlackRequest(
   nowMs: number,
 ): void {
   if (timestamp === undefined || signature === undefined) {
-    throw new HttpError(401, 'missing_signature', 'Slack requests carry X-Slack-Request-Timestamp and X-Slack-Signature headers.');
+    throw new HttpError(
+      401,
+      'missing_signature',
+      'Slack requests carry X-Slack-Request-Timestamp and X-Slack-Signature headers.',
+    );
   }
   if (!/^\d{1,12}$/.test(timestamp)) {
-    throw new HttpError(401, 'invalid_timestamp', 'X-Slack-Request-Timestamp must be the request time in Unix seconds.');
+    throw new HttpError(
+      401,
+      'invalid_timestamp',
+      'X-Slack-Request-Timestamp must be the request time in Unix seconds.',
+    );
   }
   if (Math.abs(nowMs / 1000 - Number(timestamp)) > SLACK_MAX_CLOCK_SKEW_S) {
-    throw new HttpError(401, 'stale_request', 'X-Slack-Request-Timestamp is more than 5 minutes from now (check the server clock).');
+    throw new HttpError(
+      401,
+      'stale_request',
+      'X-Slack-Request-Timestamp is more than 5 minutes from now (check the server clock).',
+    );
   }
   if (!constantTimeEqual(signature, signSlackRequest(signingSecret, timestamp, body))) {
-    throw new HttpError(401, 'invalid_signature', 'X-Slack-Signature does not match the body (check SLACK_SIGNING_SECRET).');
+    throw new HttpError(
+      401,
+      'invalid_signature',
+      'X-Slack-Signature does not match the body (check SLACK_SIGNING_SECRET).',
+    );
   }
 }
 
@@ -187,7 +223,8 @@ export function questionFromEvent(team: string, event: Record<string, unknown>):
   if (!isDirect && event.type !== 'app_mention') return null;
   // bot_id marks every bot's message, this bot's own replies included: answering them would loop.
   if (event.bot_id !== undefined && event.bot_id !== null) return null;
-  if (event.subtype !== undefined && !(typeof event.subtype === 'string' && PERSON_SUBTYPES.has(event.subtype))) return null;
+  if (event.subtype !== undefined && !(typeof event.subtype === 'string' && PERSON_SUBTYPES.has(event.subtype)))
+    return null;
   const { user, channel, ts, text, thread_ts: threadTs } = event;
   if (typeof user !== 'string' || typeof channel !== 'string' || typeof ts !== 'string' || typeof text !== 'string') {
     return null;

@@ -2,7 +2,7 @@ import express, { type Request, type RequestHandler, type Response, type Router 
 import type { TelegramSettings } from '../config.js';
 import type { Reply } from '../core/types.js';
 import { describeError } from '../log.js';
-import { answerInConversation, APOLOGY, fitText, type ChannelDeps } from './channel.js';
+import { APOLOGY, answerInConversation, type ChannelDeps, fitText } from './channel.js';
 import { constantTimeEqual } from './constant-time.js';
 import { HttpError } from './http-errors.js';
 import { OnceCache } from './once.js';
@@ -86,7 +86,8 @@ export function telegramChannel(deps: ChannelDeps & { settings: TelegramSettings
       const { first, result } = once.run(String(update.updateId), () => answer(deps, message, update.updateId));
       // Telegram redelivers only an update whose response it never got, so it never ran that sendMessage:
       // the redelivery gets the same answer again, without a second turn of the conversation.
-      if (!first) deps.logger.debug('telegram update redelivered; sending the first answer again', { updateId: update.updateId });
+      if (!first)
+        deps.logger.debug('telegram update redelivered; sending the first answer again', { updateId: update.updateId });
       res.json(await result);
     },
   );
@@ -181,7 +182,11 @@ export function parseTelegramUpdate(raw: Buffer): TelegramUpdate {
   if (!isRecord(message) || typeof message.text !== 'string') return { updateId, message: null };
   const chat = message.chat;
   if (!isRecord(chat) || !isId(chat.id) || typeof chat.type !== 'string' || !isId(message.message_id)) {
-    throw new HttpError(400, 'invalid_update', 'A text message needs an integer "message_id" and a "chat" with an integer "id" and a "type".');
+    throw new HttpError(
+      400,
+      'invalid_update',
+      'A text message needs an integer "message_id" and a "chat" with an integer "id" and a "type".',
+    );
   }
   const text = message.text.trim();
   if (text.length === 0) return { updateId, message: null };

@@ -63,7 +63,8 @@ export class WechatCipher {
     const length = Buffer.alloc(LENGTH_FIELD);
     length.writeUInt32BE(body.length);
     const prefix = this.random(RANDOM_PREFIX);
-    if (prefix.length !== RANDOM_PREFIX) throw new WechatCryptoError(`the random prefix must be ${RANDOM_PREFIX} bytes`);
+    if (prefix.length !== RANDOM_PREFIX)
+      throw new WechatCryptoError(`the random prefix must be ${RANDOM_PREFIX} bytes`);
     const plain = Buffer.concat([prefix, length, body, this.appIdBytes]);
     const padLength = PAD_BLOCK - (plain.length % PAD_BLOCK);
     const padded = Buffer.concat([plain, Buffer.alloc(padLength, padLength)]);
@@ -106,7 +107,9 @@ export class WechatCipher {
       throw new WechatCryptoError('the message was encrypted for another app id (check WECHAT_APP_ID)');
     }
     try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(plain.subarray(messageStart, messageStart + messageLength));
+      return new TextDecoder('utf-8', { fatal: true }).decode(
+        plain.subarray(messageStart, messageStart + messageLength),
+      );
     } catch (cause) {
       throw new WechatCryptoError('the decrypted message is not UTF-8', { cause });
     }

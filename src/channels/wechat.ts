@@ -3,7 +3,7 @@ import { XMLParser } from 'fast-xml-parser';
 import type { WechatSettings } from '../config.js';
 import type { Reply } from '../core/types.js';
 import { describeError } from '../log.js';
-import { answerInConversation, APOLOGY, plainTextWithSuggestions, type ChannelDeps } from './channel.js';
+import { APOLOGY, answerInConversation, type ChannelDeps, plainTextWithSuggestions } from './channel.js';
 import { HttpError } from './http-errors.js';
 import { OnceCache } from './once.js';
 import { methodNotAllowed, rawBody, rawBodyOf, requireContentType } from './request.js';
@@ -45,7 +45,9 @@ export function wechatChannel(deps: ChannelDeps & { settings: WechatSettings }):
   const { settings, logger } = deps;
   const nowSeconds = () => Math.floor(Date.now() / 1000);
   const cipher =
-    settings.appId !== null && settings.encodingAesKey !== null ? new WechatCipher(settings.encodingAesKey, settings.appId) : null;
+    settings.appId !== null && settings.encodingAesKey !== null
+      ? new WechatCipher(settings.encodingAesKey, settings.appId)
+      : null;
   // WeChat retries three times within about 15 s; a few minutes covers that with room to spare.
   const once = new OnceCache<string | null>({ ttlMs: 5 * 60_000, maxEntries: 10_000 });
   const router = express.Router();
@@ -53,7 +55,11 @@ export function wechatChannel(deps: ChannelDeps & { settings: WechatSettings }):
   router.get('/api/wechat', (req: Request, res: Response) => {
     const { signature, timestamp, nonce, echostr } = queryStrings(req, ['signature', 'timestamp', 'nonce', 'echostr']);
     if (timestamp === undefined || nonce === undefined || echostr === undefined) {
-      throw new HttpError(400, 'invalid_request', 'The server check needs signature, timestamp, nonce and echostr query parameters.');
+      throw new HttpError(
+        400,
+        'invalid_request',
+        'The server check needs signature, timestamp, nonce and echostr query parameters.',
+      );
     }
     requireSignature(signature, settings.token, timestamp, nonce);
     res.set('X-Content-Type-Options', 'nosniff');
@@ -62,19 +68,29 @@ export function wechatChannel(deps: ChannelDeps & { settings: WechatSettings }):
 
   router.post(
     '/api/wechat',
-    requireContentType(XML_TYPES, 'WeChat messages are XML: send them as Content-Type: text/xml.', { allowMissing: true }),
+    requireContentType(XML_TYPES, 'WeChat messages are XML: send them as Content-Type: text/xml.', {
+      allowMissing: true,
+    }),
     rawBody(WECHAT_BODY_LIMIT),
     async (req: Request, res: Response) => {
       const query = queryStrings(req, ['signature', 'timestamp', 'nonce', 'encrypt_type', 'msg_signature']);
       const { timestamp, nonce } = query;
       if (timestamp === undefined || nonce === undefined) {
-        throw new HttpError(400, 'invalid_request', 'WeChat requests carry signature, timestamp and nonce query parameters.');
+        throw new HttpError(
+          400,
+          'invalid_request',
+          'WeChat requests carry signature, timestamp and nonce query parameters.',
+        );
       }
       requireSignature(query.signature, settings.token, timestamp, nonce);
       const envelope = parseWechatXml(rawBodyOf(req));
 
       if (query.encrypt_type !== undefined && query.encrypt_type !== 'aes' && query.encrypt_type !== 'raw') {
-        throw new HttpError(400, 'invalid_request', `Unknown encrypt_type ${JSON.stringify(query.encrypt_type)}; expected aes or raw.`);
+        throw new HttpError(
+          400,
+          'invalid_request',
+          `Unknown encrypt_type ${JSON.stringify(query.encrypt_type)}; expected aes or raw.`,
+        );
       }
       // Without a key, compatible mode's plaintext copy of the message is still readable and answerable in plaintext.
       const encrypted = query.encrypt_type === 'aes' && (cipher !== null || envelope.MsgType === undefined);
@@ -84,7 +100,11 @@ export function wechatChannel(deps: ChannelDeps & { settings: WechatSettings }):
           logger.warn('wechat: an encrypted message arrived but safe mode is not configured', {
             fix: 'set WECHAT_APP_ID and WECHAT_ENCODING_AES_KEY, or switch the account to plaintext mode',
           });
-          throw new HttpError(400, 'encryption_not_configured', 'This server has no EncodingAESKey, so it cannot read encrypted messages.');
+          throw new HttpError(
+            400,
+            'encryption_not_configured',
+            'This server has no EncodingAESKey, so it cannot read encrypted messages.',
+          );
         }
         fields = decryptEnvelope(envelope, cipher, settings.token, timestamp, nonce, query.msg_signature);
       }
@@ -104,11 +124,16 @@ export function wechatChannel(deps: ChannelDeps & { settings: WechatSettings }):
         return;
       }
       res.type('text/xml; charset=utf-8');
-      res.send(encrypted && cipher !== null ? encryptedReplyXml(xml, cipher, settings.token, nonce, nowSeconds()) : xml);
+      res.send(
+        encrypted && cipher !== null ? encryptedReplyXml(xml, cipher, settings.token, nonce, nowSeconds()) : xml,
+      );
     },
   );
 
-  router.all('/api/wechat', methodNotAllowed('GET, POST', 'WeChat calls this route with GET (server check) and POST (messages).'));
+  router.all(
+    '/api/wechat',
+    methodNotAllowed('GET, POST', 'WeChat calls this route with GET (server check) and POST (messages).'),
+  );
   return router;
 
   /** The reply XML for `message`, or null for "no reply". */
@@ -249,7 +274,8 @@ export function readWechatMessage(fields: Record<string, unknown>): WechatMessag
   const optional = (name: string): string | undefined => {
     const value = fields[name];
     if (value === undefined) return undefined;
-    if (typeof value !== 'string') throw new HttpError(400, 'invalid_message', `<${name}> must appear once and hold text.`);
+    if (typeof value !== 'string')
+      throw new HttpError(400, 'invalid_message', `<${name}> must appear once and hold text.`);
     return value;
   };
   const message: WechatMessage = {
@@ -315,7 +341,11 @@ export function cdata(text: string): string {
 }
 
 /** A passive text reply to `message`: To and From swapped, Content in CDATA. */
-export function textReplyXml(message: Pick<WechatMessage, 'toUserName' | 'fromUserName'>, content: string, createTime: number): string {
+export function textReplyXml(
+  message: Pick<WechatMessage, 'toUserName' | 'fromUserName'>,
+  content: string,
+  createTime: number,
+): string {
   return (
     '<xml>' +
     `<ToUserName>${cdata(message.fromUserName)}</ToUserName>` +
@@ -328,7 +358,13 @@ export function textReplyXml(message: Pick<WechatMessage, 'toUserName' | 'fromUs
 }
 
 /** Safe mode's reply envelope around `xml`, signed with msg_signature over (token, timestamp, nonce, Encrypt). */
-export function encryptedReplyXml(xml: string, cipher: WechatCipher, token: string, nonce: string, timestamp: number): string {
+export function encryptedReplyXml(
+  xml: string,
+  cipher: WechatCipher,
+  token: string,
+  nonce: string,
+  timestamp: number,
+): string {
   const encrypt = cipher.encrypt(xml);
   const signature = wechatSignature(token, String(timestamp), nonce, encrypt);
   return (

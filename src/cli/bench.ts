@@ -15,13 +15,13 @@ import { parseArgs } from 'node:util';
 import { loadBot } from '../bot.js';
 import { PROJECT_ROOT } from '../config.js';
 import { wholeNumberFlag } from './args.js';
-import { loadQuestionSet } from './evaluation.js';
 import { benchColdStart } from './bench/coldstart.js';
-import { benchHttp, benchState, FEW, MANY, type HttpOptions } from './bench/http.js';
+import { benchHttp, benchState, FEW, type HttpOptions, MANY } from './bench/http.js';
 import { benchInProcess } from './bench/inprocess.js';
-import { unavailable, type Figure } from './bench/measure.js';
+import { type Figure, unavailable } from './bench/measure.js';
 import { BENCH_ENV } from './bench/processes.js';
 import { formatTable, type Report } from './bench/report.js';
+import { loadQuestionSet } from './evaluation.js';
 
 const SECTIONS = ['inprocess', 'coldstart', 'http', 'state'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -43,9 +43,13 @@ function positive(name: string, text: string | undefined, fallback: number): num
 
 function chosenSections(only: string | undefined): Section[] {
   if (only === undefined) return [...SECTIONS];
-  const names = only.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = only
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const n of names) {
-    if (!(SECTIONS as readonly string[]).includes(n)) throw new Error(`--only: unknown section "${n}"; use ${SECTIONS.join(', ')}`);
+    if (!(SECTIONS as readonly string[]).includes(n))
+      throw new Error(`--only: unknown section "${n}"; use ${SECTIONS.join(', ')}`);
   }
   return names as Section[];
 }
@@ -95,7 +99,12 @@ async function main(): Promise<void> {
   const report: Report = {
     startedAt,
     finishedAt: new Date().toISOString(),
-    machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '' },
+    machine: {
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? '',
+    },
     options: { quick, sections, http, inProcess, coldStartRuns },
     notes: [
       'Every figure is the median of several runs (min–max beside it); a ratio is the bot over its baseline, ' +

@@ -17,22 +17,30 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../config.js';
-import { BENCH_ENV, startServer, stop, type Server } from './bench/processes.js';
+import { wholeNumberFlag as whole } from './args.js';
+import { BENCH_ENV, type Server, startServer, stop } from './bench/processes.js';
 import {
   activityTurns,
   checkLedger,
+  type FollowUpCheck,
   followUp,
   health,
-  readStore,
-  webhookTurns,
-  type FollowUpCheck,
   type LedgerCheck,
+  readStore,
   type TurnsOf,
+  webhookTurns,
 } from './loadtest/checks.js';
 import { Inspector, inspectorUrl } from './loadtest/inspector.js';
-import { bandMb, HEAP_BAND, RSS_BAND, sampleMemory, type MemorySample, type NoiseBand } from './loadtest/memory.js';
-import { activityTraffic, drive, Ledger, loadQuestions, webhookTraffic, type LoadFigures, type Traffic } from './loadtest/traffic.js';
-import { wholeNumberFlag as whole } from './args.js';
+import { bandMb, HEAP_BAND, type MemorySample, type NoiseBand, RSS_BAND, sampleMemory } from './loadtest/memory.js';
+import {
+  activityTraffic,
+  drive,
+  Ledger,
+  type LoadFigures,
+  loadQuestions,
+  type Traffic,
+  webhookTraffic,
+} from './loadtest/traffic.js';
 
 const { values } = parseArgs({
   options: {
@@ -132,7 +140,15 @@ async function main(): Promise<void> {
       warnings: [],
       pass: false,
     };
-    await run(report, server, inspector, { questions, conversations, connections, durationSeconds, warmupSeconds, idleSeconds, stateFile });
+    await run(report, server, inspector, {
+      questions,
+      conversations,
+      connections,
+      durationSeconds,
+      warmupSeconds,
+      idleSeconds,
+      stateFile,
+    });
     inspector?.close();
     inspector = null;
     progress('stopping the server');
@@ -140,7 +156,8 @@ async function main(): Promise<void> {
     // After a clean shutdown the store holds everything in its snapshot: check it once more, as a restart would find it.
     report.checks.afterShutdown = ledgerChecks(report, stateFile);
     for (const check of report.checks.afterShutdown) {
-      if (check.consistent !== check.conversations) report.failures.push(`after shutdown, ${check.route}: ${check.problems.join('; ')}`);
+      if (check.consistent !== check.conversations)
+        report.failures.push(`after shutdown, ${check.route}: ${check.problems.join('; ')}`);
     }
     report.pass = report.failures.length === 0;
     process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
@@ -217,7 +234,9 @@ async function run(report: Report, server: Server, inspector: Inspector | null, 
     const answered = [...ledger.answered.keys()];
     const step = Math.max(1, Math.floor(answered.length / FOLLOW_UP_SAMPLE));
     const ids = answered.filter((_, i) => i % step === 0).slice(0, FOLLOW_UP_SAMPLE);
-    report.checks.followUps.push(await followUp(server.url, traffic, ids, FOLLOW_UP_QUESTION, o.stateFile, turnsOf, ledger));
+    report.checks.followUps.push(
+      await followUp(server.url, traffic, ids, FOLLOW_UP_QUESTION, o.stateFile, turnsOf, ledger),
+    );
   }
   judge(report);
 }
@@ -251,24 +270,34 @@ function judge(report: Report): void {
       ['warm-up', route.warmup],
       ['load', route.load],
     ] as const) {
-      if (figures.errors > 0) f.push(`${route.name} ${phase}: ${figures.errors} connection errors (${figures.timeouts} timeouts)`);
-      if (figures.non2xx > 0) f.push(`${route.name} ${phase}: ${figures.non2xx} non-2xx responses (${statusList(figures)})`);
+      if (figures.errors > 0)
+        f.push(`${route.name} ${phase}: ${figures.errors} connection errors (${figures.timeouts} timeouts)`);
+      if (figures.non2xx > 0)
+        f.push(`${route.name} ${phase}: ${figures.non2xx} non-2xx responses (${statusList(figures)})`);
     }
   }
   if (report.checks.health !== 200) f.push(`GET /healthz answered ${report.checks.health || 'nothing'} after the load`);
   for (const c of report.checks.ledgers) {
     if (c.consistent !== c.conversations)
-      f.push(`${c.route}: ${c.conversations - c.consistent} conversations stored inconsistently: ${c.problems.join('; ')}`);
+      f.push(
+        `${c.route}: ${c.conversations - c.consistent} conversations stored inconsistently: ${c.problems.join('; ')}`,
+      );
   }
   for (const c of report.checks.followUps) {
     if (c.inContext !== c.asked)
-      f.push(`${c.route}: ${c.asked - c.inContext} of ${c.asked} follow-ups not answered in context: ${c.problems.join('; ')}`);
+      f.push(
+        `${c.route}: ${c.asked - c.inContext} of ${c.asked} follow-ups not answered in context: ${c.problems.join('; ')}`,
+      );
   }
   const { heap, rss } = report.memory;
   if (heap.grew)
-    f.push(`heap after GC grew ${heap.growthMb!.toFixed(1)} MB from warm-up, beyond the ${heap.bandMb!.toFixed(1)} MB noise band`);
+    f.push(
+      `heap after GC grew ${heap.growthMb!.toFixed(1)} MB from warm-up, beyond the ${heap.bandMb!.toFixed(1)} MB noise band`,
+    );
   if (rss.grew)
-    report.warnings.push(`RSS grew ${rss.growthMb!.toFixed(1)} MB from warm-up, beyond the ${rss.bandMb!.toFixed(1)} MB noise band`);
+    report.warnings.push(
+      `RSS grew ${rss.growthMb!.toFixed(1)} MB from warm-up, beyond the ${rss.bandMb!.toFixed(1)} MB noise band`,
+    );
 }
 
 function statusList(figures: LoadFigures): string {
@@ -307,7 +336,19 @@ function formatReport(r: Report): string {
       '(rate limits off: all the load comes from one address).',
   );
   lines.push('');
-  const header = ['route', 'phase', 'requests', 'req/s', 'errors', 'timeouts', 'non-2xx', 'p50 ms', 'p97.5 ms', 'p99 ms', 'max ms'];
+  const header = [
+    'route',
+    'phase',
+    'requests',
+    'req/s',
+    'errors',
+    'timeouts',
+    'non-2xx',
+    'p50 ms',
+    'p97.5 ms',
+    'p99 ms',
+    'max ms',
+  ];
   const rows = [header];
   for (const route of r.routes) {
     for (const [phase, f] of [
@@ -336,7 +377,9 @@ function formatReport(r: Report): string {
   for (const s of r.memory.samples) memRows.push([s.label, mb(s.rssMb), mb(s.heapUsedMb), mb(s.externalMb)]);
   lines.push(...table(memRows));
   const verdict = (g: Growth) =>
-    g.growthMb === null ? 'not measured' : `${signedMb(g.growthMb)} MB (noise band ${mb(g.bandMb)} MB: ${g.grew ? 'GROWTH' : 'within'})`;
+    g.growthMb === null
+      ? 'not measured'
+      : `${signedMb(g.growthMb)} MB (noise band ${mb(g.bandMb)} MB: ${g.grew ? 'GROWTH' : 'within'})`;
   lines.push(`Change from warm-up to the end: heap ${verdict(r.memory.heap)}; RSS ${verdict(r.memory.rss)}.`);
   lines.push(
     `Noise bands: heap after GC ${HEAP_BAND.minMb} MB or ${HEAP_BAND.fraction * 100} % of its warm-up value, RSS ${RSS_BAND.minMb} MB or ` +

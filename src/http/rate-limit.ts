@@ -9,7 +9,10 @@ export interface RateLimit {
 
 /** A request over its limit; `retryAfterSeconds` is when the next one would be let through. */
 export class RateLimitedError extends HttpError {
-  constructor(readonly retryAfterSeconds: number, what: string) {
+  constructor(
+    readonly retryAfterSeconds: number,
+    what: string,
+  ) {
     super(429, 'rate_limited', `Too many requests from this ${what}; try again in ${retryAfterSeconds} s.`);
     this.name = 'RateLimitedError';
   }

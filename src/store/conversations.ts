@@ -9,22 +9,22 @@ import { emptyState } from '../core/types.js';
 import { createLogger, describeError, type Logger } from '../log.js';
 import { Journal } from './journal.js';
 import {
+  type Contents,
+  type Entry,
   fromSnapshot,
   isPlainObject,
+  type JournalRecord,
   journalPaths,
   newReport,
   replay,
-  toSnapshot,
-  type Contents,
-  type Entry,
-  type JournalRecord,
   type Snapshot,
   type StoredConversation,
   type StoredItem,
+  toSnapshot,
 } from './state-file.js';
 
-export { isConversationState, readStateOnDisk } from './state-file.js';
 export { JournalWriteError } from './journal.js';
+export { isConversationState, readStateOnDisk } from './state-file.js';
 
 /** Per-conversation state, keyed by conversation id. */
 export interface ConversationStore {
@@ -214,14 +214,20 @@ export class LowConversationStore implements ConversationStore, Storage {
     await mkdir(path.dirname(file), { recursive: true });
     // lowdb's JSONFile is this DataFile with 2-space indentation, which nearly doubles the snapshot's size
     // (2.0 against 3.8 MB for 10,000 conversations) for no reader: the program writes it and reads it back.
-    const db = new Low<unknown>(new DataFile<unknown>(file, { parse: JSON.parse, stringify: (data) => JSON.stringify(data) }), null);
+    const db = new Low<unknown>(
+      new DataFile<unknown>(file, { parse: JSON.parse, stringify: (data) => JSON.stringify(data) }),
+      null,
+    );
     try {
       await db.read();
     } catch (cause) {
       if (cause instanceof SyntaxError) {
-        throw new Error(`${file}: the conversation store is not valid JSON; move it aside or delete it to start afresh`, {
-          cause,
-        });
+        throw new Error(
+          `${file}: the conversation store is not valid JSON; move it aside or delete it to start afresh`,
+          {
+            cause,
+          },
+        );
       }
       throw new Error(`${file}: the conversation store cannot be read: ${(cause as Error).message}`, { cause });
     }
@@ -236,7 +242,8 @@ export class LowConversationStore implements ConversationStore, Storage {
     );
     replay(contents, journals, openedAt, report);
     const expired = dropExpired(contents, openedAt - settings.idleTtlMs);
-    const evicted = evictOldest(contents.conversations, settings.maxEntries) + evictOldest(contents.items, settings.maxEntries);
+    const evicted =
+      evictOldest(contents.conversations, settings.maxEntries) + evictOldest(contents.items, settings.maxEntries);
 
     let snapshotBytes = snapshotFound ? (await stat(file)).size : 0;
     if (journals.length > 0 || report.invalidInSnapshot + expired + evicted > 0) {
@@ -252,7 +259,14 @@ export class LowConversationStore implements ConversationStore, Storage {
     const journal = await Journal.open(paths.current, { fsync: settings.fsync });
     const store = new LowConversationStore(file, db, contents, journal, settings, snapshotBytes);
 
-    const found = { file, ...report, expired, evicted, conversations: contents.conversations.size, items: contents.items.size };
+    const found = {
+      file,
+      ...report,
+      expired,
+      evicted,
+      conversations: contents.conversations.size,
+      items: contents.items.size,
+    };
     if (report.tornLines + report.invalidLines + report.invalidInSnapshot > 0) {
       settings.logger.warn('conversation store: dropped what could not be read', found);
     } else if (journals.length > 0) {
@@ -334,9 +348,13 @@ export class LowConversationStore implements ConversationStore, Storage {
       return { key, entry, previous };
     });
     this.evictOverCap(map, ...accepted.map(([key]) => key));
-    await this.commit({ op: 'items', at: new Date(now).toISOString(), set: Object.fromEntries(accepted), delete: [] }, () => {
-      for (const { key, entry, previous } of applied.reverse()) if (map.get(key) === entry) restore(map, key, previous);
-    });
+    await this.commit(
+      { op: 'items', at: new Date(now).toISOString(), set: Object.fromEntries(accepted), delete: [] },
+      () => {
+        for (const { key, entry, previous } of applied.reverse())
+          if (map.get(key) === entry) restore(map, key, previous);
+      },
+    );
   }
 
   async delete(keys: string[]): Promise<void> {
@@ -367,7 +385,8 @@ export class LowConversationStore implements ConversationStore, Storage {
     if (this.closing) return 0;
     const removed = dropExpired(this.contents, this.settings.now().getTime() - this.settings.idleTtlMs);
     this.removedSinceSnapshot += removed;
-    if (removed > 0 && !this.compaction && this.removedSinceSnapshot * 4 >= this.snapshotEntries) this.startCompaction();
+    if (removed > 0 && !this.compaction && this.removedSinceSnapshot * 4 >= this.snapshotEntries)
+      this.startCompaction();
     return removed;
   }
 
@@ -403,14 +422,18 @@ export class LowConversationStore implements ConversationStore, Storage {
       // A store that stored nothing leaves no file behind.
       if (unsaved) await this.compactAfterCurrent();
     } catch (error) {
-      this.settings.logger.error('conversation store: the last snapshot could not be written; the journal keeps every change', {
-        file: this.file,
-        ...describeError(error),
-      });
+      this.settings.logger.error(
+        'conversation store: the last snapshot could not be written; the journal keeps every change',
+        {
+          file: this.file,
+          ...describeError(error),
+        },
+      );
     }
     await this.journal.close().catch(() => undefined);
     // After a clean compaction the journal is empty: leave STATE_FILE alone on disk, as before the journal.
-    if (!this.oldJournal && this.journal.stats.bytes === 0) await rm(this.paths.current, { force: true }).catch(() => undefined);
+    if (!this.oldJournal && this.journal.stats.bytes === 0)
+      await rm(this.paths.current, { force: true }).catch(() => undefined);
   }
 
   /** The entry of `key`, unless it has expired: then it is dropped, as a sweep would. */
@@ -454,17 +477,18 @@ export class LowConversationStore implements ConversationStore, Storage {
   private startCompaction(): void {
     this.compactAfterCurrent().catch((error: unknown) => {
       this.retryCompactionAt = this.journal.stats.bytes + this.settings.compactAfterBytes;
-      this.settings.logger.error('conversation store: compaction failed; the journal keeps every change, retrying later', {
-        file: this.file,
-        ...describeError(error),
-      });
+      this.settings.logger.error(
+        'conversation store: compaction failed; the journal keeps every change, retrying later',
+        {
+          file: this.file,
+          ...describeError(error),
+        },
+      );
     });
   }
 
   private compactAfterCurrent(): Promise<void> {
-    const run = (this.compaction ?? Promise.resolve())
-      .catch(() => undefined)
-      .then(() => this.runCompaction());
+    const run = (this.compaction ?? Promise.resolve()).catch(() => undefined).then(() => this.runCompaction());
     this.compaction = run;
     const forget = () => {
       if (this.compaction === run) this.compaction = null;
@@ -494,7 +518,12 @@ export class LowConversationStore implements ConversationStore, Storage {
     this.removedSinceSnapshot = 0;
     this.retryCompactionAt = 0;
     this.compactions += 1;
-    this.settings.logger.debug('conversation store: compacted', { file: this.file, seq: snapshot.seq, entries, expired: removed });
+    this.settings.logger.debug('conversation store: compacted', {
+      file: this.file,
+      seq: snapshot.seq,
+      entries,
+      expired: removed,
+    });
   }
 }
 
@@ -516,10 +545,14 @@ function settingsFrom(options: StoreOptions): Settings {
   positive('idleTtlMs', settings.idleTtlMs);
   positive('compactAfterBytes', settings.compactAfterBytes);
   if (!Number.isSafeInteger(settings.maxEntries) || settings.maxEntries < 1) {
-    throw new RangeError(`LowConversationStore.open: maxEntries must be a whole number of at least 1, not ${String(settings.maxEntries)}`);
+    throw new RangeError(
+      `LowConversationStore.open: maxEntries must be a whole number of at least 1, not ${String(settings.maxEntries)}`,
+    );
   }
   if (!(Number.isFinite(settings.sweepIntervalMs) && settings.sweepIntervalMs >= 0)) {
-    throw new RangeError(`LowConversationStore.open: sweepIntervalMs must be 0 (no timer) or more, not ${String(settings.sweepIntervalMs)}`);
+    throw new RangeError(
+      `LowConversationStore.open: sweepIntervalMs must be 0 (no timer) or more, not ${String(settings.sweepIntervalMs)}`,
+    );
   }
   return settings;
 }

@@ -1,4 +1,4 @@
-import { open, rename, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, open, rename } from 'node:fs/promises';
 
 /** A line could not be appended to the journal, so the change it records is not stored; the cause says why. */
 export class JournalWriteError extends Error {

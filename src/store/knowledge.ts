@@ -32,8 +32,14 @@ export function parseKnowledge(data: unknown, file: string): Knowledge {
 
   const knowledge: Knowledge = {
     title: r.string(root, 'title'),
-    source: { name: r.child('source').string(source, 'name'), copyright: r.child('source').string(source, 'copyright') },
-    paragraphs: each<Paragraph>('paragraphs', (o, at) => ({ number: at.integer(o, 'number', 1), text: at.string(o, 'text') })),
+    source: {
+      name: r.child('source').string(source, 'name'),
+      copyright: r.child('source').string(source, 'copyright'),
+    },
+    paragraphs: each<Paragraph>('paragraphs', (o, at) => ({
+      number: at.integer(o, 'number', 1),
+      text: at.string(o, 'text'),
+    })),
     facts: each<Fact>('facts', (o, at) => ({
       id: at.string(o, 'id'),
       statement: at.string(o, 'statement'),
@@ -75,7 +81,10 @@ function checkReferences(k: Knowledge, r: Reader): void {
   const ids = new Set<string>();
   const unique = (field: string, list: { id: string }[]) =>
     list.forEach((item, i) => {
-      if (ids.has(item.id)) r.child(field).child(i).fail('id', `repeats the id ${JSON.stringify(item.id)}`);
+      if (ids.has(item.id))
+        r.child(field)
+          .child(i)
+          .fail('id', `repeats the id ${JSON.stringify(item.id)}`);
       ids.add(item.id);
     });
   unique('facts', k.facts);
@@ -90,14 +99,17 @@ function checkReferences(k: Knowledge, r: Reader): void {
   const organizations = new Set(k.organizations.map((o) => o.id));
   const people = new Set(k.people.map((p) => p.id));
   k.facts.forEach((f, i) => {
-    if (!entities.has(f.subject)) r.child('facts').child(i).fail('subject', `names no person, organization or place: ${f.subject}`);
-    if (f.paragraph !== null && !paragraphs.has(f.paragraph)) r.child('facts').child(i).fail('paragraph', `is not a paragraph number`);
+    if (!entities.has(f.subject))
+      r.child('facts').child(i).fail('subject', `names no person, organization or place: ${f.subject}`);
+    if (f.paragraph !== null && !paragraphs.has(f.paragraph))
+      r.child('facts').child(i).fail('paragraph', `is not a paragraph number`);
   });
   k.quotes.forEach((q, i) => {
     if (!people.has(q.speaker)) r.child('quotes').child(i).fail('speaker', `names no person: ${q.speaker}`);
     if (!paragraphs.has(q.paragraph)) r.child('quotes').child(i).fail('paragraph', `is not a paragraph number`);
   });
   k.people.forEach((p, i) => {
-    if (!organizations.has(p.organization)) r.child('people').child(i).fail('organization', `names no organization: ${p.organization}`);
+    if (!organizations.has(p.organization))
+      r.child('people').child(i).fail('organization', `names no organization: ${p.organization}`);
   });
 }

@@ -102,7 +102,12 @@ export function fromSnapshot(data: unknown, openedAt: number, report: RecoveryRe
  * `contents.seq`, in `seq` order, and advances `contents.seq` to the last one. An unterminated last line is
  * ignored: its write never completed, so no caller was told it was stored.
  */
-export function replay(contents: Contents, journals: readonly string[], openedAt: number, report: RecoveryReport): void {
+export function replay(
+  contents: Contents,
+  journals: readonly string[],
+  openedAt: number,
+  report: RecoveryReport,
+): void {
   const records: JournalRecord[] = [];
   for (const text of journals) {
     const lines = text.split('\n');
@@ -146,7 +151,9 @@ export function toSnapshot(contents: Contents): Snapshot {
     seq: contents.seq,
     conversations: Object.fromEntries(Array.from(contents.conversations, ([id, entry]) => [id, entry.value])),
     items: Object.fromEntries(Array.from(contents.items, ([key, entry]) => [key, entry.value])),
-    itemsUpdatedAt: Object.fromEntries(Array.from(contents.items, ([key, entry]) => [key, new Date(entry.at).toISOString()])),
+    itemsUpdatedAt: Object.fromEntries(
+      Array.from(contents.items, ([key, entry]) => [key, new Date(entry.at).toISOString()]),
+    ),
   };
 }
 
@@ -164,7 +171,12 @@ export function readStateOnDisk(file: string): Pick<Snapshot, 'seq' | 'conversat
   const now = Date.now();
   const contents = fromSnapshot(snapshotText === null ? null : JSON.parse(snapshotText), now, report);
   // Oldest first, though replay sorts by seq anyway.
-  replay(contents, [journals[1], journals[0]].filter((text): text is string => text !== null), now, report);
+  replay(
+    contents,
+    [journals[1], journals[0]].filter((text): text is string => text !== null),
+    now,
+    report,
+  );
   const { seq, conversations, items } = toSnapshot(contents);
   return { seq, conversations, items };
 }
@@ -227,7 +239,10 @@ function entriesOf(value: unknown): [string, unknown][] {
 function isEntityRef(value: unknown): value is EntityRef {
   const v = value as EntityRef;
   return (
-    typeof v === 'object' && v !== null && typeof v.id === 'string' && ['person', 'organization', 'place'].includes(v.kind)
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.id === 'string' &&
+    ['person', 'organization', 'place'].includes(v.kind)
   );
 }
 

@@ -1,4 +1,4 @@
-import { ActivityTypes, TestAdapter, type Activity, type Storage, type StoreItems } from 'botbuilder';
+import { type Activity, ActivityTypes, type Storage, type StoreItems, TestAdapter } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
 import { ArticleBot, replyActivity, stateKey, toMarkdown } from '../../src/channels/bot-framework-bot.js';
 import type { Reply } from '../../src/core/types.js';
@@ -7,7 +7,10 @@ import { makeReply, readStateFile, useChannelEnv } from '../channel-helpers.js';
 const env = useChannelEnv('bot-framework-bot-test-');
 
 /** A TestAdapter running an ArticleBot over `storage` (the file's store by default), in a conversation of its own. */
-function adapterFor(storage: Storage = env.store, conversation = `convo-${Math.random().toString(36).slice(2)}`): TestAdapter {
+function adapterFor(
+  storage: Storage = env.store,
+  conversation = `convo-${Math.random().toString(36).slice(2)}`,
+): TestAdapter {
   const articleBot = new ArticleBot({ engine: env.bot.engine, storage });
   const template = { conversation: { id: conversation } as Activity['conversation'] };
   return new TestAdapter(async (context) => articleBot.run(context), template);
@@ -53,7 +56,9 @@ describe('ArticleBot in a TestAdapter conversation', () => {
 
   it('says nothing when only the bot itself is added, and ignores typing, events and reactions', async () => {
     const adapter = adapterFor();
-    await adapter.send({ type: ActivityTypes.ConversationUpdate, membersAdded: [{ id: 'bot', name: 'Bot' }] }).startTest();
+    await adapter
+      .send({ type: ActivityTypes.ConversationUpdate, membersAdded: [{ id: 'bot', name: 'Bot' }] })
+      .startTest();
     await adapter.send({ type: ActivityTypes.Typing }).startTest();
     await adapter.send({ type: ActivityTypes.Event, name: 'webchat/join' }).startTest();
     await adapter.send({ type: ActivityTypes.MessageReaction, reactionsAdded: [{ type: 'like' }] }).startTest();
@@ -72,7 +77,9 @@ describe('ArticleBot in a TestAdapter conversation', () => {
     await adapterFor()
       .send('What did Derek Shen say?')
       .assertReply((activity) => {
-        expectReply(['> People have two identities.', '> — Derek Shen, president of LinkedIn China (paragraph 5)'])(activity);
+        expectReply(['> People have two identities.', '> — Derek Shen, president of LinkedIn China (paragraph 5)'])(
+          activity,
+        );
         // The attribution replaces "Derek Shen, ..., said:", so the name is not said twice.
         expect(activity.text!.match(/Derek Shen, president of LinkedIn China/g)).toHaveLength(1);
       })
@@ -125,15 +132,18 @@ describe('ArticleBot in a TestAdapter conversation', () => {
     const conversation = 'state-check';
     const articleBot = new ArticleBot({ engine: env.bot.engine, storage: env.store });
     const seenAtSend: unknown[] = [];
-    const adapter = new TestAdapter(async (context) => {
-      context.onSendActivities(async (_ctx, _activities, next) => {
-        // What the file holds at the moment the reply goes out.
-        const onDisk = readStateFile(env.stateFile);
-        seenAtSend.push(onDisk.items[stateKey(context.activity)]?.state?.turns);
-        return next();
-      });
-      await articleBot.run(context);
-    }, { conversation: { id: conversation } as Activity['conversation'] });
+    const adapter = new TestAdapter(
+      async (context) => {
+        context.onSendActivities(async (_ctx, _activities, next) => {
+          // What the file holds at the moment the reply goes out.
+          const onDisk = readStateFile(env.stateFile);
+          seenAtSend.push(onDisk.items[stateKey(context.activity)]?.state?.turns);
+          return next();
+        });
+        await articleBot.run(context);
+      },
+      { conversation: { id: conversation } as Activity['conversation'] },
+    );
     await adapter
       .send('Who is He Miao?')
       .assertReply(expectReply(['Tianji']))
@@ -143,13 +153,17 @@ describe('ArticleBot in a TestAdapter conversation', () => {
     expect(seenAtSend).toEqual([1, 2]);
     const key = 'test/conversations/state-check/article';
     const item = (await env.store.read([key]))[key];
-    expect(item).toMatchObject({ state: { turns: 2, entities: expect.arrayContaining([{ id: 'he-miao', kind: 'person' }]) } });
+    expect(item).toMatchObject({
+      state: { turns: 2, entities: expect.arrayContaining([{ id: 'he-miao', kind: 'person' }]) },
+    });
     expect(typeof item!.eTag).toBe('string');
   });
 
   it('loses no context when messages of one conversation arrive at once, and replies in order', async () => {
     const adapter = adapterFor(env.store, 'concurrent');
-    const questions = Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? 'How many users does WeChat have?' : 'And LinkedIn?'));
+    const questions = Array.from({ length: 8 }, (_, i) =>
+      i % 2 === 0 ? 'How many users does WeChat have?' : 'And LinkedIn?',
+    );
     await Promise.all(questions.map((text) => adapter.processActivity({ type: ActivityTypes.Message, text })));
     const key = 'test/conversations/concurrent/article';
     expect((await env.store.read([key]))[key]!.state.turns).toBe(8);
@@ -177,7 +191,10 @@ describe('ArticleBot in a TestAdapter conversation', () => {
       },
     };
     const adapter = adapterFor(racing, 'raced');
-    await adapter.send('How many users does WeChat have?').assertReply(expectReply(['500 million'])).startTest();
+    await adapter
+      .send('How many users does WeChat have?')
+      .assertReply(expectReply(['500 million']))
+      .startTest();
     interfere = true;
     await adapter
       .send('Which company does she work for?')
@@ -203,12 +220,20 @@ describe('replyActivity and toMarkdown', () => {
   const quoted = (): Reply => env.bot.engine.respond('What did He Miao say?').reply;
 
   it('turns every quotation of a reply into a block quote with speaker and role, keeping the other lines', async () => {
-    const questions = ['What did He Miao say?', 'What did Jin Xiaolei say?', 'What did Derek Shen say?', 'Who does LinkedIn compete with?'];
+    const questions = [
+      'What did He Miao say?',
+      'What did Jin Xiaolei say?',
+      'What did Derek Shen say?',
+      'Who does LinkedIn compete with?',
+    ];
     for (const question of questions) {
       const reply = env.bot.engine.respond(question).reply;
       const markdown = toMarkdown(reply);
       for (const q of reply.quotes) {
-        const lines = q.text.split('\n').map((l) => `> ${l}`).join('\n');
+        const lines = q.text
+          .split('\n')
+          .map((l) => `> ${l}`)
+          .join('\n');
         expect(markdown).toContain(lines);
       }
       const quoteLines = reply.text.split('\n').filter((l) => reply.quotes.some((q) => l.includes(`"${q.text}"`)));
@@ -232,7 +257,9 @@ describe('replyActivity and toMarkdown', () => {
   });
 
   it('escapes Markdown in article text so it reads literally', () => {
-    const reply = makeReply({ text: 'Revenue was *big* at [Acme] <b>Corp</b> # 1_2 (paragraph 3).\n1. a list?\n- a bullet?' });
+    const reply = makeReply({
+      text: 'Revenue was *big* at [Acme] <b>Corp</b> # 1_2 (paragraph 3).\n1. a list?\n- a bullet?',
+    });
     expect(toMarkdown(reply)).toBe(
       'Revenue was \\*big\\* at \\[Acme\\] \\<b\\>Corp\\</b\\> \\# 1\\_2 (paragraph 3).\n\n1\\. a list?\n\n\\- a bullet?',
     );
@@ -241,7 +268,9 @@ describe('replyActivity and toMarkdown', () => {
   it('makes suggestions imBack buttons and leaves them out when there are none', () => {
     const reply = quoted();
     const activity = replyActivity(reply);
-    expect(activity.suggestedActions?.actions).toEqual(reply.suggestions.map((s) => ({ type: 'imBack', title: s, value: s })));
+    expect(activity.suggestedActions?.actions).toEqual(
+      reply.suggestions.map((s) => ({ type: 'imBack', title: s, value: s })),
+    );
     expect(replyActivity({ ...reply, suggestions: [] }).suggestedActions).toBeUndefined();
   });
 });

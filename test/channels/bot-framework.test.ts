@@ -1,13 +1,17 @@
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import express, { type Express } from 'express';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BOT_FRAMEWORK_BODY_LIMIT } from '../../src/channels/bot-framework-activity.js';
-import { AUTH_TIMEOUT_MS, REPLY_TIMEOUT_MS, type BotFrameworkAuthOptions } from '../../src/channels/bot-framework-auth.js';
 import { botFrameworkChannel } from '../../src/channels/bot-framework.js';
+import { BOT_FRAMEWORK_BODY_LIMIT } from '../../src/channels/bot-framework-activity.js';
+import {
+  AUTH_TIMEOUT_MS,
+  type BotFrameworkAuthOptions,
+  REPLY_TIMEOUT_MS,
+} from '../../src/channels/bot-framework-auth.js';
 import { APOLOGY } from '../../src/channels/channel.js';
 import type { BotFrameworkSettings } from '../../src/config.js';
 import { expectJsonError, LogCapture, readStateFile, useChannelEnv, useRealServer } from '../channel-helpers.js';
@@ -57,20 +61,33 @@ async function openIdProvider(publicKey: KeyObject, kid: string): Promise<{ url:
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
-  return { url: `http://127.0.0.1:${port}/metadata`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}/metadata`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 type Activity = Record<string, any>;
 
 /** An Emulator activity from the fixtures, pointed at `serviceUrl`, in conversation `conversation`. */
-function emulator(name: 'message' | 'conversation-update', serviceUrl: string, conversation: string, extra: Activity = {}): Activity {
+function emulator(
+  name: 'message' | 'conversation-update',
+  serviceUrl: string,
+  conversation: string,
+  extra: Activity = {},
+): Activity {
   const activity = fixture<Activity>(`bot-framework/emulator-${name}.json`);
   return { ...activity, serviceUrl, conversation: { id: conversation }, ...extra };
 }
 
 const EMULATOR: BotFrameworkSettings = { appType: 'MultiTenant', appId: '', appPassword: '', tenantId: '' };
 const APP_ID = '8a5e3e1c-2f4b-4a53-9a1e-5c0d4e7b1f21';
-const WITH_AUTH: BotFrameworkSettings = { appType: 'MultiTenant', appId: APP_ID, appPassword: 'not-a-real-password', tenantId: '' };
+const WITH_AUTH: BotFrameworkSettings = {
+  appType: 'MultiTenant',
+  appId: APP_ID,
+  appPassword: 'not-a-real-password',
+  tenantId: '',
+};
 
 const env = useChannelEnv('bot-framework-test-');
 /** A Bot Framework connector, as the Emulator runs one: records replies and answers each with an id. */
@@ -97,7 +114,14 @@ function channelServer(settings: BotFrameworkSettings, auth: BotFrameworkAuthOpt
     res.json({ pong: true });
   });
   channelApp.use(
-    botFrameworkChannel({ engine: env.bot.engine, conversations: env.store, storage: env.store, logger: env.logs.logger, settings, auth }),
+    botFrameworkChannel({
+      engine: env.bot.engine,
+      conversations: env.store,
+      storage: env.store,
+      logger: env.logs.logger,
+      settings,
+      auth,
+    }),
   );
   const server = http.createServer(channelApp);
   return new Promise<{ url: string; close: () => Promise<void> }>((resolve) => {
@@ -149,7 +173,11 @@ describe('POST /api/messages refuses bad activities with a JSON error before the
     ['no channelId', 'invalid_activity', () => ({ ...valid(), channelId: undefined })],
     ['a message without from', 'invalid_activity', () => ({ ...valid(), from: undefined })],
     ['a recipient without id', 'invalid_activity', () => ({ ...valid(), recipient: { name: 'Bot' } })],
-    ['membersAdded that is not an array', 'invalid_activity', () => ({ ...valid(), type: 'conversationUpdate', membersAdded: { id: 'u' } })],
+    [
+      'membersAdded that is not an array',
+      'invalid_activity',
+      () => ({ ...valid(), type: 'conversationUpdate', membersAdded: { id: 'u' } }),
+    ],
   ];
 
   it.each(cases)('%s: 400 %s', async (_name, code, body) => {
@@ -212,7 +240,10 @@ describe('POST /api/messages with the Emulator (no app id)', () => {
   });
 
   it('returns the replies in the response body with deliveryMode "expectReplies", posting nothing', async () => {
-    const activity = emulator('message', connector.url, 'expect-replies', { text: 'Who is Derek Shen?', deliveryMode: 'expectReplies' });
+    const activity = emulator('message', connector.url, 'expect-replies', {
+      text: 'Who is Derek Shen?',
+      deliveryMode: 'expectReplies',
+    });
     const res = await post(activity);
     expect(res.status).toBe(200);
     expect(res.body.activities).toHaveLength(1);
@@ -228,7 +259,11 @@ describe('POST /api/messages with the Emulator (no app id)', () => {
       { type: 'event', name: 'webchat/join', value: {} },
       { type: 'endOfConversation' },
       { type: 'installationUpdate', action: 'add' },
-      { type: 'message', text: undefined, attachments: [{ contentType: 'image/png', contentUrl: 'http://127.0.0.1/x.png' }] },
+      {
+        type: 'message',
+        text: undefined,
+        attachments: [{ contentType: 'image/png', contentUrl: 'http://127.0.0.1/x.png' }],
+      },
     ]) {
       const res = await post(emulator('message', connector.url, 'quiet', extra));
       expect(res.status, extra.type).toBe(200);
@@ -237,7 +272,9 @@ describe('POST /api/messages with the Emulator (no app id)', () => {
   });
 
   it('refuses an invoke with a JSON 400 (the bot handles none; the SDK would answer a bare 501), sending nothing', async () => {
-    const res = await post(emulator('message', connector.url, 'invoke', { type: 'invoke', name: 'composeExtension/query' }));
+    const res = await post(
+      emulator('message', connector.url, 'invoke', { type: 'invoke', name: 'composeExtension/query' }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('unsupported_invoke');
     expect(connector.calls).toEqual([]);
@@ -256,7 +293,9 @@ describe('POST /api/messages with the Emulator (no app id)', () => {
         logger: logs.logger,
       },
     );
-    const res = await request(broken).post('/api/messages').send(emulator('message', connector.url, 'broken-store'));
+    const res = await request(broken)
+      .post('/api/messages')
+      .send(emulator('message', connector.url, 'broken-store'));
     expectJsonError(res, 500, 'internal_error');
     expect(res.text).not.toContain('EACCES');
     expect(connector.calls.map((r) => r.body.text)).toEqual([APOLOGY]);
@@ -267,7 +306,10 @@ describe('POST /api/messages with the Emulator (no app id)', () => {
     await post(emulator('message', connector.url, 'shared-store', { text: 'How many users does WeChat have?' }));
     await request(app).post('/api/webhook').send({ text: 'Who is He Miao?', conversationId: 'shared-store' });
     const file = readStateFile(env.stateFile);
-    expect(file.items['emulator/conversations/shared-store/article'].state).toMatchObject({ lastIntent: 'wechat.users', turns: 1 });
+    expect(file.items['emulator/conversations/shared-store/article'].state).toMatchObject({
+      lastIntent: 'wechat.users',
+      turns: 1,
+    });
     expect(file.conversations['shared-store'].state).toMatchObject({ turns: 1 });
   });
 });
@@ -292,7 +334,11 @@ describe('POST /api/messages when serviceUrl does not answer', () => {
     expect(res.body.error.code).toBe('reply_not_delivered');
     expect(res.ms).toBeLessThan(REPLY_TIMEOUT + 1500);
     const line = env.logs.entries('bot framework reply not delivered')[0];
-    expect(line).toMatchObject({ level: 'error', serviceUrl: `http://127.0.0.1:${port}`, conversationId: 'unreachable' });
+    expect(line).toMatchObject({
+      level: 'error',
+      serviceUrl: `http://127.0.0.1:${port}`,
+      conversationId: 'unreachable',
+    });
     expect(String(line!.reason)).toMatch(/ECONNREFUSED|reply timeout/);
     // The next conversation is answered normally.
     const ok = await postActivity(server.url, emulator('message', connector.url, 'after-unreachable'));
@@ -307,7 +353,9 @@ describe('POST /api/messages when serviceUrl does not answer', () => {
       expect(res.status).toBe(502);
       expect(res.ms).toBeLessThan(REPLY_TIMEOUT + 1500);
       expect(silent.connections()).toBeGreaterThan(0);
-      expect(env.logs.entries('bot framework reply not delivered')[0]?.reason).toBe('no answer within the reply timeout');
+      expect(env.logs.entries('bot framework reply not delivered')[0]?.reason).toBe(
+        'no answer within the reply timeout',
+      );
     } finally {
       await silent.close();
     }
@@ -346,7 +394,12 @@ describe('POST /api/messages with an app id (authentication on)', () => {
 
   it('refuses a request without a token with 401, before the bot sees it', async () => {
     for (const type of ['message', 'typing', 'conversationUpdate']) {
-      const activity = emulator(type === 'conversationUpdate' ? 'conversation-update' : 'message', connector.url, 'no-token', { type });
+      const activity = emulator(
+        type === 'conversationUpdate' ? 'conversation-update' : 'message',
+        connector.url,
+        'no-token',
+        { type },
+      );
       const res = await postActivity(server.url, activity);
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('unauthorized');
@@ -359,7 +412,9 @@ describe('POST /api/messages with an app id (authentication on)', () => {
     // The SDK prints the key it tried to stderr by itself; keep test output clean.
     const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
-      const res = await postActivity(server.url, emulator('message', connector.url, 'forged'), { Authorization: `Bearer ${forged}` });
+      const res = await postActivity(server.url, emulator('message', connector.url, 'forged'), {
+        Authorization: `Bearer ${forged}`,
+      });
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('unauthorized');
     } finally {
@@ -372,7 +427,9 @@ describe('POST /api/messages with an app id (authentication on)', () => {
 
   it('refuses a correctly signed token issued for another bot', async () => {
     const other = jwt(botFramework.privateKey, KID, { ...claims(connector.url), aud: 'someone-else' });
-    const res = await postActivity(server.url, emulator('message', connector.url, 'other-bot'), { Authorization: `Bearer ${other}` });
+    const res = await postActivity(server.url, emulator('message', connector.url, 'other-bot'), {
+      Authorization: `Bearer ${other}`,
+    });
     expect(res.status).toBe(401);
     expect(connector.calls).toEqual([]);
   });
@@ -381,7 +438,10 @@ describe('POST /api/messages with an app id (authentication on)', () => {
     const token = jwt(botFramework.privateKey, KID, claims(connector.url));
     const res = await postActivity(
       server.url,
-      emulator('message', connector.url, 'signed', { deliveryMode: 'expectReplies', text: 'How many users does WeChat have?' }),
+      emulator('message', connector.url, 'signed', {
+        deliveryMode: 'expectReplies',
+        text: 'How many users does WeChat have?',
+      }),
       { Authorization: `Bearer ${token}` },
     );
     expect(res.status).toBe(200);
@@ -394,7 +454,10 @@ describe('POST /api/messages when Bot Framework’s OpenID metadata never arrive
 
   it('fails the request within the bound with 503, sends nothing, and answers other requests meanwhile', async () => {
     const metadata = await silentServer();
-    const server = await channelServer(WITH_AUTH, { channelOpenIdMetadataUrl: `${metadata.url}/metadata`, authTimeoutMs: AUTH_TIMEOUT });
+    const server = await channelServer(WITH_AUTH, {
+      channelOpenIdMetadataUrl: `${metadata.url}/metadata`,
+      authTimeoutMs: AUTH_TIMEOUT,
+    });
     try {
       const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
       const token = jwt(privateKey, 'any', {
@@ -428,7 +491,10 @@ describe('POST /api/messages when Bot Framework’s OpenID metadata never arrive
 
 describe('the Bot Framework route in the server as `npm start` runs it', () => {
   const unsecured = useRealServer('bot-framework-server-', () => ({ MicrosoftAppId: '', MicrosoftAppPassword: '' }));
-  const secured = useRealServer('bot-framework-secured-', () => ({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'not-a-real-password' }));
+  const secured = useRealServer('bot-framework-secured-', () => ({
+    MicrosoftAppId: APP_ID,
+    MicrosoftAppPassword: 'not-a-real-password',
+  }));
 
   it('talks with the Emulator: greeting, an answer with suggested actions, and working follow-ups', async () => {
     const conversation = 'emulator-session|livechat';
@@ -442,13 +508,20 @@ describe('the Bot Framework route in the server as `npm start` runs it', () => {
       ['And LinkedIn?', '300 million'],
     ];
     for (const [i, [text]] of script.entries()) {
-      const res = await postActivity(unsecured.server.url, emulator('message', connector.url, conversation, { id: `m-${i}`, text }));
+      const res = await postActivity(
+        unsecured.server.url,
+        emulator('message', connector.url, conversation, { id: `m-${i}`, text }),
+      );
       expect(res.status, text).toBe(200);
     }
     const [greeting, ...answers] = connector.calls;
     expect(greeting!.path).toBe(`/v3/conversations/${conversation}/activities/${update.id}`);
     expect(greeting!.body.text).toContain('Hello!');
-    expect(greeting!.body.suggestedActions.actions.map((a: { type: string }) => a.type)).toEqual(['imBack', 'imBack', 'imBack']);
+    expect(greeting!.body.suggestedActions.actions.map((a: { type: string }) => a.type)).toEqual([
+      'imBack',
+      'imBack',
+      'imBack',
+    ]);
     expect(answers).toHaveLength(script.length);
     answers.forEach((answer, i) => {
       expect(answer.path).toBe(`/v3/conversations/${conversation}/activities/m-${i}`);
@@ -461,14 +534,20 @@ describe('the Bot Framework route in the server as `npm start` runs it', () => {
   });
 
   it('answers with expectReplies in the response body', async () => {
-    const res = await postActivity(unsecured.server.url, emulator('message', connector.url, 'server-expect', { deliveryMode: 'expectReplies' }));
+    const res = await postActivity(
+      unsecured.server.url,
+      emulator('message', connector.url, 'server-expect', { deliveryMode: 'expectReplies' }),
+    );
     expect(res.status).toBe(200);
     expect(res.body.activities[0].text).toContain('300 million');
     expect(connector.calls).toEqual([]);
   });
 
   it('answers a bad activity with a JSON 400, not an HTML stack trace', async () => {
-    const res = await postActivity(unsecured.server.url, { ...emulator('message', connector.url, 'bad'), type: undefined });
+    const res = await postActivity(unsecured.server.url, {
+      ...emulator('message', connector.url, 'bad'),
+      type: undefined,
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_activity');
   });
@@ -483,7 +562,9 @@ describe('the Bot Framework route in the server as `npm start` runs it', () => {
       serviceurl: connector.url,
       exp: Math.floor(Date.now() / 1000) + 3600,
     });
-    const withForged = await postActivity(secured.server.url, emulator('message', connector.url, 'secured'), { Authorization: `Bearer ${forged}` });
+    const withForged = await postActivity(secured.server.url, emulator('message', connector.url, 'secured'), {
+      Authorization: `Bearer ${forged}`,
+    });
     expect(withForged.status).toBe(401);
     expect(withForged.body.error.code).toBe('unauthorized');
     expect(connector.calls).toEqual([]);

@@ -17,7 +17,11 @@ describe('answerInConversation', () => {
     const counting = new CountingStore(env.store);
     const question = `${'linkedin '.repeat(222)}ab`;
     expect(question).toHaveLength(MAX_QUESTION_LENGTH);
-    const reply = await answerInConversation({ engine: env.bot.engine, conversations: counting }, 'at-the-limit', ` ${question} `);
+    const reply = await answerInConversation(
+      { engine: env.bot.engine, conversations: counting },
+      'at-the-limit',
+      ` ${question} `,
+    );
     expect(reply.text).not.toMatch(/too long/);
     expect(counting.turns.get('at-the-limit')).toBe(1);
   });
@@ -48,7 +52,9 @@ describe('answerInConversation', () => {
 describe('plainTextWithSuggestions', () => {
   it('adds the suggestions on a line of their own', () => {
     const reply = makeReply({ text: 'Answer (paragraph 2).', suggestions: ['Who is He Miao?', 'And WeChat?'] });
-    expect(plainTextWithSuggestions(reply)).toBe('Answer (paragraph 2).\n\nYou could ask: Who is He Miao? | And WeChat?');
+    expect(plainTextWithSuggestions(reply)).toBe(
+      'Answer (paragraph 2).\n\nYou could ask: Who is He Miao? | And WeChat?',
+    );
   });
 
   it('leaves the text alone without suggestions', () => {
@@ -61,9 +67,14 @@ describe('plainTextWithSuggestions', () => {
   });
 
   it('adds only the suggestions the text does not name, in their order', () => {
-    const reply = makeReply({ text: 'Ask "Who is He Miao?" next.', suggestions: ['Who is Derek Shen?', 'Who is He Miao?', 'And WeChat?'] });
+    const reply = makeReply({
+      text: 'Ask "Who is He Miao?" next.',
+      suggestions: ['Who is Derek Shen?', 'Who is He Miao?', 'And WeChat?'],
+    });
     expect(suggestionsNotInText(reply)).toEqual(['Who is Derek Shen?', 'And WeChat?']);
-    expect(plainTextWithSuggestions(reply)).toBe('Ask "Who is He Miao?" next.\n\nYou could ask: Who is Derek Shen? | And WeChat?');
+    expect(plainTextWithSuggestions(reply)).toBe(
+      'Ask "Who is He Miao?" next.\n\nYou could ask: Who is Derek Shen? | And WeChat?',
+    );
   });
 });
 
@@ -94,7 +105,8 @@ describe('request helpers', () => {
 
   it('compares secrets exactly, and an absent one never matches', () => {
     expect(constantTimeEqual('s3cret', 's3cret')).toBe(true);
-    for (const given of ['s3creT', 's3cre', 's3crett', '', undefined]) expect(constantTimeEqual(given, 's3cret')).toBe(false);
+    for (const given of ['s3creT', 's3cre', 's3crett', '', undefined])
+      expect(constantTimeEqual(given, 's3cret')).toBe(false);
     expect(constantTimeEqual(undefined, '')).toBe(false);
     expect(constantTimeEqual('', '')).toBe(true);
   });

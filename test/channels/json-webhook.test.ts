@@ -22,7 +22,10 @@ beforeAll(() => {
   signedApp = env.app({}, { webhookSecret: SECRET });
 });
 
-const ask = (body: unknown, target: Express = app) => request(target).post('/api/webhook').send(body as object);
+const ask = (body: unknown, target: Express = app) =>
+  request(target)
+    .post('/api/webhook')
+    .send(body as object);
 
 /** Sends `body` exactly as given, as application/json. */
 const postRaw = (body: string, target: Express = app) =>
@@ -40,11 +43,19 @@ async function postBytes(
     const { port } = server.address() as AddressInfo;
     return await new Promise((resolve, reject) => {
       const req = http.request(
-        { host: '127.0.0.1', port, method: 'POST', path: '/api/webhook', headers: { ...headers, 'Content-Length': body.length } },
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/api/webhook',
+          headers: { ...headers, 'Content-Length': body.length },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode!, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
+          );
           res.on('error', reject);
         },
       );
@@ -56,7 +67,9 @@ async function postBytes(
   }
 }
 
-function expectReply(res: Response): Record<string, unknown> & { text: string; intent: string | null; fallback: boolean } {
+function expectReply(
+  res: Response,
+): Record<string, unknown> & { text: string; intent: string | null; fallback: boolean } {
   expect(res.status).toBe(200);
   expect(res.headers['content-type']).toMatch(/^application\/json/);
   expect(Object.keys(res.body).sort()).toEqual(REPLY_KEYS);
@@ -86,7 +99,13 @@ describe('POST /api/webhook: answers', () => {
     const res = await request(app)
       .post('/api/webhook')
       .set('Content-Type', 'application/json; charset=utf-8')
-      .send(JSON.stringify({ text: '  How many members does LinkedIn have?  ', conversationId: newConversationId(), userId: 'u-7' }));
+      .send(
+        JSON.stringify({
+          text: '  How many members does LinkedIn have?  ',
+          conversationId: newConversationId(),
+          userId: 'u-7',
+        }),
+      );
     expect(expectReply(res).intent).toBe('linkedin.members');
   });
 
@@ -182,9 +201,12 @@ describe('POST /api/webhook: errors', () => {
     expectJsonError(await postRaw(''), 400);
   });
 
-  it.each([['[{"text":"hi"}]'], ['42'], ['null'], ['"hi"'], ['true']])('rejects a body that is not an object (%s) with 400', async (body) => {
-    expectJsonError(await postRaw(body), 400);
-  });
+  it.each([['[{"text":"hi"}]'], ['42'], ['null'], ['"hi"'], ['true']])(
+    'rejects a body that is not an object (%s) with 400',
+    async (body) => {
+      expectJsonError(await postRaw(body), 400);
+    },
+  );
 
   it.each([
     ['missing text', { conversationId: 'c-1' }],
@@ -323,7 +345,10 @@ describe('POST /api/webhook with WEBHOOK_SECRET', () => {
     ['garbage', 'not-a-signature'],
     ['an empty header', ''],
     ['the hex without the sha256= prefix', createHmac('sha256', SECRET).update(body).digest('hex')],
-    ['a signature keyed with another secret', `sha256=${createHmac('sha256', 'another-secret-of-length').update(body).digest('hex')}`],
+    [
+      'a signature keyed with another secret',
+      `sha256=${createHmac('sha256', 'another-secret-of-length').update(body).digest('hex')}`,
+    ],
     ['the right signature in base64', `sha256=${createHmac('sha256', SECRET).update(body).digest('base64')}`],
   ])('rejects %s with 401', async (_name, signature) => {
     const res = await postSigned(body, signature);

@@ -13,8 +13,16 @@ import {
   verifyLineSignature,
 } from '../../src/channels/line.js';
 import type { LineSettings } from '../../src/config.js';
-import { brokenStore, expectJsonError, LogCapture, makeReply, readStateFile, useChannelEnv, useRealServer } from '../channel-helpers.js';
-import { closedPort, FakeApi, type FakeAnswer } from '../fake-api.js';
+import {
+  brokenStore,
+  expectJsonError,
+  LogCapture,
+  makeReply,
+  readStateFile,
+  useChannelEnv,
+  useRealServer,
+} from '../channel-helpers.js';
+import { closedPort, type FakeAnswer, FakeApi } from '../fake-api.js';
 import { fixture } from '../helpers.js';
 
 const CHANNEL_SECRET = 'line-test-channel-secret-4c1d9e';
@@ -42,7 +50,9 @@ function lineApi({ body }: { body: LineReplyCall }): FakeAnswer {
       status: 400,
       body: {
         message: 'The request body has 1 error(s)',
-        details: [{ message: 'Length must be between 0 and 20', property: 'messages[0].quickReply.items[0].action.label' }],
+        details: [
+          { message: 'Length must be between 0 and 20', property: 'messages[0].quickReply.items[0].action.label' },
+        ],
       },
     };
   }
@@ -65,7 +75,10 @@ interface Webhook {
 
 let counter = 0;
 /** The text-message fixture with fresh ids: its own reply token, event id and (unless given) user. */
-function textWebhook(text: string, options: { userId?: string; replyToken?: string } = {}): Webhook & { replyToken: string } {
+function textWebhook(
+  text: string,
+  options: { userId?: string; replyToken?: string } = {},
+): Webhook & { replyToken: string } {
   const webhook = structuredClone(fixture<Webhook>('line/text-message.json'));
   const event = webhook.events[0]!;
   counter += 1;
@@ -91,7 +104,8 @@ beforeAll(async () => {
 afterAll(() => fake?.close());
 
 /** Resolves with the reply call carrying `replyToken` once `api` got it. */
-const replyFor = (replyToken: string, api = fake, timeoutMs?: number) => api.waitForCall((c) => c.body.replyToken === replyToken, timeoutMs);
+const replyFor = (replyToken: string, api = fake, timeoutMs?: number) =>
+  api.waitForCall((c) => c.body.replyToken === replyToken, timeoutMs);
 const repliesTo = (replyToken: string, api = fake) => api.calls.filter((c) => c.body.replyToken === replyToken);
 
 /** Posts `body` exactly as given, signed with the channel secret unless a signature is given (null: none). */
@@ -106,7 +120,9 @@ function post(body: unknown, signature?: string | null, target: Express = app) {
 describe('LINE signature', () => {
   it('matches the published vector', () => {
     expect(signLineBody('bodybodybodybody', 'channel_secret')).toBe('/gg9a+LvFevTH1sd7XCQycD7tsWclCsInj7MhBHxN7k=');
-    expect(signLineBody(Buffer.from('bodybodybodybody'), 'channel_secret')).toBe('/gg9a+LvFevTH1sd7XCQycD7tsWclCsInj7MhBHxN7k=');
+    expect(signLineBody(Buffer.from('bodybodybodybody'), 'channel_secret')).toBe(
+      '/gg9a+LvFevTH1sd7XCQycD7tsWclCsInj7MhBHxN7k=',
+    );
   });
 
   it('verifies the raw bytes, nothing else', () => {
@@ -114,7 +130,13 @@ describe('LINE signature', () => {
     expect(verifyLineSignature(body, '/gg9a+LvFevTH1sd7XCQycD7tsWclCsInj7MhBHxN7k=', 'channel_secret')).toBe(true);
     expect(verifyLineSignature(body, '/gg9a+LvFevTH1sd7XCQycD7tsWclCsInj7MhBHxN7K=', 'channel_secret')).toBe(false);
     expect(verifyLineSignature(body, '/gg9a+LvFevTH1sd7XCQycD7tsWclCsInj7MhBHxN7k=', 'other_secret')).toBe(false);
-    expect(verifyLineSignature(Buffer.from('bodybodybodybodY'), '/gg9a+LvFevTH1sd7XCQycD7tsWclCsInj7MhBHxN7k=', 'channel_secret')).toBe(false);
+    expect(
+      verifyLineSignature(
+        Buffer.from('bodybodybodybodY'),
+        '/gg9a+LvFevTH1sd7XCQycD7tsWclCsInj7MhBHxN7k=',
+        'channel_secret',
+      ),
+    ).toBe(false);
     expect(verifyLineSignature(body, undefined, 'channel_secret')).toBe(false);
     expect(verifyLineSignature(body, '', 'channel_secret')).toBe(false);
   });
@@ -151,7 +173,7 @@ describe('POST /api/line: answers', () => {
     });
   });
 
-  it('answers LINE\'s verify request (no events) with 200 and sends nothing', async () => {
+  it("answers LINE's verify request (no events) with 200 and sends nothing", async () => {
     const before = fake.calls.length;
     const res = await post(fixture('line/verify.json'));
     expect(res.status).toBe(200);
@@ -166,7 +188,9 @@ describe('POST /api/line: answers', () => {
     expect((await post(webhook)).status).toBe(200);
     const call = await replyFor(webhook.events[0]!.replyToken);
     expect(call.body.messages[0]!.text).toBe(env.bot.engine.welcome().text);
-    expect(call.body.messages[0]!.quickReply?.items.map((i) => i.action.text)).toEqual(env.bot.engine.welcome().suggestions);
+    expect(call.body.messages[0]!.quickReply?.items.map((i) => i.action.text)).toEqual(
+      env.bot.engine.welcome().suggestions,
+    );
   });
 
   it('answers a follow-up from the same user in context, and not for another user', async () => {
@@ -185,7 +209,7 @@ describe('POST /api/line: answers', () => {
     expect((await replyFor(stranger.replyToken)).body.messages[0]!.text).not.toMatch(/5 million|300 million/);
   });
 
-  it('keeps a group\'s conversation apart from its members\' own chats', async () => {
+  it("keeps a group's conversation apart from its members' own chats", async () => {
     const group = fixture<Webhook>('line/group-text-message.json');
     await post(group);
     expect((await replyFor(group.events[0]!.replyToken)).body.messages[0]!.text).toContain('500 million');
@@ -194,7 +218,9 @@ describe('POST /api/line: answers', () => {
     inGroup.events[0]!.replyToken = 'group-followup-token-000000000000';
     inGroup.events[0]!.webhookEventId = '01HZ9V9C2M5W8E1R4T7Y0UFOLLOW';
     await post(inGroup);
-    expect((await replyFor('group-followup-token-000000000000')).body.messages[0]!.text).toMatch(/5 million|300 million/);
+    expect((await replyFor('group-followup-token-000000000000')).body.messages[0]!.text).toMatch(
+      /5 million|300 million/,
+    );
     const stored = readStateFile(env.stateFile);
     expect(stored.conversations[`line:group:${group.events[0]!.source.groupId}`].state.turns).toBe(2);
   });
@@ -332,25 +358,36 @@ describe('POST /api/line: a failing LINE API', () => {
   it.each([
     ['500', 'fail-500', 500, 'An error occurred in the API server'],
     ['400 with details', 'fail-400', 400, 'The request body has 1 error(s)'],
-  ])('logs a %s answer with LINE\'s error and status, never the token, and keeps answering', async (_name, prefix, status, lineError) => {
-    const failing = textWebhook('How many members does LinkedIn have?', { replyToken: `${prefix}-${counter}-token` });
-    expect((await post(failing)).status).toBe(200);
-    const entry = await env.logs.waitFor('LINE reply failed', (l) => l.webhookEventId === failing.events[0]!.webhookEventId);
-    expect(entry).toMatchObject({ level: 'error', status, lineError, url: `${fake.url}/v2/bot/message/reply` });
-    if (status === 400) expect(entry.lineDetails).toEqual([expect.objectContaining({ property: 'messages[0].quickReply.items[0].action.label' })]);
+  ])(
+    "logs a %s answer with LINE's error and status, never the token, and keeps answering",
+    async (_name, prefix, status, lineError) => {
+      const failing = textWebhook('How many members does LinkedIn have?', { replyToken: `${prefix}-${counter}-token` });
+      expect((await post(failing)).status).toBe(200);
+      const entry = await env.logs.waitFor(
+        'LINE reply failed',
+        (l) => l.webhookEventId === failing.events[0]!.webhookEventId,
+      );
+      expect(entry).toMatchObject({ level: 'error', status, lineError, url: `${fake.url}/v2/bot/message/reply` });
+      if (status === 400)
+        expect(entry.lineDetails).toEqual([
+          expect.objectContaining({ property: 'messages[0].quickReply.items[0].action.label' }),
+        ]);
 
-    const next = textWebhook('How many users does WeChat have?');
-    await post(next);
-    expect((await replyFor(next.replyToken)).body.messages[0]!.text).toContain('500 million');
-    const all = env.logs.text();
-    expect(all).not.toContain(ACCESS_TOKEN);
-    expect(all).not.toContain(CHANNEL_SECRET);
-  });
+      const next = textWebhook('How many users does WeChat have?');
+      await post(next);
+      expect((await replyFor(next.replyToken)).body.messages[0]!.text).toContain('500 million');
+      const all = env.logs.text();
+      expect(all).not.toContain(ACCESS_TOKEN);
+      expect(all).not.toContain(CHANNEL_SECRET);
+    },
+  );
 
   it('gives up on a LINE API that never answers after the timeout, logs it, and answers other users meanwhile', async () => {
     const logs = new LogCapture();
     const timed = express();
-    timed.use(lineChannel({ engine: env.bot.engine, conversations: env.store, logger: logs.logger, settings, timeoutMs: 150 }));
+    timed.use(
+      lineChannel({ engine: env.bot.engine, conversations: env.store, logger: logs.logger, settings, timeoutMs: 150 }),
+    );
     const hanging = textWebhook('How many members does LinkedIn have?', { replyToken: `hang-${counter}-token` });
     expect((await post(hanging, undefined, timed)).status).toBe(200);
     await replyFor(hanging.replyToken);
@@ -371,21 +408,35 @@ describe('POST /api/line: a failing LINE API', () => {
     const deadUrl = `http://127.0.0.1:${await closedPort()}`;
     const unreachable = express();
     unreachable.use(
-      lineChannel({ engine: env.bot.engine, conversations: env.store, logger: logs.logger, settings: { ...settings, apiUrl: deadUrl } }),
+      lineChannel({
+        engine: env.bot.engine,
+        conversations: env.store,
+        logger: logs.logger,
+        settings: { ...settings, apiUrl: deadUrl },
+      }),
     );
     expect((await post(textWebhook('hello'), undefined, unreachable)).status).toBe(200);
-    expect(await logs.waitFor('LINE reply failed')).toMatchObject({ status: null, error: expect.stringContaining('ECONNREFUSED') });
+    expect(await logs.waitFor('LINE reply failed')).toMatchObject({
+      status: null,
+      error: expect.stringContaining('ECONNREFUSED'),
+    });
     expect(logs.text()).not.toContain(ACCESS_TOKEN);
   });
 
   it('replies with an apology when the conversation store fails', async () => {
     const logs = new LogCapture();
-    const failingStore = env.app({ line: settings }, { conversations: brokenStore('ENOSPC: no space left on device'), logger: logs.logger });
+    const failingStore = env.app(
+      { line: settings },
+      { conversations: brokenStore('ENOSPC: no space left on device'), logger: logs.logger },
+    );
     const webhook = textWebhook('How many members does LinkedIn have?');
     expect((await post(webhook, undefined, failingStore)).status).toBe(200);
     const call = await replyFor(webhook.replyToken);
     expect(call.body.messages).toEqual([{ type: 'text', text: APOLOGY }]);
-    expect(logs.entries('LINE answer failed')[0]).toMatchObject({ level: 'error', error: expect.stringContaining('ENOSPC') });
+    expect(logs.entries('LINE answer failed')[0]).toMatchObject({
+      level: 'error',
+      error: expect.stringContaining('ENOSPC'),
+    });
   });
 });
 
@@ -399,7 +450,10 @@ describe('toLineMessage', () => {
   });
 
   it('keeps quick replies within 13 buttons, labels within 20 characters and texts within 300', () => {
-    const suggestions = Array.from({ length: 15 }, (_, i) => `Question number ${i} about LinkedIn and WeChat? ${'x'.repeat(i === 0 ? 400 : 0)}`);
+    const suggestions = Array.from(
+      { length: 15 },
+      (_, i) => `Question number ${i} about LinkedIn and WeChat? ${'x'.repeat(i === 0 ? 400 : 0)}`,
+    );
     const items = toLineMessage(reply('ok', suggestions)).quickReply!.items;
     expect(items).toHaveLength(LINE_QUICK_REPLY_LIMITS.items);
     for (const item of items) {
@@ -431,7 +485,10 @@ describe('the real server (npm start) with the LINE variables', () => {
     const raw = JSON.stringify(body);
     return fetch(`${real.server.url}/api/line`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8', 'x-line-signature': signature ?? signLineBody(raw, CHANNEL_SECRET) },
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'x-line-signature': signature ?? signLineBody(raw, CHANNEL_SECRET),
+      },
       body: raw,
     });
   };

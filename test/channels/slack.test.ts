@@ -8,14 +8,14 @@ import {
   cleanSlackText,
   formatSlackText,
   questionFromEvent,
-  signSlackRequest,
   SLACK_BODY_LIMIT,
+  signSlackRequest,
   slackChannel,
   verifySlackRequest,
 } from '../../src/channels/slack.js';
 import { PROJECT_ROOT, type SlackSettings } from '../../src/config.js';
 import { expectJsonError, LogCapture, makeReply, useChannelEnv, useRealServer } from '../channel-helpers.js';
-import { FakeApi, type ApiCall, type FakeAnswer } from '../fake-api.js';
+import { type ApiCall, type FakeAnswer, FakeApi } from '../fake-api.js';
 
 // Slack's "Verifying requests from Slack" page, step-by-step walk-through (a slash command's form body).
 const VECTOR = {
@@ -50,7 +50,10 @@ function delivery(name: string, event: Json = {}): Json {
 }
 
 /** What the real Slack Web API answers to a good chat.postMessage. */
-const slackOk = (call: ApiCall<Json>): FakeAnswer => ({ status: 200, body: { ok: true, channel: call.body.channel, ts: '1715330000.000100' } });
+const slackOk = (call: ApiCall<Json>): FakeAnswer => ({
+  status: 200,
+  body: { ok: true, channel: call.body.channel, ts: '1715330000.000100' },
+});
 
 const env = useChannelEnv('slack-test-');
 /** A stand-in for https://slack.com/api: `${fake.url}/api`. */
@@ -121,7 +124,9 @@ describe('request signing', () => {
   it('accepts the published example within five minutes of its timestamp', () => {
     const at = Number(VECTOR.timestamp) * 1000;
     for (const skew of [0, 299_000, -299_000]) {
-      expect(() => verifySlackRequest(VECTOR.secret, VECTOR.timestamp, VECTOR.signature, Buffer.from(VECTOR.body), at + skew)).not.toThrow();
+      expect(() =>
+        verifySlackRequest(VECTOR.secret, VECTOR.timestamp, VECTOR.signature, Buffer.from(VECTOR.body), at + skew),
+      ).not.toThrow();
     }
   });
 
@@ -137,19 +142,42 @@ describe('request signing', () => {
     const at = Number(VECTOR.timestamp) * 1000 + (change.now ?? 0);
     const signature = change.signature === null ? undefined : (change.signature ?? VECTOR.signature);
     const verify = () =>
-      verifySlackRequest(change.secret ?? VECTOR.secret, change.timestamp ?? VECTOR.timestamp, signature, Buffer.from(change.body ?? VECTOR.body), at);
+      verifySlackRequest(
+        change.secret ?? VECTOR.secret,
+        change.timestamp ?? VECTOR.timestamp,
+        signature,
+        Buffer.from(change.body ?? VECTOR.body),
+        at,
+      );
     expect(verify).toThrow(expect.objectContaining({ status: 401, code }));
   });
 });
 
 describe('reading events', () => {
   it.each([
-    ['app-mention', { team: 'T061EG9R6', channel: 'C0LAN2Q65', ts: '1715325467.512399', text: 'How many members does LinkedIn have?' }],
+    [
+      'app-mention',
+      {
+        team: 'T061EG9R6',
+        channel: 'C0LAN2Q65',
+        ts: '1715325467.512399',
+        text: 'How many members does LinkedIn have?',
+      },
+    ],
     [
       'app-mention-thread',
-      { team: 'T061EG9R6', channel: 'C0LAN2Q65', ts: '1715325590.004100', threadTs: '1715325467.512399', text: 'What did He Miao say?' },
+      {
+        team: 'T061EG9R6',
+        channel: 'C0LAN2Q65',
+        ts: '1715325590.004100',
+        threadTs: '1715325467.512399',
+        text: 'What did He Miao say?',
+      },
     ],
-    ['message-im', { team: 'T061EG9R6', channel: 'D024BE91L', ts: '1715326001.839129', text: 'How many users does WeChat have?' }],
+    [
+      'message-im',
+      { team: 'T061EG9R6', channel: 'D024BE91L', ts: '1715326001.839129', text: 'How many users does WeChat have?' },
+    ],
   ])('takes the question from %s', (name, expected) => {
     const payload = fixture(name);
     expect(questionFromEvent(payload.team_id, payload.event)).toEqual(expected);
@@ -198,7 +226,9 @@ describe('formatting replies', () => {
 
   it('does not repeat suggestions a fallback already names', () => {
     const text = 'Sorry, the article does not say that. You could ask: "Who is He Miao?"';
-    expect(formatSlackText(makeReply({ text, fallback: true, intent: null, suggestions: ['Who is He Miao?'] }))).toBe(text);
+    expect(formatSlackText(makeReply({ text, fallback: true, intent: null, suggestions: ['Who is He Miao?'] }))).toBe(
+      text,
+    );
   });
 });
 
@@ -256,7 +286,8 @@ describe('POST /api/slack/events', () => {
     await send(delivery('message-im', { channel, text: 'LinkedIn? '.repeat(201) }));
     const [, tooLong] = await fake.waitForCalls(2);
     expect(tooLong!.body.text).toContain(`too long for me (more than ${MAX_QUESTION_LENGTH} characters)`);
-    for (const suggestion of env.bot.engine.welcome().suggestions) expect(tooLong!.body.text).toContain(`• ${suggestion}`);
+    for (const suggestion of env.bot.engine.welcome().suggestions)
+      expect(tooLong!.body.text).toContain(`• ${suggestion}`);
     expect(env.counting.total).toBe(before);
     // Not a turn: "And LinkedIn?" still follows the WeChat question.
     await send(delivery('message-im', { channel, text: 'And LinkedIn?' }));
@@ -280,7 +311,10 @@ describe('POST /api/slack/events', () => {
       expect((await send(event)).status).toBe(200);
       await fake.waitForCalls(1);
       for (const retry of ['1', '2', '3']) {
-        expect((await send(event, { headers: { 'X-Slack-Retry-Num': retry, 'X-Slack-Retry-Reason': 'http_timeout' } })).status).toBe(200);
+        expect(
+          (await send(event, { headers: { 'X-Slack-Retry-Num': retry, 'X-Slack-Retry-Reason': 'http_timeout' } }))
+            .status,
+        ).toBe(200);
       }
       expect(fake.calls.map((c) => c.body.channel)).toEqual(['C0RETRY']);
       fake.calls.length = 0;
@@ -290,7 +324,10 @@ describe('POST /api/slack/events', () => {
 
   it('answers one message once when it comes both as app_mention and as message.im', async () => {
     const im = delivery('message-im', { channel: 'D0BOTH', text: '<@U0LAN0Z89> Who is He Miao?' });
-    const mention = { ...delivery('app-mention'), event: { ...im.event, type: 'app_mention', channel_type: undefined } };
+    const mention = {
+      ...delivery('app-mention'),
+      event: { ...im.event, type: 'app_mention', channel_type: undefined },
+    };
     await expectNothingSent(async () => {
       await Promise.all([send(im), send(mention)]);
       await fake.waitForCalls(1);
@@ -310,7 +347,10 @@ describe('POST /api/slack/events', () => {
   });
 
   it('refuses a request without signature headers with 401', async () => {
-    const res = await request(app).post('/api/slack/events').set('Content-Type', 'application/json').send(JSON.stringify(delivery('app-mention')));
+    const res = await request(app)
+      .post('/api/slack/events')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify(delivery('app-mention')));
     expectJsonError(res, 401, 'missing_signature');
   });
 
@@ -319,7 +359,11 @@ describe('POST /api/slack/events', () => {
     ['a JSON array', '[]', 'invalid_request'],
     ['url_verification without a challenge', '{"type":"url_verification"}', 'invalid_request'],
     ['event_callback without an event', '{"type":"event_callback","event_id":"Ev1","team_id":"T1"}', 'invalid_event'],
-    ['event_callback without an event id', JSON.stringify({ ...fixture('app-mention'), event_id: 42 }), 'invalid_event'],
+    [
+      'event_callback without an event id',
+      JSON.stringify({ ...fixture('app-mention'), event_id: 42 }),
+      'invalid_event',
+    ],
   ])('refuses %s with 400', async (_name, body, code) => {
     expectJsonError(await send(body), 400, code);
   });
@@ -327,7 +371,11 @@ describe('POST /api/slack/events', () => {
   it('refuses a body over the limit (413), a form body (415) and other methods (405)', async () => {
     const huge = JSON.stringify({ ...fixture('app-mention'), padding: 'x'.repeat(SLACK_BODY_LIMIT) });
     expectJsonError(await send(huge), 413, 'payload_too_large');
-    expectJsonError(await send(VECTOR.body, { contentType: 'application/x-www-form-urlencoded' }), 415, 'unsupported_media_type');
+    expectJsonError(
+      await send(VECTOR.body, { contentType: 'application/x-www-form-urlencoded' }),
+      415,
+      'unsupported_media_type',
+    );
     const get = await request(app).get('/api/slack/events');
     expectJsonError(get, 405, 'method_not_allowed');
     expect(get.headers.allow).toBe('POST');
@@ -358,12 +406,15 @@ describe('when the Slack API fails', () => {
 
   it("logs Slack's error without the token and keeps answering", async () => {
     fake.respond = (call) =>
-      call.body.channel === 'C0GONE'
-        ? { status: 200, body: { ok: false, error: 'channel_not_found' } }
-        : slackOk(call);
+      call.body.channel === 'C0GONE' ? { status: 200, body: { ok: false, error: 'channel_not_found' } } : slackOk(call);
     await send(delivery('app-mention', { channel: 'C0GONE' }));
     const line = await env.logs.waitFor('slack: chat.postMessage failed', (l) => l.slackError === 'channel_not_found');
-    expect(line).toMatchObject({ level: 'error', message: 'slack: chat.postMessage failed', slackError: 'channel_not_found', channel: 'C0GONE' });
+    expect(line).toMatchObject({
+      level: 'error',
+      message: 'slack: chat.postMessage failed',
+      slackError: 'channel_not_found',
+      channel: 'C0GONE',
+    });
 
     await send(delivery('app-mention', { channel: 'C0FINE' }));
     const calls = await fake.waitForCalls(2);
@@ -449,7 +500,9 @@ describe('the real server (npm start) with SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN
     expect(first!.body.text).toContain('300 million');
 
     const thread = mention.event.ts as string;
-    await post(delivery('app-mention-thread', { thread_ts: thread, text: '<@U0LAN0Z89> How many users does WeChat have?' }));
+    await post(
+      delivery('app-mention-thread', { thread_ts: thread, text: '<@U0LAN0Z89> How many users does WeChat have?' }),
+    );
     await post(delivery('app-mention-thread', { thread_ts: thread, text: '<@U0LAN0Z89> And LinkedIn?' }));
     const calls = await fake.waitForCalls(3);
     expect(calls[1]!.body).toMatchObject({ channel: 'C0LAN2Q65', thread_ts: thread });

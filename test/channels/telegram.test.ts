@@ -3,13 +3,21 @@ import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { APOLOGY, MAX_QUESTION_LENGTH } from '../../src/channels/channel.js';
 import {
+  parseTelegramUpdate,
   TELEGRAM_BODY_LIMIT,
   TELEGRAM_TEXT_LIMIT,
-  parseTelegramUpdate,
-  toSendMessage,
   type TelegramTextMessage,
+  toSendMessage,
 } from '../../src/channels/telegram.js';
-import { brokenStore, expectJsonError, LogCapture, makeReply, readStateFile, useChannelEnv, useRealServer } from '../channel-helpers.js';
+import {
+  brokenStore,
+  expectJsonError,
+  LogCapture,
+  makeReply,
+  readStateFile,
+  useChannelEnv,
+  useRealServer,
+} from '../channel-helpers.js';
 import { fixture } from '../helpers.js';
 
 const SECRET = 'telegram-test-secret_0123456789';
@@ -143,7 +151,9 @@ describe('POST /api/telegram: answers', () => {
 
   it('asks for a shorter question when one is too long, leaving the conversation as it was', async () => {
     const chat = newChatId();
-    expect(expectSendMessage(await post(textUpdate('How many users does WeChat have?', chat)), chat).text).toContain('500 million');
+    expect(expectSendMessage(await post(textUpdate('How many users does WeChat have?', chat)), chat).text).toContain(
+      '500 million',
+    );
     const before = env.counting.total;
     const body = expectSendMessage(await post(textUpdate('LinkedIn? '.repeat(201), chat)), chat);
     expect(body.text).toContain(`too long for me (more than ${MAX_QUESTION_LENGTH} characters)`);
@@ -213,11 +223,23 @@ describe('POST /api/telegram: bad requests', () => {
     ['malformed JSON', '{"update_id": 1, "message": ', 'invalid_json'],
     ['an empty body', '', 'invalid_json'],
     ['an array', '[{"update_id": 1}]', 'invalid_update'],
-    ['a missing update_id', '{"message": {"message_id": 1, "chat": {"id": 1, "type": "private"}, "text": "hi"}}', 'invalid_update'],
+    [
+      'a missing update_id',
+      '{"message": {"message_id": 1, "chat": {"id": 1, "type": "private"}, "text": "hi"}}',
+      'invalid_update',
+    ],
     ['a string update_id', '{"update_id": "1"}', 'invalid_update'],
     ['a negative update_id', '{"update_id": -4}', 'invalid_update'],
-    ['a text message without a chat', '{"update_id": 7, "message": {"message_id": 1, "date": 1, "text": "hi"}}', 'invalid_update'],
-    ['a text message with a string chat id', '{"update_id": 8, "message": {"message_id": 1, "chat": {"id": "1", "type": "private"}, "text": "hi"}}', 'invalid_update'],
+    [
+      'a text message without a chat',
+      '{"update_id": 7, "message": {"message_id": 1, "date": 1, "text": "hi"}}',
+      'invalid_update',
+    ],
+    [
+      'a text message with a string chat id',
+      '{"update_id": 8, "message": {"message_id": 1, "chat": {"id": "1", "type": "private"}, "text": "hi"}}',
+      'invalid_update',
+    ],
   ])('rejects %s with 400', async (_name, body, code) => {
     expectJsonError(await post(body), 400, code);
   });
@@ -258,7 +280,11 @@ describe('POST /api/telegram: bad requests', () => {
     expect(body.text).toBe(APOLOGY);
     expect(body.reply_markup).toEqual({ remove_keyboard: true });
     const [logged] = logs.entries('telegram answer failed');
-    expect(logged).toMatchObject({ level: 'error', updateId: update.update_id, error: expect.stringContaining('EACCES') });
+    expect(logged).toMatchObject({
+      level: 'error',
+      updateId: update.update_id,
+      error: expect.stringContaining('EACCES'),
+    });
   });
 });
 
@@ -288,7 +314,11 @@ describe('toSendMessage and parseTelegramUpdate', () => {
   });
 
   it('keeps chat ids beyond 32 bits exact', () => {
-    const update = parseTelegramUpdate(Buffer.from('{"update_id":1,"message":{"message_id":2,"chat":{"id":-1002081736455,"type":"supergroup"},"text":"hi"}}'));
+    const update = parseTelegramUpdate(
+      Buffer.from(
+        '{"update_id":1,"message":{"message_id":2,"chat":{"id":-1002081736455,"type":"supergroup"},"text":"hi"}}',
+      ),
+    );
     expect(update.message?.chatId).toBe(-1002081736455);
   });
 });
@@ -302,7 +332,10 @@ describe('the real server (npm start) with TELEGRAM_SECRET_TOKEN', () => {
       headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
       body: JSON.stringify(body),
     });
-    return { status: res.status, body: (await res.json()) as { method?: string; chat_id?: number; text?: string; error?: { code: string } } };
+    return {
+      status: res.status,
+      body: (await res.json()) as { method?: string; chat_id?: number; text?: string; error?: { code: string } },
+    };
   };
 
   it('answers the fixture update, then a follow-up in the same chat, and refuses a wrong secret', async () => {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exited, startServer, type RunningServer } from '../server.js';
+import { exited, type RunningServer, startServer } from '../server.js';
 
 // The web page in a real browser against the real server, started as `npm start` starts it.
 
@@ -74,7 +74,8 @@ describe('web page in a browser', () => {
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+      if (message.type() === 'error' || message.type() === 'warning')
+        problems.push(`console ${message.type()}: ${message.text()}`);
     });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     // Chromium reports most violations on the console anyway; the event catches every one.
@@ -130,7 +131,9 @@ describe('web page in a browser', () => {
     await sources.locator('summary').click();
     const source = sources.locator('li').first();
     expect(await source.isVisible()).toBe(true);
-    expect(await source.textContent()).toMatch(/^Paragraph 2: Derek Shen, president of LinkedIn China, .*300 million members/);
+    expect(await source.textContent()).toMatch(
+      /^Paragraph 2: Derek Shen, president of LinkedIn China, .*300 million members/,
+    );
     expect(await questionBox(page).inputValue()).toBe('');
     expect(problems).toEqual([]);
   });
@@ -142,7 +145,9 @@ describe('web page in a browser', () => {
     expect(await quote.count()).toBe(1);
     expect(await quote.locator('blockquote').textContent()).toMatch(/^People have two identities\./);
     expect(await quote.locator('figcaption .speaker').textContent()).toBe('Derek Shen');
-    expect(await quote.locator('figcaption').textContent()).toBe('— Derek Shen, president of LinkedIn China (paragraph 5)');
+    expect(await quote.locator('figcaption').textContent()).toBe(
+      '— Derek Shen, president of LinkedIn China (paragraph 5)',
+    );
     // The reply's text carries the quotation too; the page shows it as the blockquote instead of repeating it.
     expect(await answer.locator('p.said').allTextContents()).not.toEqual(
       expect.arrayContaining([expect.stringContaining('People have two identities')]),
@@ -159,7 +164,9 @@ describe('web page in a browser', () => {
     // A fresh conversation with a stateless greeting: the answer is what the question gets on its own.
     const expected = await serverReply(clickedText);
     const quoted = (line: string) => expected.quotes.some((quote) => line.includes(quote.text));
-    expect(await answer.locator('p.said').allTextContents()).toEqual(expected.text.split('\n').filter((line) => !quoted(line)));
+    expect(await answer.locator('p.said').allTextContents()).toEqual(
+      expected.text.split('\n').filter((line) => !quoted(line)),
+    );
     expect(await answer.locator('.suggestion').allTextContents()).toEqual(expected.suggestions);
     expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('question');
 
@@ -184,7 +191,9 @@ describe('web page in a browser', () => {
     await botMessages(page).nth(1).waitFor();
     // The transcript comes back as it was (greeting and answer), without asking the server again.
     expect(await botMessages(page).count()).toBe(2);
-    expect(await userMessages(page).allTextContents()).toEqual([expect.stringContaining('How many users does WeChat have?')]);
+    expect(await userMessages(page).allTextContents()).toEqual([
+      expect.stringContaining('How many users does WeChat have?'),
+    ]);
     expect(JSON.parse((await saved())!).id).toBe(id);
 
     const followUp = await askByTyping(page, 'And LinkedIn?');

@@ -81,15 +81,19 @@ describe('GET /: the web chat page', () => {
     }
   });
 
-  it.each([['/nope'], ['/chat.ts'], ['/index.html'], ['/web/chat.js'], ['/%2e%2e/web.ts'], ['/chat.js/..%2f..%2fweb.ts']])(
-    'leaves %s to the JSON 404',
-    async (url) => {
-      const res = await request(app).get(url);
-      expect(res.status).toBe(404);
-      expect(res.headers['content-type']).toMatch(/^application\/json/);
-      expect(res.body.error.code).toBe('not_found');
-    },
-  );
+  it.each([
+    ['/nope'],
+    ['/chat.ts'],
+    ['/index.html'],
+    ['/web/chat.js'],
+    ['/%2e%2e/web.ts'],
+    ['/chat.js/..%2f..%2fweb.ts'],
+  ])('leaves %s to the JSON 404', async (url) => {
+    const res = await request(app).get(url);
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body.error.code).toBe('not_found');
+  });
 
   it('answers POST / with the JSON 404, not the page', async () => {
     const res = await request(app).post('/').send({ text: 'hi' });
@@ -130,7 +134,16 @@ describe('index.html: what the CSP and accessibility need', () => {
 
 describe('chat.js: bot text is never parsed as HTML', () => {
   it('uses no HTML-parsing DOM API', () => {
-    for (const api of ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'createContextualFragment', 'DOMParser', 'eval(', 'new Function']) {
+    for (const api of [
+      'innerHTML',
+      'outerHTML',
+      'insertAdjacentHTML',
+      'document.write',
+      'createContextualFragment',
+      'DOMParser',
+      'eval(',
+      'new Function',
+    ]) {
       expect(CHAT_JS, api).not.toContain(api);
     }
   });

@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { parseWechatXml } from '../../src/channels/wechat.js';
-import { checkWechatSignature, WechatCipher, WechatCryptoError, wechatSignature } from '../../src/channels/wechat-crypto.js';
+import {
+  checkWechatSignature,
+  WechatCipher,
+  WechatCryptoError,
+  wechatSignature,
+} from '../../src/channels/wechat-crypto.js';
 
 // The WeChat Official Account documentation's server-check example.
-const OFFICIAL = { token: 'AAAAA', timestamp: '1714036504', nonce: '1514711492', signature: 'f464b24fc39322e44b38aa78f5edd27bd1441696' };
+const OFFICIAL = {
+  token: 'AAAAA',
+  timestamp: '1714036504',
+  nonce: '1514711492',
+  signature: 'f464b24fc39322e44b38aa78f5edd27bd1441696',
+};
 
 // wechatpy/wechatpy tests/test_crypto.py (CryptoTestCase). wechatpy runs these through its WeChat Work class,
 // whose message format is the Official Account's with the corp id in the app id's place.
@@ -55,19 +65,27 @@ describe('wechatSignature', () => {
 
   it('checks a signature in constant time, case-insensitively, and refuses missing or different ones', () => {
     expect(checkWechatSignature(OFFICIAL.signature, OFFICIAL.token, OFFICIAL.timestamp, OFFICIAL.nonce)).toBe(true);
-    expect(checkWechatSignature(OFFICIAL.signature.toUpperCase(), OFFICIAL.token, OFFICIAL.timestamp, OFFICIAL.nonce)).toBe(true);
+    expect(
+      checkWechatSignature(OFFICIAL.signature.toUpperCase(), OFFICIAL.token, OFFICIAL.timestamp, OFFICIAL.nonce),
+    ).toBe(true);
     expect(checkWechatSignature(undefined, OFFICIAL.token, OFFICIAL.timestamp, OFFICIAL.nonce)).toBe(false);
     expect(checkWechatSignature('', OFFICIAL.token, OFFICIAL.timestamp, OFFICIAL.nonce)).toBe(false);
-    expect(checkWechatSignature(OFFICIAL.signature.slice(0, -1), OFFICIAL.token, OFFICIAL.timestamp, OFFICIAL.nonce)).toBe(false);
+    expect(
+      checkWechatSignature(OFFICIAL.signature.slice(0, -1), OFFICIAL.token, OFFICIAL.timestamp, OFFICIAL.nonce),
+    ).toBe(false);
     expect(checkWechatSignature(OFFICIAL.signature, 'AAAAB', OFFICIAL.timestamp, OFFICIAL.nonce)).toBe(false);
   });
 
   it('matches the wechatpy msg_signature vectors (token, timestamp, nonce, Encrypt)', () => {
     const { check, decrypt, encrypt } = WECHATPY;
     expect(wechatSignature(WECHATPY.token, check.timestamp, check.nonce, check.echoStr)).toBe(check.signature);
-    expect(checkWechatSignature(check.signature, WECHATPY.token, check.timestamp, check.wrongNonce, check.echoStr)).toBe(false);
+    expect(
+      checkWechatSignature(check.signature, WECHATPY.token, check.timestamp, check.wrongNonce, check.echoStr),
+    ).toBe(false);
     expect(wechatSignature(WECHATPY.token, decrypt.timestamp, decrypt.nonce, decrypt.encrypt)).toBe(decrypt.signature);
-    expect(wechatSignature(WECHATPY.token, encrypt.timestamp, encrypt.nonce, encrypt.encrypt)).toBe(encrypt.msgSignature);
+    expect(wechatSignature(WECHATPY.token, encrypt.timestamp, encrypt.nonce, encrypt.encrypt)).toBe(
+      encrypt.msgSignature,
+    );
   });
 });
 

@@ -59,7 +59,13 @@ beforeEach(() => {
 function signedQuery(extra: Record<string, string> = {}, token = TOKEN): Record<string, string> {
   const timestamp = String(Math.floor(Date.now() / 1000));
   const nonce = String(Math.floor(Math.random() * 1e9));
-  return { signature: wechatSignature(token, timestamp, nonce), timestamp, nonce, openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', ...extra };
+  return {
+    signature: wechatSignature(token, timestamp, nonce),
+    timestamp,
+    nonce,
+    openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
+    ...extra,
+  };
 }
 
 const post = (app: Express, xml: string, query: Record<string, string> = signedQuery(), type = 'text/xml') =>
@@ -97,9 +103,12 @@ function openEncryptedReply(text: string, requestNonce: string): Record<string, 
 describe('GET /api/wechat: the server check', () => {
   it('echoes echostr as plain text when the signature is right (official vector)', async () => {
     const app = env.app({ wechat: { token: 'AAAAA', appId: null, encodingAesKey: null } });
-    const res = await request(app)
-      .get('/api/wechat')
-      .query({ signature: 'f464b24fc39322e44b38aa78f5edd27bd1441696', timestamp: '1714036504', nonce: '1514711492', echostr: '7336512985367208843' });
+    const res = await request(app).get('/api/wechat').query({
+      signature: 'f464b24fc39322e44b38aa78f5edd27bd1441696',
+      timestamp: '1714036504',
+      nonce: '1514711492',
+      echostr: '7336512985367208843',
+    });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.text).toBe('7336512985367208843');
@@ -141,7 +150,12 @@ describe('POST /api/wechat: plaintext mode', () => {
     expect(env.counting.turns.get(`wechat:${user}`)).toBe(2);
 
     // Someone else asking the same follow-up has no context to follow.
-    const stranger = replyFields(await post(plainApp, message('text.xml', { FromUserName: newUser(), MsgId: nextMsgId(), Content: 'And WeChat?' })));
+    const stranger = replyFields(
+      await post(
+        plainApp,
+        message('text.xml', { FromUserName: newUser(), MsgId: nextMsgId(), Content: 'And WeChat?' }),
+      ),
+    );
     expect(stranger.Content).not.toContain('500 million');
   });
 
@@ -177,9 +191,15 @@ describe('POST /api/wechat: plaintext mode', () => {
 
   it('welcomes an empty text message and asks for a shorter question when one is too long', async () => {
     const before = env.counting.total;
-    const empty = replyFields(await post(plainApp, message('text.xml', { FromUserName: newUser(), MsgId: nextMsgId(), Content: ' ' })));
+    const empty = replyFields(
+      await post(plainApp, message('text.xml', { FromUserName: newUser(), MsgId: nextMsgId(), Content: ' ' })),
+    );
     expect(empty.Content).toContain(env.bot.engine.welcome().text);
-    const long = message('text.xml', { FromUserName: newUser(), MsgId: nextMsgId(), Content: 'LinkedIn? '.repeat(201) });
+    const long = message('text.xml', {
+      FromUserName: newUser(),
+      MsgId: nextMsgId(),
+      Content: 'LinkedIn? '.repeat(201),
+    });
     const tooLong = replyFields(await post(plainApp, long)).Content!;
     expect(tooLong).toMatch(/too long/);
     expect(tooLong).toContain(`more than ${MAX_QUESTION_LENGTH} characters`);
@@ -189,7 +209,9 @@ describe('POST /api/wechat: plaintext mode', () => {
 
   it('leaves the conversation as it was after a question that is too long', async () => {
     const user = newUser();
-    expect(replyFields(await post(plainApp, message('text.xml', { FromUserName: user, MsgId: nextMsgId() }))).Content).toContain('300 million');
+    expect(
+      replyFields(await post(plainApp, message('text.xml', { FromUserName: user, MsgId: nextMsgId() }))).Content,
+    ).toContain('300 million');
     const long = message('text.xml', { FromUserName: user, MsgId: nextMsgId(), Content: 'LinkedIn? '.repeat(201) });
     expect(replyFields(await post(plainApp, long)).Content).toMatch(/too long/);
     expect(env.counting.turns.get(`wechat:${user}`)).toBe(1);
@@ -208,12 +230,24 @@ describe('POST /api/wechat: plaintext mode', () => {
     const before = env.counting.total;
     const forged = signedQuery();
     forged.signature = wechatSignature('someoneElse', forged.timestamp!, forged.nonce!);
-    expectJsonError(await post(plainApp, message('text.xml', { MsgId: nextMsgId() }), forged), 401, 'invalid_signature');
+    expectJsonError(
+      await post(plainApp, message('text.xml', { MsgId: nextMsgId() }), forged),
+      401,
+      'invalid_signature',
+    );
     const { signature: _omit, ...unsigned } = signedQuery();
-    expectJsonError(await post(plainApp, message('text.xml', { MsgId: nextMsgId() }), unsigned), 401, 'invalid_signature');
+    expectJsonError(
+      await post(plainApp, message('text.xml', { MsgId: nextMsgId() }), unsigned),
+      401,
+      'invalid_signature',
+    );
     // A signature for other parameters than the ones sent.
     const replayed = { ...signedQuery(), nonce: '1' };
-    expectJsonError(await post(plainApp, message('text.xml', { MsgId: nextMsgId() }), replayed), 401, 'invalid_signature');
+    expectJsonError(
+      await post(plainApp, message('text.xml', { MsgId: nextMsgId() }), replayed),
+      401,
+      'invalid_signature',
+    );
     expect(env.counting.total).toBe(before);
   });
 
@@ -247,7 +281,9 @@ describe('POST /api/wechat: safe mode (AES)', () => {
   it('keeps the conversation across encrypted messages and answers a retry once', async () => {
     const user = newUser();
     const first = encryptedRequest(message('text.xml', { FromUserName: user, MsgId: nextMsgId() }));
-    expect(openEncryptedReply((await post(safeApp, first.body, first.query)).text, first.query.nonce!).Content).toContain('300 million');
+    expect(
+      openEncryptedReply((await post(safeApp, first.body, first.query)).text, first.query.nonce!).Content,
+    ).toContain('300 million');
     const followUp = message('text.xml', { FromUserName: user, MsgId: nextMsgId(), Content: 'And WeChat?' });
     const second = encryptedRequest(followUp);
     const replyA = openEncryptedReply((await post(safeApp, second.body, second.query)).text, second.query.nonce!);
@@ -260,7 +296,9 @@ describe('POST /api/wechat: safe mode (AES)', () => {
   });
 
   it('still answers messages sent without encryption, in plaintext', async () => {
-    expect(replyFields(await post(safeApp, message('text.xml', { MsgId: nextMsgId() }))).Content).toContain('300 million');
+    expect(replyFields(await post(safeApp, message('text.xml', { MsgId: nextMsgId() }))).Content).toContain(
+      '300 million',
+    );
   });
 
   it('refuses a wrong msg_signature with 401, even when the signature is right', async () => {
@@ -354,11 +392,19 @@ describe('POST /api/wechat: hostile and broken bodies', () => {
   it('refuses a body over the limit with 413 and a non-XML content type with 415', async () => {
     const huge = message('text.xml', { Content: 'x'.repeat(WECHAT_BODY_LIMIT) });
     expectJsonError(await post(plainApp, huge), 413, 'payload_too_large');
-    expectJsonError(await post(plainApp, '{"text":"hi"}', signedQuery(), 'application/json'), 415, 'unsupported_media_type');
+    expectJsonError(
+      await post(plainApp, '{"text":"hi"}', signedQuery(), 'application/json'),
+      415,
+      'unsupported_media_type',
+    );
   });
 
   it('refuses an unknown encrypt_type with 400 and other methods with 405', async () => {
-    expectJsonError(await post(plainApp, fixture('text.xml'), signedQuery({ encrypt_type: 'rot13' })), 400, 'invalid_request');
+    expectJsonError(
+      await post(plainApp, fixture('text.xml'), signedQuery({ encrypt_type: 'rot13' })),
+      400,
+      'invalid_request',
+    );
     const res = await request(plainApp).put('/api/wechat').send('x');
     expectJsonError(res, 405, 'method_not_allowed');
     expect(res.headers.allow).toBe('GET, POST');
@@ -367,7 +413,13 @@ describe('POST /api/wechat: hostile and broken bodies', () => {
   it('is not mounted without WECHAT_TOKEN: 404', async () => {
     const app = env.app();
     expectJsonError(await post(app, fixture('text.xml')), 404, 'not_found');
-    expectJsonError(await request(app).get('/api/wechat').query(signedQuery({ echostr: 'x' })), 404, 'not_found');
+    expectJsonError(
+      await request(app)
+        .get('/api/wechat')
+        .query(signedQuery({ echostr: 'x' })),
+      404,
+      'not_found',
+    );
   });
 });
 
@@ -384,8 +436,12 @@ describe('reply text', () => {
   });
 
   it('adds the suggestions, but not to a fallback that already lists them', () => {
-    expect(fitContent(reply('Answer (paragraph 2).', ['Who is He Miao?']))).toBe('Answer (paragraph 2).\n\nYou could ask: Who is He Miao?');
-    const fallback = reply('Sorry, the article does not say that. You could ask: "Who is He Miao?"', ['Who is He Miao?']);
+    expect(fitContent(reply('Answer (paragraph 2).', ['Who is He Miao?']))).toBe(
+      'Answer (paragraph 2).\n\nYou could ask: Who is He Miao?',
+    );
+    const fallback = reply('Sorry, the article does not say that. You could ask: "Who is He Miao?"', [
+      'Who is He Miao?',
+    ]);
     expect(fitContent(fallback)).toBe(fallback.text);
   });
 
@@ -417,7 +473,12 @@ describe('reply text', () => {
   });
 
   it('leaves real answers whole: every quote answer fits', async () => {
-    for (const question of ['What did He Miao say?', 'What did Derek Shen say?', 'What did Jin Xiaolei say?', 'What is the article about?']) {
+    for (const question of [
+      'What did He Miao say?',
+      'What did Derek Shen say?',
+      'What did Jin Xiaolei say?',
+      'What is the article about?',
+    ]) {
       const answer = env.bot.engine.respond(question).reply;
       const content = fitContent(answer);
       expect(bytes(content)).toBeLessThanOrEqual(WECHAT_CONTENT_LIMIT);
@@ -427,10 +488,18 @@ describe('reply text', () => {
 });
 
 describe('the real server (npm start) with WECHAT_TOKEN, WECHAT_APP_ID and WECHAT_ENCODING_AES_KEY', () => {
-  const real = useRealServer('wechat-server-', () => ({ WECHAT_TOKEN: TOKEN, WECHAT_APP_ID: APP_ID, WECHAT_ENCODING_AES_KEY: AES_KEY }));
+  const real = useRealServer('wechat-server-', () => ({
+    WECHAT_TOKEN: TOKEN,
+    WECHAT_APP_ID: APP_ID,
+    WECHAT_ENCODING_AES_KEY: AES_KEY,
+  }));
 
   const send = (body: string, query: Record<string, string>) =>
-    fetch(`${real.server.url}/api/wechat?${new URLSearchParams(query)}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
+    fetch(`${real.server.url}/api/wechat?${new URLSearchParams(query)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body,
+    });
 
   it('passes the server check, answers plaintext and encrypted messages, and keeps each conversation', async () => {
     const check = signedQuery({ echostr: '5927782489442352469' });
@@ -442,19 +511,29 @@ describe('the real server (npm start) with WECHAT_TOKEN, WECHAT_APP_ID and WECHA
     const q1 = await send(message('text.xml', { FromUserName: plainUser, MsgId: nextMsgId() }), signedQuery());
     expect(q1.headers.get('content-type')).toMatch(/^text\/xml/);
     expect(parseWechatXml(Buffer.from(await q1.text())).Content).toContain('300 million');
-    const q2 = await send(message('text.xml', { FromUserName: plainUser, MsgId: nextMsgId(), Content: 'And WeChat?' }), signedQuery());
+    const q2 = await send(
+      message('text.xml', { FromUserName: plainUser, MsgId: nextMsgId(), Content: 'And WeChat?' }),
+      signedQuery(),
+    );
     expect(parseWechatXml(Buffer.from(await q2.text())).Content).toContain('500 million');
 
     const safeUser = newUser();
-    const e1 = encryptedRequest(message('text.xml', { FromUserName: safeUser, MsgId: nextMsgId(), Content: 'Who is He Miao?' }));
+    const e1 = encryptedRequest(
+      message('text.xml', { FromUserName: safeUser, MsgId: nextMsgId(), Content: 'Who is He Miao?' }),
+    );
     const r1 = openEncryptedReply(await (await send(e1.body, e1.query)).text(), e1.query.nonce!);
     expect(r1.ToUserName).toBe(safeUser);
     expect(r1.Content).toContain('Tianji');
-    const e2 = encryptedRequest(message('text.xml', { FromUserName: safeUser, MsgId: nextMsgId(), Content: 'What did she say?' }));
+    const e2 = encryptedRequest(
+      message('text.xml', { FromUserName: safeUser, MsgId: nextMsgId(), Content: 'What did she say?' }),
+    );
     const r2 = openEncryptedReply(await (await send(e2.body, e2.query)).text(), e2.query.nonce!);
     expect(r2.Content).toContain('People in the West are more open');
 
-    const forged = await send(message('text.xml', { MsgId: nextMsgId() }), { ...signedQuery(), signature: '0'.repeat(40) });
+    const forged = await send(message('text.xml', { MsgId: nextMsgId() }), {
+      ...signedQuery(),
+      signature: '0'.repeat(40),
+    });
     expect(forged.status).toBe(401);
     expect(real.server.logs()).not.toContain(AES_KEY);
     expect(real.server.logs()).not.toContain(TOKEN);

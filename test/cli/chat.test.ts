@@ -16,12 +16,19 @@ function chat(lines: string[]): Promise<{ code: number | null; stdout: string }>
 
 describe('npm run chat', () => {
   it('greets, answers, follows up and quits', async () => {
-    const { code, stdout } = await chat(['Tell me about Tianji', 'How many users does it have?', 'Who founded Google?', 'quit']);
+    const { code, stdout } = await chat([
+      'Tell me about Tianji',
+      'How many users does it have?',
+      'Who founded Google?',
+      'quit',
+    ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Hello!/);
     const answers = stdout.split('\n> ').slice(1);
     expect(answers[0]).toContain('founded in 2005');
-    expect(answers[1]).toMatch(/^Tianji\.com, a Beijing-based platform, has more than 18 million users \(paragraph 13\)\./);
+    expect(answers[1]).toMatch(
+      /^Tianji\.com, a Beijing-based platform, has more than 18 million users \(paragraph 13\)\./,
+    );
     expect(answers[2]).toContain('does not say');
   });
 

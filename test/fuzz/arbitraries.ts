@@ -48,7 +48,8 @@ function write(value: unknown, out: Buffer[]): void {
     out.push(value.bytes);
   } else if (value instanceof RawString) {
     out.push(Buffer.from('"'));
-    for (const part of value.parts) out.push(typeof part === 'string' ? Buffer.from(JSON.stringify(part).slice(1, -1), 'utf8') : part);
+    for (const part of value.parts)
+      out.push(typeof part === 'string' ? Buffer.from(JSON.stringify(part).slice(1, -1), 'utf8') : part);
     out.push(Buffer.from('"'));
   } else if (value instanceof Members) {
     writeMembers(value.entries, out);
@@ -222,18 +223,20 @@ export function hostileString(): fc.Arbitrary<string> {
 
 /** A string of `n` units for `n` around the limits: letters, spaces around a question (trimming), or multi-byte text. */
 export function hugeString(): fc.Arbitrary<string> {
-  return fc.tuple(fc.constantFrom(...LIMIT_LENGTHS), fc.constantFrom('letters', 'padded', 'cjk', 'emoji')).map(([n, kind]) => {
-    switch (kind) {
-      case 'padded':
-        return `${' '.repeat(Math.max(0, n - 40))}How many members does LinkedIn have?`;
-      case 'cjk':
-        return '中'.repeat(Math.ceil(n / 3));
-      case 'emoji':
-        return '😀'.repeat(Math.ceil(n / 4));
-      default:
-        return 'q'.repeat(n);
-    }
-  });
+  return fc
+    .tuple(fc.constantFrom(...LIMIT_LENGTHS), fc.constantFrom('letters', 'padded', 'cjk', 'emoji'))
+    .map(([n, kind]) => {
+      switch (kind) {
+        case 'padded':
+          return `${' '.repeat(Math.max(0, n - 40))}How many members does LinkedIn have?`;
+        case 'cjk':
+          return '中'.repeat(Math.ceil(n / 3));
+        case 'emoji':
+          return '😀'.repeat(Math.ceil(n / 4));
+        default:
+          return 'q'.repeat(n);
+      }
+    });
 }
 
 /** A JSON string with invalid UTF-8 bytes spliced between text parts (sent raw, not escaped). */
@@ -369,7 +372,9 @@ export function junkBody(limit: number): fc.Arbitrary<{ kind: string; body: Buff
     tagged(
       'huge-object',
       sizes.map((n) =>
-        Buffer.from(`{${Array.from({ length: Math.max(1, Math.floor(n / 12)) }, (_, i) => `"k${i}":${i % 10}`).join(',')}}`),
+        Buffer.from(
+          `{${Array.from({ length: Math.max(1, Math.floor(n / 12)) }, (_, i) => `"k${i}":${i % 10}`).join(',')}}`,
+        ),
       ),
     ),
     tagged(
@@ -424,7 +429,10 @@ export function mutation(): fc.Arbitrary<{ kind: string; apply: (body: Buffer) =
   const at = fc.double({ min: 0, max: 1, noNaN: true });
   const index = (body: Buffer, f: number) => Math.min(body.length, Math.floor(f * body.length));
   return oneof(
-    at.map((f) => ({ kind: 'truncated', apply: (b: Buffer) => b.subarray(0, Math.min(index(b, f), Math.max(0, b.length - 1))) })),
+    at.map((f) => ({
+      kind: 'truncated',
+      apply: (b: Buffer) => b.subarray(0, Math.min(index(b, f), Math.max(0, b.length - 1))),
+    })),
     fc.tuple(at, fc.integer({ min: 1, max: 255 })).map(([f, xor]) => ({
       kind: 'byte-flipped',
       apply: (b: Buffer) => {

@@ -17,8 +17,8 @@ import {
   mutation,
   oneof,
   otherMethod,
-  percentEncode,
   PROTO_WORDS,
+  percentEncode,
 } from './arbitraries.js';
 
 /** The public routes fuzzed, each with its own arbitrary. */
@@ -126,7 +126,10 @@ function bodySource(spec: RouteSpec): fc.Arbitrary<{ source: BodySource; after: 
         .tuple(spec.payload, mutation())
         .map(([p, m]) => ({ source: { kind: `${p.kind}+${m.kind}`, body: m.apply(p.body) }, ...none })),
     },
-    { weight: 3, arbitrary: junkBody(limit).map((j) => ({ source: { kind: `junk:${j.kind}`, body: j.body }, ...none })) },
+    {
+      weight: 3,
+      arbitrary: junkBody(limit).map((j) => ({ source: { kind: `junk:${j.kind}`, body: j.body }, ...none })),
+    },
     {
       // Damaged after signing: the signature no longer matches.
       weight: 1,
@@ -164,7 +167,15 @@ function transport(route: RouteName): fc.Arbitrary<Step[]> {
   const requestId = headerValue().map((v) => step('x-request-id', (d) => (d.headers['x-request-id'] = v)));
   const oddHeader = fc
     .tuple(
-      fc.constantFrom('x-forwarded-for', 'x-http-method-override', 'accept', 'accept-charset', 'cookie', 'expect-ct', 'x-fuzz'),
+      fc.constantFrom(
+        'x-forwarded-for',
+        'x-http-method-override',
+        'accept',
+        'accept-charset',
+        'cookie',
+        'expect-ct',
+        'x-fuzz',
+      ),
       headerValue(),
     )
     .map(([name, v]) => step(`header:${name}`, (d) => (d.headers[name] = v)));
@@ -176,7 +187,10 @@ function transport(route: RouteName): fc.Arbitrary<Step[]> {
     { weight: 1, arbitrary: requestId },
     { weight: 1, arbitrary: oddHeader },
   );
-  return oneof({ weight: 7, arbitrary: fc.constant<Step[]>([]) }, { weight: 2, arbitrary: fc.array(one, { minLength: 1, maxLength: 2 }) });
+  return oneof(
+    { weight: 7, arbitrary: fc.constant<Step[]>([]) },
+    { weight: 2, arbitrary: fc.array(one, { minLength: 1, maxLength: 2 }) },
+  );
 }
 
 /** Turns a draft into the case that is sent: the query encoded onto the path, and a readable `toString`. */
@@ -235,7 +249,12 @@ export function routeArbitrary(spec: RouteSpec): fc.Arbitrary<FuzzCase> {
   if (!spec.custom) return standard;
   const custom = fc.tuple(spec.custom, transport(spec.route)).map(([generated, steps]) => {
     // Generated values are reused while shrinking, so the steps change a copy.
-    const draft: Draft = { ...generated, kind: [...generated.kind], query: [...generated.query], headers: { ...generated.headers } };
+    const draft: Draft = {
+      ...generated,
+      kind: [...generated.kind],
+      query: [...generated.query],
+      headers: { ...generated.headers },
+    };
     for (const s of steps) {
       s.apply(draft);
       draft.kind.push(s.kind);
@@ -255,7 +274,11 @@ export function payload(kind: string, members: fc.Arbitrary<[string, unknown][]>
 
 /** Mostly `value`, sometimes absent (undefined, so not written) or a hostile value of any type. */
 export function usually<T>(value: fc.Arbitrary<T>, weight = 6): fc.Arbitrary<T | unknown> {
-  return oneof({ weight, arbitrary: value }, { weight: 1, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: fieldValue() });
+  return oneof(
+    { weight, arbitrary: value },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+    { weight: 2, arbitrary: fieldValue() },
+  );
 }
 
 /** An id: mostly short and plain, sometimes hostile or named after an Object.prototype member. */
@@ -266,7 +289,8 @@ export const smallId = () =>
     fc.constantFrom(...PROTO_WORDS),
   );
 /** Lowercase hex of exactly `length` digits. */
-export const hex = (length: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
+export const hex = (length: number) =>
+  fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
 
 /** Forged values of a secret header: missing, wrong, nearly right, repeated. */
 export function forgedHeader(name: string, right: (d: Draft) => string): fc.Arbitrary<Step> {

@@ -60,13 +60,15 @@ export function checkResponse(c: FuzzCase, r: FuzzResponse): string[] {
   }
   const { status } = r;
   if (status >= 500) problems.push(`5xx: status ${status}`);
-  else if (status < 200 || (status >= 300 && status < 400) || status >= 600) problems.push(`neither 2xx nor 4xx: status ${status}`);
+  else if (status < 200 || (status >= 300 && status < 400) || status >= 600)
+    problems.push(`neither 2xx nor 4xx: status ${status}`);
 
   const type = String(r.headers['content-type'] ?? '');
   const text = r.body.toString('utf8');
   const hasBody = c.method !== 'HEAD' && status !== 204 && status !== 304;
   if (status >= 400) {
-    if (!/^application\/json\b/.test(type)) problems.push(`error without a JSON content type: content-type ${JSON.stringify(type)}`);
+    if (!/^application\/json\b/.test(type))
+      problems.push(`error without a JSON content type: content-type ${JSON.stringify(type)}`);
     if (hasBody) problems.push(...errorShape(text));
   } else if (status >= 200 && status < 300 && hasBody && /^application\/json\b/.test(type) && text !== '') {
     try {
@@ -80,7 +82,8 @@ export function checkResponse(c: FuzzCase, r: FuzzResponse): string[] {
   const echoed = () => (echo ??= requestText(c));
   for (const leak of leaks(text, echoed)) problems.push(`internals in the body: ${leak}`);
   for (const [name, value] of Object.entries(r.headers)) {
-    for (const leak of leaks(`${[value].flat().join(', ')}`, echoed)) problems.push(`internals in a header: ${name}: ${leak}`);
+    for (const leak of leaks(`${[value].flat().join(', ')}`, echoed))
+      problems.push(`internals in a header: ${name}: ${leak}`);
   }
   return problems;
 }
@@ -142,7 +145,8 @@ function prototypeSnapshot(): Map<string, unknown> {
 function prototypeChanges(before: Map<string, unknown>): string[] {
   const now = prototypeSnapshot();
   const changes: string[] = [];
-  const same = (a: unknown, b: unknown) => (Array.isArray(a) && Array.isArray(b) ? a[0] === b[0] && a[1] === b[1] : Object.is(a, b));
+  const same = (a: unknown, b: unknown) =>
+    Array.isArray(a) && Array.isArray(b) ? a[0] === b[0] && a[1] === b[1] : Object.is(a, b);
   for (const [key, value] of now) {
     if (!before.has(key)) changes.push(`${key} added`);
     else if (!same(before.get(key), value)) changes.push(`${key} replaced`);
@@ -166,7 +170,8 @@ export class Watchdog {
       if (!isLoopback(address)) this.found.push(`connection beyond loopback: ${host} (${address})`);
     });
     socket.once('connect', () => {
-      if (socket.remoteAddress && !isLoopback(socket.remoteAddress)) this.found.push(`connection beyond loopback: ${socket.remoteAddress}`);
+      if (socket.remoteAddress && !isLoopback(socket.remoteAddress))
+        this.found.push(`connection beyond loopback: ${socket.remoteAddress}`);
     });
   };
 
@@ -190,7 +195,8 @@ export class Watchdog {
       // Reported once; later cases are judged against the polluted state.
       this.baseline = prototypeSnapshot();
     }
-    if (({} as Record<string, unknown>).polluted !== undefined) this.found.push('prototype polluted: ({}).polluted is defined');
+    if (({} as Record<string, unknown>).polluted !== undefined)
+      this.found.push('prototype polluted: ({}).polluted is defined');
     for (const line of this.drainLogs()) {
       for (const secret of this.secrets) {
         if (line.includes(secret)) this.found.push(`secret in a log line: ${line.slice(0, 300)}`);

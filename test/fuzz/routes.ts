@@ -6,6 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
+import { isHttpUrl } from '../../src/channels/bot-framework-activity.js';
 import {
   fieldValue,
   headerValue,
@@ -21,22 +22,21 @@ import {
 import {
   authOf,
   type Draft,
+  type FuzzCase,
   finish,
   forgedHeader,
-  type FuzzCase,
   hex,
   payload,
   ROUTE_PATHS,
-  routeArbitrary,
   type RouteName,
   type RouteSpec,
+  routeArbitrary,
   SECRETS,
   smallId,
   step,
   usually,
 } from './cases.js';
 import { wechatSign, wechatSpec } from './wechat-cases.js';
-import { isHttpUrl } from '../../src/channels/bot-framework-activity.js';
 
 export * from './cases.js';
 
@@ -78,11 +78,15 @@ function webhookSpec(): RouteSpec {
         fc.constant(
           step(
             'forged:other-secret',
-            (d) => (d.headers['x-signature-256'] = `sha256=${createHmac('sha256', 'not-the-secret').update(d.body).digest('hex')}`),
+            (d) =>
+              (d.headers['x-signature-256'] =
+                `sha256=${createHmac('sha256', 'not-the-secret').update(d.body).digest('hex')}`),
           ),
         ),
         fc.constant(step('forged:hex-only', (d) => (d.headers['x-signature-256'] = sign(d).slice('sha256='.length)))),
-        fc.constant(step('forged:sha1-prefix', (d) => (d.headers['x-signature-256'] = `sha1=${sign(d).slice('sha256='.length)}`))),
+        fc.constant(
+          step('forged:sha1-prefix', (d) => (d.headers['x-signature-256'] = `sha1=${sign(d).slice('sha256='.length)}`)),
+        ),
       ),
     ),
   };
@@ -127,7 +131,11 @@ function telegramSpec(): RouteSpec {
       text,
       is_topic_message: oneof(fc.constant(undefined), fc.boolean(), wrongValue()),
       message_thread_id: oneof(fc.constant(undefined), fc.nat(), wrongValue()),
-      entities: oneof(fc.constant(undefined), wrongValue(), fc.constant([{ type: 'bot_command', offset: 0, length: 5 }])),
+      entities: oneof(
+        fc.constant(undefined),
+        wrongValue(),
+        fc.constant([{ type: 'bot_command', offset: 0, length: 5 }]),
+      ),
     })
     .map((m) => new Members(Object.entries(m)));
   const updateId = oneof(
@@ -185,7 +193,9 @@ function telegramSpec(): RouteSpec {
       oneof(
         forgedHeader(name, () => SECRETS.telegramSecretToken),
         fc.constant(step('forged:prefix', (d) => (d.headers[name] = SECRETS.telegramSecretToken.slice(0, 8)))),
-        fc.constant(step('forged:in-wrong-header', (d) => (d.headers['x-telegram-bot-api-secret'] = SECRETS.telegramSecretToken))),
+        fc.constant(
+          step('forged:in-wrong-header', (d) => (d.headers['x-telegram-bot-api-secret'] = SECRETS.telegramSecretToken)),
+        ),
       ),
     ),
   };
@@ -232,7 +242,10 @@ function slackSpec(): RouteSpec {
       ),
       subtype: oneof(
         { weight: 6, arbitrary: fc.constant(undefined) },
-        { weight: 2, arbitrary: fc.constantFrom<unknown>('message_changed', 'file_share', 'thread_broadcast', 'bot_message', null) },
+        {
+          weight: 2,
+          arbitrary: fc.constantFrom<unknown>('message_changed', 'file_share', 'thread_broadcast', 'bot_message', null),
+        },
         { weight: 1, arbitrary: wrongValue() },
       ),
     })
@@ -278,7 +291,18 @@ function slackSpec(): RouteSpec {
       {
         weight: 1,
         arbitrary: fc
-          .constantFrom('', 'abc', '1.5', '-1', ' 1', '1e9', '0x10', '9999999999999', '\u00b9\u00b2\u00b3', '00000000000001700000000')
+          .constantFrom(
+            '',
+            'abc',
+            '1.5',
+            '-1',
+            ' 1',
+            '1e9',
+            '0x10',
+            '9999999999999',
+            '\u00b9\u00b2\u00b3',
+            '00000000000001700000000',
+          )
           .map((t) => signAt('forged:bad-timestamp', () => t)),
       },
       {
@@ -290,7 +314,9 @@ function slackSpec(): RouteSpec {
               s.apply(d);
             }),
           ),
-          fc.constant(step('forged:no-timestamp', (d) => (d.headers['x-slack-signature'] = sign(String(now()), d.body)))),
+          fc.constant(
+            step('forged:no-timestamp', (d) => (d.headers['x-slack-signature'] = sign(String(now()), d.body))),
+          ),
           fc.constant(
             step('forged:v1', (d) => {
               d.headers['x-slack-request-timestamp'] = String(now());
@@ -312,15 +338,35 @@ function slackSpec(): RouteSpec {
 function lineSpec(): RouteSpec {
   const sign = (d: Draft) => createHmac('sha256', SECRETS.lineChannelSecret).update(d.body).digest('base64');
   const source = oneof(
-    { weight: 4, arbitrary: fc.record({ type: fc.constant('user'), userId: usually(fc.nat({ max: 50 }).map((n) => `U${n}`)) }) },
-    { weight: 1, arbitrary: fc.record({ type: fc.constant('group'), groupId: usually(fc.constant('G1')), userId: fc.constant('U1') }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({ type: fc.constant('user'), userId: usually(fc.nat({ max: 50 }).map((n) => `U${n}`)) }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        type: fc.constant('group'),
+        groupId: usually(fc.constant('G1')),
+        userId: fc.constant('U1'),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ type: fc.constant('room'), roomId: usually(fc.constant('R1')) }) },
     { weight: 1, arbitrary: fc.record({ type: oneof(hostileString(), wrongValue()), userId: fc.constant('U1') }) },
     { weight: 1, arbitrary: fieldValue() },
   );
   const message = oneof(
-    { weight: 5, arbitrary: fc.record({ type: fc.constant('text'), id: fc.nat().map(String), text: oneof(question(), fieldValue()) }) },
-    { weight: 1, arbitrary: fc.record({ type: fc.constantFrom('image', 'sticker', 'location'), id: fc.nat().map(String) }) },
+    {
+      weight: 5,
+      arbitrary: fc.record({
+        type: fc.constant('text'),
+        id: fc.nat().map(String),
+        text: oneof(question(), fieldValue()),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ type: fc.constantFrom('image', 'sticker', 'location'), id: fc.nat().map(String) }),
+    },
     { weight: 1, arbitrary: fieldValue() },
   );
   const event = fc
@@ -379,7 +425,10 @@ function lineSpec(): RouteSpec {
         fc.constant(
           step(
             'forged:hex',
-            (d) => (d.headers['x-line-signature'] = createHmac('sha256', SECRETS.lineChannelSecret).update(d.body).digest('hex')),
+            (d) =>
+              (d.headers['x-line-signature'] = createHmac('sha256', SECRETS.lineChannelSecret)
+                .update(d.body)
+                .digest('hex')),
           ),
         ),
       ),
@@ -422,8 +471,17 @@ function messagesSpec(connectorUrl: string): RouteSpec {
   );
   const account = (id: string) =>
     oneof(
-      { weight: 18, arbitrary: fc.record({ id: fc.constant(id), name: oneof(fc.constant(undefined), hostileString()) }) },
-      { weight: 1, arbitrary: fc.record({ id: oneof(hostileString(), wrongValue()), role: fc.constantFrom('user', 'bot', 'skill') }) },
+      {
+        weight: 18,
+        arbitrary: fc.record({ id: fc.constant(id), name: oneof(fc.constant(undefined), hostileString()) }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          id: oneof(hostileString(), wrongValue()),
+          role: fc.constantFrom('user', 'bot', 'skill'),
+        }),
+      },
       { weight: 1, arbitrary: fc.constant(undefined) },
       { weight: 1, arbitrary: wrongValue() },
     );
@@ -513,9 +571,12 @@ function messagesSpec(connectorUrl: string): RouteSpec {
         { weight: 5, arbitrary: fc.constant(undefined) },
         {
           weight: 2,
-          arbitrary: fc.array(oneof(fc.constant({ id: 'user-1' }), fc.constant({ id: 'bot-1' }), fc.record({ id: hostileString() })), {
-            maxLength: 3,
-          }),
+          arbitrary: fc.array(
+            oneof(fc.constant({ id: 'user-1' }), fc.constant({ id: 'bot-1' }), fc.record({ id: hostileString() })),
+            {
+              maxLength: 3,
+            },
+          ),
         },
         { weight: 1, arbitrary: oneof(wrongValue(), fc.constant([null]), fc.constant([{ id: 5 }])) },
       ),
@@ -541,8 +602,14 @@ function messagesSpec(connectorUrl: string): RouteSpec {
       attachments: oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: wrongValue() }),
       channelData: oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: wrongValue() }),
       value: oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: wrongValue() }),
-      name: oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: oneof(hostileString(), wrongValue()) }),
-      replyToId: oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: oneof(hostileString(), wrongValue()) }),
+      name: oneof(
+        { weight: 5, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: oneof(hostileString(), wrongValue()) },
+      ),
+      replyToId: oneof(
+        { weight: 5, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: oneof(hostileString(), wrongValue()) },
+      ),
       relatesTo: oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: wrongValue() }),
     })
     .map((a) => Object.entries(a) as [string, unknown][]);
@@ -574,7 +641,6 @@ function messagesSpec(connectorUrl: string): RouteSpec {
     auth: oneof({ weight: 9, arbitrary: fc.constant(step('', () => {})) }, { weight: 1, arbitrary: forged }),
   };
 }
-
 
 /** One arbitrary per route; `connectorUrl` is where Bot Framework replies go (the fake connector). */
 export function routeArbitraries(connectorUrl: string): Record<RouteName, fc.Arbitrary<FuzzCase>> {
@@ -628,7 +694,10 @@ export function knownCases(connectorUrl: string): Record<RouteName, FuzzCase[]> 
     ],
     telegram: [],
     slack: [
-      json('slack', 'type-without-string-form', slackBody, { 'x-slack-request-timestamp': now, 'x-slack-signature': slackSignature }),
+      json('slack', 'type-without-string-form', slackBody, {
+        'x-slack-request-timestamp': now,
+        'x-slack-signature': slackSignature,
+      }),
     ],
     wechat: [
       finish('wechat', {

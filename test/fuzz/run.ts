@@ -12,20 +12,20 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
+import { wholeNumberFlag as whole } from '../../src/cli/args.js';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { checkResponse, errorCode, Watchdog } from './check.js';
 import {
   describeCase,
-  routeArbitraries,
-  ROUTE_PATHS,
-  ROUTES,
-  SECRETS,
-  startTarget,
   type FuzzCase,
   type FuzzTarget,
+  ROUTE_PATHS,
+  ROUTES,
   type RouteName,
+  routeArbitraries,
+  SECRETS,
+  startTarget,
 } from './targets.js';
-import { wholeNumberFlag as whole } from '../../src/cli/args.js';
 
 const { values } = parseArgs({
   options: {
@@ -78,10 +78,14 @@ const bump = (record: Record<string, number>, key: string) => (record[key] = (re
 async function main(): Promise<void> {
   const runs = whole('runs', values.runs!, 1);
   const concurrency = whole('concurrency', values.concurrency!, 1);
-  const seed = values.seed === undefined ? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0 : whole('seed', values.seed, -(2 ** 31));
+  const seed =
+    values.seed === undefined
+      ? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0
+      : whole('seed', values.seed, -(2 ** 31));
   const routes = values.routes === undefined ? [...ROUTES] : values.routes.split(',').map((r) => r.trim());
   for (const r of routes)
-    if (!(ROUTES as readonly string[]).includes(r)) throw new Error(`--routes: unknown route "${r}"; use ${ROUTES.join(', ')}`);
+    if (!(ROUTES as readonly string[]).includes(r))
+      throw new Error(`--routes: unknown route "${r}"; use ${ROUTES.join(', ')}`);
 
   process.stdout.write(
     `fuzz: ${runs} cases per route, seed ${seed}, ${concurrency} in flight (rerun with --seed ${seed} --runs ${runs})\n`,
@@ -94,7 +98,9 @@ async function main(): Promise<void> {
   const late: string[] = [];
   try {
     for (const [index, route] of (routes as RouteName[]).entries()) {
-      reports.push(await fuzzRoute(route, arbitraries[route], runs, seed + index * 100_003, concurrency, target, watchdog));
+      reports.push(
+        await fuzzRoute(route, arbitraries[route], runs, seed + index * 100_003, concurrency, target, watchdog),
+      );
       printRoute(reports.at(-1)!);
     }
     // Work a route starts after answering (Slack and LINE replies) may still fail late.
@@ -104,8 +110,11 @@ async function main(): Promise<void> {
       .then((r) => r.status)
       .catch(() => 0);
     if (health !== 200) late.push(`GET /healthz answered ${health} after the fuzzing`);
-    if (late.length > 0) process.stdout.write(`\nafter all routes: ${late.length} violations\n${late.map((v) => `  ${v}`).join('\n')}\n`);
-    process.stdout.write(`\nfake APIs received: ${JSON.stringify(target.fakeCalls)}; log lines written: ${target.logs.total}\n`);
+    if (late.length > 0)
+      process.stdout.write(`\nafter all routes: ${late.length} violations\n${late.map((v) => `  ${v}`).join('\n')}\n`);
+    process.stdout.write(
+      `\nfake APIs received: ${JSON.stringify(target.fakeCalls)}; log lines written: ${target.logs.total}\n`,
+    );
   } finally {
     watchdog.stop();
     await target.close();
@@ -169,11 +178,17 @@ async function fuzzRoute(
               problems,
               logged,
               case: serialise(c),
-              response: { status: response.status, headers: response.headers, body: response.body.subarray(0, 2000).toString('utf8') },
+              response: {
+                status: response.status,
+                headers: response.headers,
+                body: response.body.subarray(0, 2000).toString('utf8'),
+              },
             });
             if (report.failures.length <= 3) {
               const why = logged.length > 0 ? `\n    logged: ${logged.join('\n            ').slice(0, 500)}` : '';
-              process.stdout.write(`  ${route}: violation: ${problems.join('; ')}\n    case: ${describeCase(c).slice(0, 500)}${why}\n`);
+              process.stdout.write(
+                `  ${route}: violation: ${problems.join('; ')}\n    case: ${describeCase(c).slice(0, 500)}${why}\n`,
+              );
             }
           }
         }
@@ -190,7 +205,8 @@ async function fuzzRoute(
 
 function printRoute(r: RouteReport): void {
   const lines = [`\n${r.path}: ${r.cases} cases in ${r.seconds.toFixed(1)} s, ${r.violations} violations`];
-  const sorted = (record: Record<string, number>) => Object.entries(record).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const sorted = (record: Record<string, number>) =>
+    Object.entries(record).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   lines.push(
     `  by status:     ${sorted(r.byStatus)
       .map(([s, n]) => `${s}: ${n}`)

@@ -10,12 +10,12 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../src/app.js';
-import { loadBot, type Bot } from '../../src/bot.js';
-import { NO_CHANNELS, type ChannelSettings } from '../../src/config.js';
+import { type Bot, loadBot } from '../../src/bot.js';
+import { type ChannelSettings, NO_CHANNELS } from '../../src/config.js';
 import { listen } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
 import { LowConversationStore } from '../../src/store/conversations.js';
-import { SECRETS, WECHAT_APP_ID, type FuzzCase } from './routes.js';
+import { type FuzzCase, SECRETS, WECHAT_APP_ID } from './routes.js';
 
 export * from './routes.js';
 

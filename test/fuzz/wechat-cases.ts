@@ -21,7 +21,10 @@ export function wechatSign(...parts: string[]): string {
  * Safe mode's encryption, written out here so that the fuzzer controls every byte: the random prefix, the
  * length field (which may lie), the message (which may be invalid UTF-8) and the app id.
  */
-function wechatEncrypt(message: Buffer, options: { prefix: Buffer; appId: string; lengthDelta: number; badPadding: boolean }): string {
+function wechatEncrypt(
+  message: Buffer,
+  options: { prefix: Buffer; appId: string; lengthDelta: number; badPadding: boolean },
+): string {
   const key = Buffer.from(`${SECRETS.wechatEncodingAesKey}=`, 'base64');
   const length = Buffer.alloc(4);
   length.writeUInt32BE(Math.max(0, message.length + options.lengthDelta));
@@ -43,14 +46,18 @@ function xmlElement(name: string, value: fc.Arbitrary<string | Buffer>): fc.Arbi
   const open = Buffer.from(`<${name}>`);
   const close = Buffer.from(`</${name}>`);
   const wrap = (inner: Buffer) => Buffer.concat([open, inner, close]);
-  const escaped = (v: string | Buffer) => (Buffer.isBuffer(v) ? v : Buffer.from(v.replace(/&/g, '&amp;').replace(/</g, '&lt;'), 'utf8'));
+  const escaped = (v: string | Buffer) =>
+    Buffer.isBuffer(v) ? v : Buffer.from(v.replace(/&/g, '&amp;').replace(/</g, '&lt;'), 'utf8');
   return oneof(
     { weight: 30, arbitrary: value.map((v) => wrap(cdata(v))) },
     { weight: 3, arbitrary: value.map((v) => wrap(escaped(v))) },
     { weight: 1, arbitrary: fc.constant(Buffer.alloc(0)) },
     { weight: 1, arbitrary: value.map((v) => Buffer.concat([wrap(cdata(v)), wrap(cdata(v))])) },
     { weight: 1, arbitrary: fc.constant(wrap(Buffer.from('<a>1</a><b><c>2</c></b>'))) },
-    { weight: 1, arbitrary: value.map((v) => Buffer.concat([Buffer.from(`<${name} a="1" __proto__="x">`), cdata(v), close])) },
+    {
+      weight: 1,
+      arbitrary: value.map((v) => Buffer.concat([Buffer.from(`<${name} a="1" __proto__="x">`), cdata(v), close])),
+    },
     { weight: 1, arbitrary: fc.constant(Buffer.from(`<${name}/>`)) },
   );
 }
@@ -60,7 +67,10 @@ const wechatText = (): fc.Arbitrary<string | Buffer> =>
     { weight: 5, arbitrary: question() },
     { weight: 4, arbitrary: hostileString() },
     { weight: 1, arbitrary: hugeString() },
-    { weight: 1, arbitrary: fc.tuple(question(), invalidUtf8()).map(([q, bad]) => Buffer.concat([Buffer.from(q), bad])) },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(question(), invalidUtf8()).map(([q, bad]) => Buffer.concat([Buffer.from(q), bad])),
+    },
   );
 
 /** The inner message XML (plaintext mode's body, or what safe mode encrypts). */
@@ -87,10 +97,16 @@ function wechatMessageXml(): fc.Arbitrary<{ kind: string; xml: Buffer }> {
       { weight: 3, arbitrary: fc.constant(Buffer.alloc(0)) },
       {
         weight: 1,
-        arbitrary: xmlElement('Event', oneof(fc.constantFrom('subscribe', 'SUBSCRIBE', 'unsubscribe', 'CLICK', 'VIEW'), hostileString())),
+        arbitrary: xmlElement(
+          'Event',
+          oneof(fc.constantFrom('subscribe', 'SUBSCRIBE', 'unsubscribe', 'CLICK', 'VIEW'), hostileString()),
+        ),
       },
     ),
-    oneof({ weight: 3, arbitrary: fc.constant(Buffer.alloc(0)) }, { weight: 1, arbitrary: xmlElement('Recognition', wechatText()) }),
+    oneof(
+      { weight: 3, arbitrary: fc.constant(Buffer.alloc(0)) },
+      { weight: 1, arbitrary: xmlElement('Recognition', wechatText()) },
+    ),
     oneof(
       { weight: 4, arbitrary: fc.constant(Buffer.alloc(0)) },
       {
@@ -143,10 +159,13 @@ function wechatJunkXml(): fc.Arbitrary<{ kind: string; xml: Buffer }> {
     fc
       .constantFrom(9, 100, 5_000, 20_000)
       .map((n) => ({ kind: 'junk:deep-xml', xml: Buffer.from(`<xml>${'<a>'.repeat(n)}x${'</a>'.repeat(n)}</xml>`) })),
-    fc.constantFrom(5_000, 20_000).map((n) => ({ kind: 'junk:deep-xml-open', xml: Buffer.from(`<xml>${'<a>'.repeat(n)}`) })),
     fc
-      .constantFrom(64 * 1024 - 200, 64 * 1024 + 1, 200_000)
-      .map((n) => ({ kind: 'junk:huge-xml', xml: Buffer.from(`<xml><Content><![CDATA[${'a'.repeat(n)}]]></Content></xml>`) })),
+      .constantFrom(5_000, 20_000)
+      .map((n) => ({ kind: 'junk:deep-xml-open', xml: Buffer.from(`<xml>${'<a>'.repeat(n)}`) })),
+    fc.constantFrom(64 * 1024 - 200, 64 * 1024 + 1, 200_000).map((n) => ({
+      kind: 'junk:huge-xml',
+      xml: Buffer.from(`<xml><Content><![CDATA[${'a'.repeat(n)}]]></Content></xml>`),
+    })),
     fc
       .constantFrom(2_000, 20_000)
       .map((n) => ({ kind: 'junk:many-elements', xml: Buffer.from(`<xml>${'<Content>x</Content>'.repeat(n)}</xml>`) })),
@@ -155,9 +174,10 @@ function wechatJunkXml(): fc.Arbitrary<{ kind: string; xml: Buffer }> {
       xml: Buffer.from(`<xml ${Array.from({ length: n }, (_, i) => `a${i}="1"`).join(' ')}></xml>`),
     })),
     fc.uint8Array({ maxLength: 300 }).map((a) => ({ kind: 'junk:random-bytes', xml: Buffer.from(a) })),
-    fc
-      .tuple(invalidUtf8(), fc.constantFrom('<xml><Content>', '<xml><', ''))
-      .map(([bad, head]) => ({ kind: 'junk:invalid-utf8', xml: Buffer.concat([Buffer.from(head), bad, Buffer.from('</Content></xml>')]) })),
+    fc.tuple(invalidUtf8(), fc.constantFrom('<xml><Content>', '<xml><', '')).map(([bad, head]) => ({
+      kind: 'junk:invalid-utf8',
+      xml: Buffer.concat([Buffer.from(head), bad, Buffer.from('</Content></xml>')]),
+    })),
   );
 }
 
@@ -172,7 +192,13 @@ function wechatCustom(): fc.Arbitrary<Draft> {
     { weight: 1, arbitrary: hostileString() },
   );
   const nonce = oneof({ weight: 6, arbitrary: fc.nat().map(String) }, { weight: 1, arbitrary: hostileString() });
-  const draft = (kind: string, method: string, query: [string, string | Buffer][], body: Buffer, type: string | undefined): Draft => ({
+  const draft = (
+    kind: string,
+    method: string,
+    query: [string, string | Buffer][],
+    body: Buffer,
+    type: string | undefined,
+  ): Draft => ({
     kind: [kind],
     method,
     path: ROUTE_PATHS.wechat,
@@ -203,7 +229,10 @@ function wechatCustom(): fc.Arbitrary<Draft> {
       weight: 3,
       arbitrary: oneof(
         fc.constant<[string, (t: string, n: string) => [string, string | Buffer][]]>(['forged:missing', () => []]),
-        hex(40).map<[string, (t: string, n: string) => [string, string | Buffer][]]>((h) => ['forged:random', () => [['signature', h]]]),
+        hex(40).map<[string, (t: string, n: string) => [string, string | Buffer][]]>((h) => [
+          'forged:random',
+          () => [['signature', h]],
+        ]),
         fc.constant<[string, (t: string, n: string) => [string, string | Buffer][]]>([
           'forged:repeated',
           (t, n) => [
@@ -267,7 +296,12 @@ function wechatCustom(): fc.Arbitrary<Draft> {
   const rightly = { appId: WECHAT_APP_ID, lengthDelta: 0, badPadding: false };
   const encryptionFlaw = oneof(
     { weight: 12, arbitrary: fc.constant({ kind: '', options: rightly }) },
-    { weight: 1, arbitrary: fc.constantFrom(1, 1000, -1).map((d) => ({ kind: ' lying-length', options: { ...rightly, lengthDelta: d } })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom(1, 1000, -1)
+        .map((d) => ({ kind: ' lying-length', options: { ...rightly, lengthDelta: d } })),
+    },
     {
       weight: 1,
       arbitrary: fc
@@ -279,11 +313,13 @@ function wechatCustom(): fc.Arbitrary<Draft> {
   const encryptedValue = oneof(
     {
       weight: 6,
-      arbitrary: fc.tuple(inner, fc.uint8Array({ minLength: 16, maxLength: 16 }), encryptionFlaw).map(([message, prefix, flaw]) => ({
-        kind: `encrypted ${message.kind}${flaw.kind}`,
-        encrypt: wechatEncrypt(message.xml, { prefix: Buffer.from(prefix), ...flaw.options }),
-        plain: message.xml,
-      })),
+      arbitrary: fc
+        .tuple(inner, fc.uint8Array({ minLength: 16, maxLength: 16 }), encryptionFlaw)
+        .map(([message, prefix, flaw]) => ({
+          kind: `encrypted ${message.kind}${flaw.kind}`,
+          encrypt: wechatEncrypt(message.xml, { prefix: Buffer.from(prefix), ...flaw.options }),
+          plain: message.xml,
+        })),
     },
     {
       weight: 1,
@@ -320,7 +356,12 @@ function wechatCustom(): fc.Arbitrary<Draft> {
       fc.constantFrom('aes', 'aes', 'aes', 'AES'),
     )
     .map(([t, n, [kind, sig], value, msgSig, ct, mode, encryptType]) => {
-      const query: [string, string | Buffer][] = [...sig(t, n), ['timestamp', t], ['nonce', n], ['encrypt_type', encryptType]];
+      const query: [string, string | Buffer][] = [
+        ...sig(t, n),
+        ['timestamp', t],
+        ['nonce', n],
+        ['encrypt_type', encryptType],
+      ];
       if (msgSig === 'valid') query.push(['msg_signature', wechatSign(SECRETS.wechatToken, t, n, value.encrypt)]);
       if (msgSig === 'wrong') query.push(['msg_signature', wechatSign(SECRETS.wechatToken, t, n, `${value.encrypt}x`)]);
       if (msgSig === 'without-encrypt') query.push(['msg_signature', wechatSign(SECRETS.wechatToken, t, n)]);
@@ -358,7 +399,9 @@ export function wechatSpec(): RouteSpec {
     contentTypes: ['text/xml', 'application/xml'],
     payload: wechatMessageXml().map((m) => ({ kind: m.kind, body: m.xml })),
     auth: authOf(
-      step('signed', (d) => d.query.push(['signature', wechatSign(SECRETS.wechatToken, t, n)], ['timestamp', t], ['nonce', n])),
+      step('signed', (d) =>
+        d.query.push(['signature', wechatSign(SECRETS.wechatToken, t, n)], ['timestamp', t], ['nonce', n]),
+      ),
       fc.constant(step('forged:no-query', () => {})),
     ),
     custom: wechatCustom(),

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConversationState as BotConversationState, TestAdapter, type StoreItem } from 'botbuilder';
+import { ConversationState as BotConversationState, type StoreItem, TestAdapter } from 'botbuilder';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ETagConflictError, LowConversationStore, readStateOnDisk } from '../../src/store/conversations.js';
 import { recordingLogger } from './helpers.js';
@@ -89,7 +89,9 @@ describe('LowConversationStore as botbuilder Storage', () => {
     const store = await open();
     await store.write({ k: { winner: null } });
     const { eTag } = (await store.read(['k'])).k!;
-    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => store.write({ k: { winner: i, eTag } })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => store.write({ k: { winner: i, eTag } })),
+    );
     const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
     expect(won).toHaveLength(1);
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(ETagConflictError);
@@ -109,7 +111,11 @@ describe('LowConversationStore as botbuilder Storage', () => {
   it('stores what JSON keeps, as a reopened store reads it back', async () => {
     const store = await open();
     await store.write({ k: { when: new Date('2024-01-02T03:04:05.000Z'), gone: undefined, kept: null } });
-    expect((await store.read(['k'])).k).toEqual({ when: '2024-01-02T03:04:05.000Z', kept: null, eTag: expect.any(String) });
+    expect((await store.read(['k'])).k).toEqual({
+      when: '2024-01-02T03:04:05.000Z',
+      kept: null,
+      eTag: expect.any(String),
+    });
   });
 
   it('deletes items, ignoring keys it does not have', async () => {
@@ -155,7 +161,10 @@ describe('LowConversationStore as botbuilder Storage', () => {
   it('drops stored items that are not objects with an eTag when opening', async () => {
     fs.writeFileSync(
       file,
-      JSON.stringify({ conversations: {}, items: { good: { n: 1, eTag: 'e1' }, noETag: { n: 2 }, text: 'x', list: [1], nil: null } }),
+      JSON.stringify({
+        conversations: {},
+        items: { good: { n: 1, eTag: 'e1' }, noETag: { n: 2 }, text: 'x', list: [1], nil: null },
+      }),
     );
     const store = await open();
     expect(await store.read(['good', 'noETag', 'text', 'list', 'nil'])).toEqual({ good: { n: 1, eTag: 'e1' } });

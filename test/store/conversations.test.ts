@@ -131,7 +131,10 @@ describe('LowConversationStore', () => {
 
   it('drops entries that are not valid state when opening, and keeps the valid one', async () => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const good = { state: { lastIntent: 'tianji.about', entities: [{ id: 'tianji', kind: 'organization' }], turns: 3 }, updatedAt: 'x' };
+    const good = {
+      state: { lastIntent: 'tianji.about', entities: [{ id: 'tianji', kind: 'organization' }], turns: 3 },
+      updatedAt: 'x',
+    };
     fs.writeFileSync(
       file,
       JSON.stringify({
@@ -145,14 +148,19 @@ describe('LowConversationStore', () => {
           fractionalTurns: { state: { lastIntent: null, entities: [], turns: 1.5 }, updatedAt: 'x' },
           badIntent: { state: { lastIntent: 7, entities: [], turns: 1 }, updatedAt: 'x' },
           badEntities: { state: { lastIntent: null, entities: 'linkedin', turns: 1 }, updatedAt: 'x' },
-          badEntityKind: { state: { lastIntent: null, entities: [{ id: 'x', kind: 'planet' }], turns: 1 }, updatedAt: 'x' },
+          badEntityKind: {
+            state: { lastIntent: null, entities: [{ id: 'x', kind: 'planet' }], turns: 1 },
+            updatedAt: 'x',
+          },
           badEntityId: { state: { lastIntent: null, entities: [{ id: 3, kind: 'person' }], turns: 1 }, updatedAt: 'x' },
         },
       }),
     );
     const store = await open();
     expect(store.size).toBe(1);
-    expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'warn', fields: expect.objectContaining({ invalidInSnapshot: 10 }) }));
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', fields: expect.objectContaining({ invalidInSnapshot: 10 }) }),
+    );
     expect(await store.transact('good', (s) => ({ state: s, result: s }))).toEqual(good.state);
     // A dropped entry starts afresh.
     expect(await store.transact('badTurns', (s) => ({ state: s, result: s }))).toEqual({

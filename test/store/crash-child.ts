@@ -18,7 +18,10 @@ await Promise.all(
       const i = next++;
       // Ids come round again, so later turns build on the state of earlier ones.
       const id = `c-${i % 300}`;
-      const turns = await store.transact(id, (state) => ({ state: { ...state, turns: state.turns + 1 }, result: state.turns + 1 }));
+      const turns = await store.transact(id, (state) => ({
+        state: { ...state, turns: state.turns + 1 },
+        result: state.turns + 1,
+      }));
       process.stdout.write(`conversation ${id} ${turns}\n`);
       if (i % 5 === 0) {
         const key = `item-${worker}`;

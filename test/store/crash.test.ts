@@ -27,11 +27,16 @@ afterEach(() => {
  * returns the highest acknowledged value per conversation and per item, from whole printed lines only.
  */
 async function runAndKill(acks: number): Promise<{ conversations: Map<string, number>; items: Map<string, number> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, file], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(signal ?? code)),
+  );
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
@@ -68,7 +73,8 @@ async function expectAllThere(at: string, acknowledged: Awaited<ReturnType<typeo
       expect(stored, id).toBeGreaterThanOrEqual(turns);
     }
     const items = await store.read([...acknowledged.items.keys()]);
-    for (const [key, i] of acknowledged.items) expect((items[key] as { i: number } | undefined)?.i, key).toBeGreaterThanOrEqual(i);
+    for (const [key, i] of acknowledged.items)
+      expect((items[key] as { i: number } | undefined)?.i, key).toBeGreaterThanOrEqual(i);
   } finally {
     await store.close();
   }

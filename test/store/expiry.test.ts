@@ -15,7 +15,12 @@ let clock: ReturnType<typeof fakeClock>;
 const opened: LowConversationStore[] = [];
 
 async function open(options: StoreOptions = {}, at = file): Promise<LowConversationStore> {
-  const store = await LowConversationStore.open(at, { now: clock.now, sweepIntervalMs: 0, logger: recordingLogger(), ...options });
+  const store = await LowConversationStore.open(at, {
+    now: clock.now,
+    sweepIntervalMs: 0,
+    logger: recordingLogger(),
+    ...options,
+  });
   opened.push(store);
   return store;
 }
@@ -94,7 +99,10 @@ describe('LowConversationStore: expiry', () => {
     await expect(store.write({ old: { n: 3, eTag: old!.eTag } })).resolves.toBeUndefined();
     await store.close();
     const snapshot = JSON.parse(fs.readFileSync(file, 'utf8'));
-    expect(snapshot.items).toEqual({ kept: { n: 2, eTag: expect.any(String) }, old: { n: 3, eTag: expect.any(String) } });
+    expect(snapshot.items).toEqual({
+      kept: { n: 2, eTag: expect.any(String) },
+      old: { n: 3, eTag: expect.any(String) },
+    });
     expect(snapshot.itemsUpdatedAt.kept).toBe(new Date(clock.ms() - 5 * HOUR).toISOString());
   });
 

@@ -4,15 +4,24 @@ import path from 'node:path';
 import type { Logger } from '../../src/log.js';
 
 /** A clock the test moves: `now` is the store's `now` option. */
-export function fakeClock(start = '2024-03-01T00:00:00.000Z'): { now: () => Date; advance: (ms: number) => void; ms: () => number } {
+export function fakeClock(start = '2024-03-01T00:00:00.000Z'): {
+  now: () => Date;
+  advance: (ms: number) => void;
+  ms: () => number;
+} {
   let at = Date.parse(start);
   return { now: () => new Date(at), advance: (ms) => (at += ms), ms: () => at };
 }
 
 /** A logger that keeps what it is told, for assertions, and prints nothing. */
-export function recordingLogger(): Logger & { lines: { level: string; message: string; fields: Record<string, unknown> }[] } {
+export function recordingLogger(): Logger & {
+  lines: { level: string; message: string; fields: Record<string, unknown> }[];
+} {
   const lines: { level: string; message: string; fields: Record<string, unknown> }[] = [];
-  const at = (level: string) => (message: string, fields: Record<string, unknown> = {}) => void lines.push({ level, message, fields });
+  const at =
+    (level: string) =>
+    (message: string, fields: Record<string, unknown> = {}) =>
+      void lines.push({ level, message, fields });
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 

@@ -34,12 +34,20 @@ function peek(state: ConversationState): { state: ConversationState; result: Con
 
 /** A journal line setting conversation `id` to `turns` questions. */
 function conversationLine(seq: number, id: string, turns: number): string {
-  return JSON.stringify({ seq, op: 'conversation', id, value: { state: { lastIntent: null, entities: [], turns }, updatedAt: T0 } });
+  return JSON.stringify({
+    seq,
+    op: 'conversation',
+    id,
+    value: { state: { lastIntent: null, entities: [], turns }, updatedAt: T0 },
+  });
 }
 
 function snapshotWith(seq: number, turnsById: Record<string, number>): string {
   const conversations = Object.fromEntries(
-    Object.entries(turnsById).map(([id, turns]) => [id, { state: { lastIntent: null, entities: [], turns }, updatedAt: T0 }]),
+    Object.entries(turnsById).map(([id, turns]) => [
+      id,
+      { state: { lastIntent: null, entities: [], turns }, updatedAt: T0 },
+    ]),
   );
   return JSON.stringify({ seq, conversations, items: {}, itemsUpdatedAt: {} });
 }
@@ -70,7 +78,12 @@ describe('LowConversationStore: the journal', () => {
       await store.transact('c', increment);
       const lines = fs.readFileSync(`${file}.journal`, 'utf8').trim().split('\n');
       expect(lines).toHaveLength(i);
-      expect(JSON.parse(lines.at(-1)!)).toMatchObject({ seq: i, op: 'conversation', id: 'c', value: { state: { turns: i } } });
+      expect(JSON.parse(lines.at(-1)!)).toMatchObject({
+        seq: i,
+        op: 'conversation',
+        id: 'c',
+        value: { state: { turns: i } },
+      });
     }
     await store.write({ k: { n: 1 } });
     expect(JSON.parse(fs.readFileSync(`${file}.journal`, 'utf8').trim().split('\n').at(-1)!)).toMatchObject({
@@ -155,35 +168,58 @@ describe('LowConversationStore: the journal', () => {
 
 describe('LowConversationStore: recovery on open', () => {
   it('ignores an incomplete last journal line, reports it, and appends after it safely', async () => {
-    fs.writeFileSync(`${file}.journal`, `${conversationLine(1, 'a', 1)}\n${conversationLine(2, 'b', 1)}\n{"seq":3,"op":"conver`);
+    fs.writeFileSync(
+      `${file}.journal`,
+      `${conversationLine(1, 'a', 1)}\n${conversationLine(2, 'b', 1)}\n{"seq":3,"op":"conver`,
+    );
     const logger = recordingLogger();
     const store = await open({ logger });
     expect(await turnsOf(store, ['a', 'b', 'c'])).toEqual({ a: 1, b: 1, c: 0 });
-    expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'warn', fields: expect.objectContaining({ tornLines: 1, replayed: 2 }) }));
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', fields: expect.objectContaining({ tornLines: 1, replayed: 2 }) }),
+    );
     // Opening folded the journal into the snapshot, so the next line does not land behind the torn one.
     expect(readStateOnDisk(file).seq).toBeGreaterThanOrEqual(2);
     await store.transact('c', increment);
     const restarted = await open({}, crashImage(file, path.join(dir, 'image')));
-    expect((await turnsOf(restarted, ['a', 'b', 'c']))).toEqual({ a: 1, b: 1, c: 1 });
+    expect(await turnsOf(restarted, ['a', 'b', 'c'])).toEqual({ a: 1, b: 1, c: 1 });
   });
 
   it('does not apply again the journal records the snapshot already holds', async () => {
     fs.writeFileSync(file, snapshotWith(5, { a: 5, b: 1 }));
     fs.writeFileSync(
       `${file}.journal`,
-      [conversationLine(3, 'stale', 1), conversationLine(4, 'a', 4), conversationLine(5, 'a', 5), conversationLine(6, 'b', 2), ''].join('\n'),
+      [
+        conversationLine(3, 'stale', 1),
+        conversationLine(4, 'a', 4),
+        conversationLine(5, 'a', 5),
+        conversationLine(6, 'b', 2),
+        '',
+      ].join('\n'),
     );
     const logger = recordingLogger();
     const store = await open({ logger });
     expect(await turnsOf(store, ['a', 'b', 'stale'])).toEqual({ a: 5, b: 2, stale: 0 });
     expect(logger.lines).toContainEqual(
-      expect.objectContaining({ level: 'info', fields: expect.objectContaining({ replayed: 1, alreadyInSnapshot: 3 }) }),
+      expect.objectContaining({
+        level: 'info',
+        fields: expect.objectContaining({ replayed: 1, alreadyInSnapshot: 3 }),
+      }),
     );
   });
 
   it('recovers from a crash between rotating the journal and writing the snapshot (.journal.old and .journal)', async () => {
     fs.writeFileSync(file, snapshotWith(2, { a: 2 }));
-    fs.writeFileSync(`${file}.journal.old`, [conversationLine(1, 'a', 1), conversationLine(2, 'a', 2), conversationLine(3, 'b', 1), conversationLine(4, 'c', 1), ''].join('\n'));
+    fs.writeFileSync(
+      `${file}.journal.old`,
+      [
+        conversationLine(1, 'a', 1),
+        conversationLine(2, 'a', 2),
+        conversationLine(3, 'b', 1),
+        conversationLine(4, 'c', 1),
+        '',
+      ].join('\n'),
+    );
     fs.writeFileSync(`${file}.journal`, [conversationLine(5, 'a', 3), conversationLine(6, 'd', 1), ''].join('\n'));
     const store = await open();
     expect(await turnsOf(store, ['a', 'b', 'c', 'd'])).toEqual({ a: 3, b: 1, c: 1, d: 1 });
@@ -193,12 +229,29 @@ describe('LowConversationStore: recovery on open', () => {
   });
 
   it('drops journal lines that are not valid records and applies the rest', async () => {
-    const invalid = JSON.stringify({ seq: 2, op: 'conversation', id: 'b', value: { state: { turns: 'x' }, updatedAt: T0 } });
-    fs.writeFileSync(`${file}.journal`, [conversationLine(1, 'a', 1), 'not json', invalid, '{"seq":4,"op":"unknown"}', conversationLine(5, 'c', 1), ''].join('\n'));
+    const invalid = JSON.stringify({
+      seq: 2,
+      op: 'conversation',
+      id: 'b',
+      value: { state: { turns: 'x' }, updatedAt: T0 },
+    });
+    fs.writeFileSync(
+      `${file}.journal`,
+      [
+        conversationLine(1, 'a', 1),
+        'not json',
+        invalid,
+        '{"seq":4,"op":"unknown"}',
+        conversationLine(5, 'c', 1),
+        '',
+      ].join('\n'),
+    );
     const logger = recordingLogger();
     const store = await open({ logger });
     expect(await turnsOf(store, ['a', 'b', 'c'])).toEqual({ a: 1, b: 0, c: 1 });
-    expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'warn', fields: expect.objectContaining({ invalidLines: 3 }) }));
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', fields: expect.objectContaining({ invalidLines: 3 }) }),
+    );
   });
 
   it('survives a compaction that fails after rotating, and folds both journals in once it can write again', async () => {
@@ -273,7 +326,9 @@ describe('LowConversationStore: close', () => {
     expect(storeFiles(file)).toEqual(['state.json']);
     const snapshot = JSON.parse(fs.readFileSync(file, 'utf8'));
     expect(snapshot.seq).toBe(21);
-    expect(Object.values(snapshot.conversations).map((c) => (c as { state: ConversationState }).state.turns)).toEqual([5, 5, 5, 5]);
+    expect(Object.values(snapshot.conversations).map((c) => (c as { state: ConversationState }).state.turns)).toEqual([
+      5, 5, 5, 5,
+    ]);
     expect(snapshot.items.k).toMatchObject({ n: 1 });
 
     await expect(store.transact('c-0', increment)).rejects.toBeInstanceOf(StoreClosedError);
@@ -293,7 +348,9 @@ describe('LowConversationStore: close', () => {
   });
 
   it('rejects options out of range, naming the option', async () => {
-    await expect(LowConversationStore.open(file, { idleTtlMs: 0 })).rejects.toThrow(/idleTtlMs must be a number above 0/);
+    await expect(LowConversationStore.open(file, { idleTtlMs: 0 })).rejects.toThrow(
+      /idleTtlMs must be a number above 0/,
+    );
     await expect(LowConversationStore.open(file, { maxEntries: 0.5 })).rejects.toThrow(/maxEntries/);
     await expect(LowConversationStore.open(file, { compactAfterBytes: -1 })).rejects.toThrow(/compactAfterBytes/);
     await expect(LowConversationStore.open(file, { sweepIntervalMs: Number.NaN })).rejects.toThrow(/sweepIntervalMs/);

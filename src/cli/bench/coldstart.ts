@@ -2,8 +2,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { figure, ratios, summarize, type Figure } from './measure.js';
-import { freePort, httpStatus, POLL_MS, spawnServer, stop, waitForOk, type ServerKind } from './processes.js';
+import { type Figure, figure, ratios, summarize } from './measure.js';
+import { freePort, httpStatus, POLL_MS, type ServerKind, spawnServer, stop, waitForOk } from './processes.js';
 
 const SECTION = 'cold start';
 const GIVE_UP_MS = 30_000;
@@ -63,9 +63,19 @@ async function coldStart(kind: ServerKind): Promise<ColdStart> {
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   try {
-    await waitForOk(() => httpStatus(`${base}/healthz`), child, () => output, GIVE_UP_MS);
+    await waitForOk(
+      () => httpStatus(`${base}/healthz`),
+      child,
+      () => output,
+      GIVE_UP_MS,
+    );
     const readyMs = performance.now() - started;
-    await waitForOk(() => httpStatus(`${base}/api/webhook`, QUESTION), child, () => output, GIVE_UP_MS);
+    await waitForOk(
+      () => httpStatus(`${base}/api/webhook`, QUESTION),
+      child,
+      () => output,
+      GIVE_UP_MS,
+    );
     return { readyMs, answeredMs: performance.now() - started };
   } finally {
     await stop(child);

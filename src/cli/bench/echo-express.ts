@@ -16,6 +16,8 @@ app.post('/api/webhook', express.json(), (req, res) => {
 const server = app.listen(Number(process.env.PORT ?? 0), () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  process.stderr.write(`${JSON.stringify({ level: 'info', message: 'echo ready', url: `http://localhost:${port}` })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 'info', message: 'echo ready', url: `http://localhost:${port}` })}\n`,
+  );
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

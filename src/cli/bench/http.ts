@@ -7,9 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Engine } from '../../core/respond.js';
-import { cycle, load, type LoadOptions, type LoadResult } from './load.js';
-import { figure, ratios, summarize, unavailable, type Figure, type Summary } from './measure.js';
-import { rssMb, sampleRss, startServer, stop, type Server, type ServerKind } from './processes.js';
+import { cycle, type LoadOptions, type LoadResult, load } from './load.js';
+import { type Figure, figure, ratios, type Summary, summarize, unavailable } from './measure.js';
+import { rssMb, type Server, type ServerKind, sampleRss, startServer, stop } from './processes.js';
 import { conversationId, seedStateFile } from './state.js';
 
 export interface HttpOptions extends LoadOptions {
@@ -149,8 +149,7 @@ function pairFigures(
   throughputTarget: number,
   options: HttpOptions,
 ): Figure[] {
-  const note = rounds(options) +
-    failureNote('bot', results.b) + failureNote('baseline', results.a);
+  const note = rounds(options) + failureNote('bot', results.b) + failureNote('baseline', results.a);
   return [
     figure({
       section,
@@ -210,13 +209,22 @@ export async function benchHttp(context: HttpContext, options: HttpOptions): Pro
 }
 
 /** /api/messages with expectReplies against a bare botbuilder echo bot; unavailable if the bot's route does not answer. */
-async function benchMessages(servers: Servers, bot: Server, context: HttpContext, options: HttpOptions): Promise<Figure[]> {
+async function benchMessages(
+  servers: Servers,
+  bot: Server,
+  context: HttpContext,
+  options: HttpOptions,
+): Promise<Figure[]> {
   const route = '/api/messages (expectReplies)';
   const body = activityBodies(context.questions, FEW);
   const problem = await checkMessages(bot.url, body());
   if (problem) {
     return [
-      unavailable('http', `${route} throughput`, 'req/s', `unavailable: ${problem}`, { on: 'ratio', direction: 'at-least', limit: 0.9 }),
+      unavailable('http', `${route} throughput`, 'req/s', `unavailable: ${problem}`, {
+        on: 'ratio',
+        direction: 'at-least',
+        limit: 0.9,
+      }),
     ];
   }
   const echo = await servers.start('echo-botbuilder');

@@ -10,7 +10,7 @@ import { Engine } from '../../core/respond.js';
 import { loadDictionary } from '../../store/dictionary.js';
 import { loadIntents } from '../../store/intents.js';
 import { loadKnowledge } from '../../store/knowledge.js';
-import { figure, quantile, ratios, summarize, type Figure } from './measure.js';
+import { type Figure, figure, quantile, ratios, summarize } from './measure.js';
 
 export interface InProcessOptions {
   /** Rounds of each measurement; medians are taken over rounds. */
@@ -24,7 +24,11 @@ const SECTION = 'in process';
 const MAX_FEATURES = 32;
 
 /** Runs every in-process measurement on `bot`, asking `questions` (the held-out set). */
-export async function benchInProcess(bot: Bot, questions: readonly string[], options: InProcessOptions): Promise<Figure[]> {
+export async function benchInProcess(
+  bot: Bot,
+  questions: readonly string[],
+  options: InProcessOptions,
+): Promise<Figure[]> {
   return [
     ...respondLatency(bot, questions, options),
     firstPass(bot, questions, options),
@@ -88,7 +92,12 @@ function firstPass(bot: Bot, questions: readonly string[], { rounds }: InProcess
       engine.respond(q);
       samples.push(Number(process.hrtime.bigint() - start) / 1000);
     }
-    p99.push(quantile(samples.sort((a, b) => a - b), 0.99));
+    p99.push(
+      quantile(
+        samples.sort((a, b) => a - b),
+        0.99,
+      ),
+    );
   }
   return figure({
     section: SECTION,
@@ -163,7 +172,13 @@ function training(bot: Bot, { rounds }: InProcessOptions): Figure {
     Recognizer.train(bot.intents, bot.knowledge, bot.dictionary, bot.recognizer.options);
     runs.push(performance.now() - start);
   }
-  return figure({ section: SECTION, name: 'training', unit: 'ms', value: summarize(runs), note: 'Recognizer.train(), all intents' });
+  return figure({
+    section: SECTION,
+    name: 'training',
+    unit: 'ms',
+    value: summarize(runs),
+    note: 'Recognizer.train(), all intents',
+  });
 }
 
 /**
@@ -174,7 +189,10 @@ async function loading({ rounds }: InProcessOptions): Promise<Figure> {
   const runs: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const start = performance.now();
-    const [knowledge] = await Promise.all([loadKnowledge(path.join(PROJECT_ROOT, 'data', 'article.json')), loadDictionary()]);
+    const [knowledge] = await Promise.all([
+      loadKnowledge(path.join(PROJECT_ROOT, 'data', 'article.json')),
+      loadDictionary(),
+    ]);
     await loadIntents(path.join(PROJECT_ROOT, 'intents'), knowledge);
     runs.push(performance.now() - start);
   }

@@ -1,5 +1,5 @@
 /** Servers under test as child processes: started, waited for, measured, stopped. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { PROJECT_ROOT } from '../../config.js';
@@ -70,7 +70,12 @@ export async function startServer(kind: ServerKind, env: Record<string, string> 
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const url = `http://127.0.0.1:${port}`;
     try {
-      await waitForOk(() => httpStatus(`${url}/healthz`), child, () => output, START_TIMEOUT_MS);
+      await waitForOk(
+        () => httpStatus(`${url}/healthz`),
+        child,
+        () => output,
+        START_TIMEOUT_MS,
+      );
       return { kind, child, pid: child.pid!, url, output: () => output };
     } catch (error) {
       await stop(child);
@@ -103,7 +108,8 @@ export async function waitForOk(
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`the server exited (${child.exitCode ?? child.signalCode}) before it answered:\n${output()}`);
     }
-    if (performance.now() > deadline) throw new Error(`no 200 after ${timeoutMs} ms (last status ${status}):\n${output()}`);
+    if (performance.now() > deadline)
+      throw new Error(`no 200 after ${timeoutMs} ms (last status ${status}):\n${output()}`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }

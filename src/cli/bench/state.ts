@@ -19,11 +19,19 @@ export function conversationId(i: number): string {
  * today. The rest are copies of those entries under new ids, put in the same object of the file (far quicker
  * than 10,000 turns through the engine); reopening the store then checks that it reads back every one.
  */
-export async function seedStateFile(file: string, count: number, engine: Engine, questions: readonly string[]): Promise<void> {
+export async function seedStateFile(
+  file: string,
+  count: number,
+  engine: Engine,
+  questions: readonly string[],
+): Promise<void> {
   const direct = Math.min(count, WRITTEN_BY_STORE);
   const store = await LowConversationStore.open(file);
   for (let i = 0; i < direct; i++) {
-    await store.transact(conversationId(i), (state) => ({ state: engine.respond(questions[i % questions.length]!, state).state, result: null }));
+    await store.transact(conversationId(i), (state) => ({
+      state: engine.respond(questions[i % questions.length]!, state).state,
+      result: null,
+    }));
   }
   await store.close();
 
@@ -31,9 +39,12 @@ export async function seedStateFile(file: string, count: number, engine: Engine,
     const data = JSON.parse(await readFile(file, 'utf8')) as unknown;
     const holder = findHolder(data, [conversationId(0), conversationId(1)]);
     if (!holder) {
-      throw new Error(`${file}: cannot find the stored conversations "${conversationId(0)}" and "${conversationId(1)}" in the file the store wrote`);
+      throw new Error(
+        `${file}: cannot find the stored conversations "${conversationId(0)}" and "${conversationId(1)}" in the file the store wrote`,
+      );
     }
-    for (let i = direct; i < count; i++) holder[conversationId(i)] = structuredClone(holder[conversationId(i % direct)]);
+    for (let i = direct; i < count; i++)
+      holder[conversationId(i)] = structuredClone(holder[conversationId(i % direct)]);
     await writeFile(file, JSON.stringify(data));
   }
 

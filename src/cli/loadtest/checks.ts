@@ -45,7 +45,16 @@ export interface LedgerCheck {
  * (each answer is stored before it is sent) and at most as many as requests were sent to it.
  */
 export function checkLedger(route: string, ledger: Ledger, store: StoreOnDisk, turnsOf: TurnsOf): LedgerCheck {
-  const check: LedgerCheck = { route, conversations: 0, stored: 0, consistent: 0, sent: 0, answered: 0, turns: 0, problems: [] };
+  const check: LedgerCheck = {
+    route,
+    conversations: 0,
+    stored: 0,
+    consistent: 0,
+    sent: 0,
+    answered: 0,
+    turns: 0,
+    problems: [],
+  };
   for (const [id, sent] of ledger.sent) {
     const answered = ledger.answered.get(id) ?? 0;
     if (answered === 0) continue;
@@ -60,7 +69,8 @@ export function checkLedger(route: string, ledger: Ledger, store: StoreOnDisk, t
     }
     check.stored += 1;
     if (turns >= answered && turns <= sent) check.consistent += 1;
-    else if (check.problems.length < 5) check.problems.push(`${id}: ${turns} turns stored, ${answered} answered, ${sent} sent`);
+    else if (check.problems.length < 5)
+      check.problems.push(`${id}: ${turns} turns stored, ${answered} answered, ${sent} sent`);
   }
   return check;
 }

@@ -46,7 +46,9 @@ export interface LoadFigures {
 export async function loadQuestions(file: string): Promise<string[]> {
   const parsed = JSON.parse(await readFile(file, 'utf8')) as unknown;
   if (!Array.isArray(parsed)) throw new Error(`${file}: expected an array of {"q": "..."}`);
-  const questions = parsed.map((item) => (item as { q?: unknown }).q).filter((q): q is string => typeof q === 'string' && q.trim() !== '');
+  const questions = parsed
+    .map((item) => (item as { q?: unknown }).q)
+    .filter((q): q is string => typeof q === 'string' && q.trim() !== '');
   if (questions.length === 0) throw new Error(`${file}: no questions found`);
   return questions;
 }
