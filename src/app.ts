@@ -1,9 +1,7 @@
 import type { Storage } from 'botbuilder';
-import express, { type ErrorRequestHandler, type Express } from 'express';
-import { BackgroundWork } from './channels/background.js';
+import express, { type Express } from 'express';
 import { botFrameworkChannel } from './channels/bot-framework.js';
 import type { ChannelDeps } from './channels/channel.js';
-import { HttpError, sendError } from './channels/http-errors.js';
 import { jsonWebhook } from './channels/json-webhook.js';
 import { lineChannel } from './channels/line.js';
 import { slackChannel } from './channels/slack.js';
@@ -11,10 +9,13 @@ import { telegramChannel } from './channels/telegram.js';
 import { webPage } from './channels/web.js';
 import { wechatChannel } from './channels/wechat.js';
 import { type ChannelSettings, NO_CHANNELS } from './config.js';
+import { BackgroundWork } from './conversation/background.js';
 import type { Engine } from './core/respond.js';
-import { limitPerAddress, RateLimitedError, RateLimiter } from './http/rate-limit.js';
+import { errorBoundary } from './http/error-boundary.js';
+import { sendError } from './http/errors.js';
+import { limitPerAddress, RateLimiter } from './http/rate-limit.js';
 import { requestContext } from './http/request-context.js';
-import { describeError, type Logger } from './log.js';
+import type { Logger } from './log.js';
 import type { ConversationStore } from './store/conversations.js';
 
 /** What the HTTP app is built from; tests pass their own. */
@@ -77,41 +78,4 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(errorBoundary(deps.logger));
   return app;
-}
-
-/** body-parser errors carry `status` and `type`; map them to the JSON error shape. */
-interface ParserError {
-  status?: number;
-  type?: string;
-}
-
-function errorBoundary(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, req, res, _next) => {
-    if (res.headersSent) {
-      logger.error('error after the response started', { path: req.path, ...describeError(error) });
-      res.end();
-      return;
-    }
-    if (error instanceof HttpError) {
-      if (error instanceof RateLimitedError) res.set('Retry-After', String(error.retryAfterSeconds));
-      sendError(res, error.status, error.code, error.message);
-      return;
-    }
-    const parser = error as ParserError;
-    if (parser.type === 'entity.too.large') {
-      sendError(res, 413, 'payload_too_large', 'The request body is too large.');
-      return;
-    }
-    if (typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500) {
-      sendError(
-        res,
-        parser.status,
-        parser.type?.replace(/\./g, '_') ?? 'bad_request',
-        'The request could not be read.',
-      );
-      return;
-    }
-    logger.error('unhandled error', { path: req.path, ...describeError(error) });
-    sendError(res, 500, 'internal_error', 'Something went wrong on our side; please try again.');
-  };
 }

@@ -5,7 +5,7 @@
 import dotenv from 'dotenv';
 import { createApp } from './app.js';
 import { loadBot } from './bot.js';
-import { BackgroundWork } from './channels/background.js';
+import { BackgroundWork } from './conversation/background.js';
 import { type Config, ConfigError, readConfig } from './config.js';
 import { listen } from './http/server.js';
 import { createLogger, describeError } from './log.js';

@@ -1,7 +1,7 @@
 import type { Activity } from 'botbuilder';
-import { MAX_QUESTION_LENGTH } from './channel.js';
-import { HttpError } from './http-errors.js';
-import { isRecord, parseJsonBody } from './request.js';
+import { MAX_QUESTION_LENGTH } from '../conversation/turns.js';
+import { HttpError } from '../http/errors.js';
+import { isRecord, parseJsonBody } from '../http/body.js';
 
 /** Largest accepted activity, in bytes. */
 export const BOT_FRAMEWORK_BODY_LIMIT = 64 * 1024;

@@ -13,7 +13,7 @@ import type { Engine } from '../core/respond.js';
 import { emptyState, type Reply, type ReplyQuote } from '../core/types.js';
 import type { RateLimiter } from '../http/rate-limit.js';
 import { ETagConflictError, isConversationState, KeyedQueue } from '../store/conversations.js';
-import { slowDownReply } from './channel.js';
+import { slowDownReply } from '../conversation/turns.js';
 
 /** What {@link ArticleBot} is built from. */
 export interface ArticleBotDeps {

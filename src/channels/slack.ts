@@ -3,12 +3,14 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { SlackSettings } from '../config.js';
 import type { Reply } from '../core/types.js';
 import { describeError } from '../log.js';
-import { answerInConversation, type ChannelDeps, suggestionsNotInText } from './channel.js';
-import { constantTimeEqual } from './constant-time.js';
-import { HttpError } from './http-errors.js';
-import { OnceCache } from './once.js';
-import { OUTBOUND_TIMEOUT_MS, postJson } from './outbound.js';
-import { isRecord, methodNotAllowed, parseJsonBody, rawBody, rawBodyOf, requireJson } from './request.js';
+import { answerInConversation } from '../conversation/turns.js';
+import { type ChannelDeps } from './channel.js';
+import { suggestionsNotInText } from './format.js';
+import { constantTimeEqual } from '../http/constant-time.js';
+import { HttpError } from '../http/errors.js';
+import { OnceCache } from '../conversation/once.js';
+import { OUTBOUND_TIMEOUT_MS, postJson } from '../conversation/outbound.js';
+import { isRecord, methodNotAllowed, parseJsonBody, rawBody, rawBodyOf, requireJson } from '../http/body.js';
 
 /** Largest accepted request body. Event payloads are a few KiB. */
 export const SLACK_BODY_LIMIT = 64 * 1024;

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { constantTimeEqual } from './constant-time.js';
+import { constantTimeEqual } from '../http/constant-time.js';
 
 /**
  * The WeChat signature: hex SHA-1 of the parts sorted and joined. With (token, timestamp, nonce) it is the

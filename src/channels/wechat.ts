@@ -3,10 +3,12 @@ import { XMLParser } from 'fast-xml-parser';
 import type { WechatSettings } from '../config.js';
 import type { Reply } from '../core/types.js';
 import { describeError } from '../log.js';
-import { APOLOGY, answerInConversation, type ChannelDeps, plainTextWithSuggestions } from './channel.js';
-import { HttpError } from './http-errors.js';
-import { OnceCache } from './once.js';
-import { methodNotAllowed, rawBody, rawBodyOf, requireContentType } from './request.js';
+import { APOLOGY, answerInConversation } from '../conversation/turns.js';
+import { type ChannelDeps } from './channel.js';
+import { plainTextWithSuggestions } from './format.js';
+import { HttpError } from '../http/errors.js';
+import { OnceCache } from '../conversation/once.js';
+import { methodNotAllowed, rawBody, rawBodyOf, requireContentType } from '../http/body.js';
 import { checkWechatSignature, WechatCipher, WechatCryptoError, wechatSignature } from './wechat-crypto.js';
 
 /** Largest accepted request body; WeChat's messages are a few hundred bytes, encrypted ones a little more. */

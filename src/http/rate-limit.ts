@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { HttpError } from '../channels/http-errors.js';
+import { HttpError } from './errors.js';
 
 /** A limit of `requests` per `windowMs` for each key; 0 requests means no limit. */
 export interface RateLimit {

@@ -12,7 +12,7 @@ import {
   type BotFrameworkAuthOptions,
   REPLY_TIMEOUT_MS,
 } from '../../src/channels/bot-framework-auth.js';
-import { APOLOGY } from '../../src/channels/channel.js';
+import { APOLOGY } from '../../src/conversation/turns.js';
 import type { BotFrameworkSettings } from '../../src/config.js';
 import { expectJsonError, LogCapture, readStateFile, useChannelEnv, useRealServer } from '../channel-helpers.js';
 import { closedPort, FakeApi } from '../fake-api.js';

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import express, { type Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APOLOGY, MAX_QUESTION_LENGTH } from '../../src/channels/channel.js';
+import { APOLOGY, MAX_QUESTION_LENGTH } from '../../src/conversation/turns.js';
 import {
   LINE_BODY_LIMIT,
   LINE_QUICK_REPLY_LIMITS,

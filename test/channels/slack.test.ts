@@ -3,7 +3,7 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MAX_QUESTION_LENGTH } from '../../src/channels/channel.js';
+import { MAX_QUESTION_LENGTH } from '../../src/conversation/turns.js';
 import {
   cleanSlackText,
   formatSlackText,

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { APOLOGY, MAX_QUESTION_LENGTH } from '../../src/channels/channel.js';
+import { APOLOGY, MAX_QUESTION_LENGTH } from '../../src/conversation/turns.js';
 import {
   parseTelegramUpdate,
   TELEGRAM_BODY_LIMIT,

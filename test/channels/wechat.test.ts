@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import { XMLParser } from 'fast-xml-parser';
 import request from 'supertest';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { APOLOGY, MAX_QUESTION_LENGTH } from '../../src/channels/channel.js';
+import { APOLOGY, MAX_QUESTION_LENGTH } from '../../src/conversation/turns.js';
 import {
   cdata,
   fitContent,

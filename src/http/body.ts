@@ -1,5 +1,5 @@
 import express, { type Request, type RequestHandler } from 'express';
-import { HttpError, sendError } from './http-errors.js';
+import { HttpError, sendError } from './errors.js';
 
 /** Whether `value` is a JSON object: not null, not an array. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
