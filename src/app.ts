@@ -16,7 +16,7 @@ import { sendError } from './http/errors.js';
 import { limitPerAddress, RateLimiter } from './http/rate-limit.js';
 import { requestContext } from './http/request-context.js';
 import type { Logger } from './log.js';
-import type { ConversationStore } from './store/conversations.js';
+import type { ConversationStore } from './store/conversations/store.js';
 
 /** What the HTTP app is built from; tests pass their own. */
 export interface AppDeps {

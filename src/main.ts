@@ -5,11 +5,11 @@
 import dotenv from 'dotenv';
 import { createApp } from './app.js';
 import { loadBot } from './bot.js';
-import { BackgroundWork } from './conversation/background.js';
 import { type Config, ConfigError, readConfig } from './config.js';
+import { BackgroundWork } from './conversation/background.js';
 import { listen } from './http/server.js';
 import { createLogger, describeError } from './log.js';
-import { LowConversationStore } from './store/conversations.js';
+import { LowConversationStore } from './store/conversations/store.js';
 
 async function main(): Promise<void> {
   dotenv.config({ quiet: true });

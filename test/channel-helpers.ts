@@ -8,7 +8,7 @@ import type { Bot } from '../src/bot.js';
 import { type ChannelSettings, NO_CHANNELS } from '../src/config.js';
 import type { ConversationState, Reply } from '../src/core/types.js';
 import { createLogger, type Logger } from '../src/log.js';
-import { type ConversationStore, LowConversationStore, readStateOnDisk } from '../src/store/conversations.js';
+import { type ConversationStore, LowConversationStore, readStateOnDisk } from '../src/store/conversations/store.js';
 import { sharedBot } from './helpers.js';
 import { exited, type RunningServer, startServer } from './server.js';
 

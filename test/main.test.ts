@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
-import { readStateOnDisk } from '../src/store/conversations.js';
+import { readStateOnDisk } from '../src/store/conversations/store.js';
 import { exited, SERVER_COMMAND, startServer } from './server.js';
 
 async function ask(url: string, body: unknown) {

@@ -1,7 +1,7 @@
 import type { Activity } from 'botbuilder';
 import { MAX_QUESTION_LENGTH } from '../conversation/turns.js';
-import { HttpError } from '../http/errors.js';
 import { isRecord, parseJsonBody } from '../http/body.js';
+import { HttpError } from '../http/errors.js';
 
 /** Largest accepted activity, in bytes. */
 export const BOT_FRAMEWORK_BODY_LIMIT = 64 * 1024;

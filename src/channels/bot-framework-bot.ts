@@ -9,11 +9,12 @@ import {
   TextFormatTypes,
   type TurnContext,
 } from 'botbuilder';
+import { slowDownReply } from '../conversation/turns.js';
 import type { Engine } from '../core/respond.js';
 import { emptyState, type Reply, type ReplyQuote } from '../core/types.js';
 import type { RateLimiter } from '../http/rate-limit.js';
-import { ETagConflictError, isConversationState, KeyedQueue } from '../store/conversations.js';
-import { slowDownReply } from '../conversation/turns.js';
+import { KeyedQueue } from '../store/conversations/keyed-queue.js';
+import { ETagConflictError, isConversationState } from '../store/conversations/store.js';
 
 /** What {@link ArticleBot} is built from. */
 export interface ArticleBotDeps {

@@ -8,14 +8,14 @@ import {
 } from 'botbuilder';
 import express, { type Request, type Response, type Router } from 'express';
 import type { BotFrameworkSettings } from '../config.js';
+import { APOLOGY } from '../conversation/turns.js';
+import { methodNotAllowed, rawBody, rawBodyOf, requireJson } from '../http/body.js';
+import { sendError } from '../http/errors.js';
 import { describeError } from '../log.js';
 import { BOT_FRAMEWORK_BODY_LIMIT, parseActivity } from './bot-framework-activity.js';
 import { BotAuthError, type BotFrameworkAuthOptions, createBotFrameworkAuthentication } from './bot-framework-auth.js';
 import { ArticleBot, ReplyNotDeliveredError } from './bot-framework-bot.js';
-import { APOLOGY } from '../conversation/turns.js';
-import { type ChannelDeps } from './channel.js';
-import { sendError } from '../http/errors.js';
-import { methodNotAllowed, rawBody, rawBodyOf, requireJson } from '../http/body.js';
+import type { ChannelDeps } from './channel.js';
 
 /** What the Bot Framework channel is built from. */
 export interface BotFrameworkDeps extends ChannelDeps {

@@ -1,8 +1,8 @@
+import type { BackgroundWork } from '../conversation/background.js';
 import type { Engine } from '../core/respond.js';
 import type { RateLimiter } from '../http/rate-limit.js';
 import type { Logger } from '../log.js';
-import type { ConversationStore } from '../store/conversations.js';
-import type { BackgroundWork } from '../conversation/background.js';
+import type { ConversationStore } from '../store/conversations/store.js';
 
 /** What every channel adapter is built from. */
 export interface ChannelDeps {

@@ -1,12 +1,12 @@
 import { createHmac } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
-import type { Engine } from '../core/respond.js';
-import type { RateLimiter } from '../http/rate-limit.js';
-import type { ConversationStore } from '../store/conversations.js';
 import { answerInConversation, MAX_QUESTION_LENGTH } from '../conversation/turns.js';
+import type { Engine } from '../core/respond.js';
+import { isRecord, methodNotAllowed, parseJsonBody, rawBody, rawBodyOf, requireJson } from '../http/body.js';
 import { constantTimeEqual } from '../http/constant-time.js';
 import { HttpError } from '../http/errors.js';
-import { isRecord, methodNotAllowed, parseJsonBody, rawBody, rawBodyOf, requireJson } from '../http/body.js';
+import type { RateLimiter } from '../http/rate-limit.js';
+import type { ConversationStore } from '../store/conversations/store.js';
 
 /** Largest accepted request body. */
 export const WEBHOOK_BODY_LIMIT = 16 * 1024;

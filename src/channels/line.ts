@@ -1,16 +1,16 @@
 import { createHmac } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { LineSettings } from '../config.js';
-import type { Reply } from '../core/types.js';
-import { describeError } from '../log.js';
-import { APOLOGY, answerInConversation } from '../conversation/turns.js';
-import { type ChannelDeps } from './channel.js';
-import { fitText } from './format.js';
-import { constantTimeEqual } from '../http/constant-time.js';
-import { HttpError } from '../http/errors.js';
 import { OnceCache } from '../conversation/once.js';
 import { OUTBOUND_TIMEOUT_MS, OutboundError, postJson } from '../conversation/outbound.js';
+import { APOLOGY, answerInConversation } from '../conversation/turns.js';
+import type { Reply } from '../core/types.js';
 import { isRecord, methodNotAllowed, parseJsonBody, rawBody, rawBodyOf, requireJson } from '../http/body.js';
+import { constantTimeEqual } from '../http/constant-time.js';
+import { HttpError } from '../http/errors.js';
+import { describeError } from '../log.js';
+import type { ChannelDeps } from './channel.js';
+import { fitText } from './format.js';
 
 /** The webhook route set in the LINE Developers console as `https://<host>/api/line`. */
 export const LINE_PATH = '/api/line';

@@ -1,16 +1,16 @@
 import { createHmac } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { SlackSettings } from '../config.js';
-import type { Reply } from '../core/types.js';
-import { describeError } from '../log.js';
-import { answerInConversation } from '../conversation/turns.js';
-import { type ChannelDeps } from './channel.js';
-import { suggestionsNotInText } from './format.js';
-import { constantTimeEqual } from '../http/constant-time.js';
-import { HttpError } from '../http/errors.js';
 import { OnceCache } from '../conversation/once.js';
 import { OUTBOUND_TIMEOUT_MS, postJson } from '../conversation/outbound.js';
+import { answerInConversation } from '../conversation/turns.js';
+import type { Reply } from '../core/types.js';
 import { isRecord, methodNotAllowed, parseJsonBody, rawBody, rawBodyOf, requireJson } from '../http/body.js';
+import { constantTimeEqual } from '../http/constant-time.js';
+import { HttpError } from '../http/errors.js';
+import { describeError } from '../log.js';
+import type { ChannelDeps } from './channel.js';
+import { suggestionsNotInText } from './format.js';
 
 /** Largest accepted request body. Event payloads are a few KiB. */
 export const SLACK_BODY_LIMIT = 64 * 1024;

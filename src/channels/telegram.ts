@@ -1,14 +1,14 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { TelegramSettings } from '../config.js';
-import type { Reply } from '../core/types.js';
-import { describeError } from '../log.js';
+import { OnceCache } from '../conversation/once.js';
 import { APOLOGY, answerInConversation } from '../conversation/turns.js';
-import { type ChannelDeps } from './channel.js';
-import { fitText } from './format.js';
+import type { Reply } from '../core/types.js';
+import { isRecord, methodNotAllowed, parseJsonBody, rawBody, rawBodyOf, requireJson } from '../http/body.js';
 import { constantTimeEqual } from '../http/constant-time.js';
 import { HttpError } from '../http/errors.js';
-import { OnceCache } from '../conversation/once.js';
-import { isRecord, methodNotAllowed, parseJsonBody, rawBody, rawBodyOf, requireJson } from '../http/body.js';
+import { describeError } from '../log.js';
+import type { ChannelDeps } from './channel.js';
+import { fitText } from './format.js';
 
 /** The webhook route given to setWebhook as `https://<host>/api/telegram`. */
 export const TELEGRAM_PATH = '/api/telegram';

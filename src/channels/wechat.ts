@@ -1,14 +1,14 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { XMLParser } from 'fast-xml-parser';
 import type { WechatSettings } from '../config.js';
-import type { Reply } from '../core/types.js';
-import { describeError } from '../log.js';
-import { APOLOGY, answerInConversation } from '../conversation/turns.js';
-import { type ChannelDeps } from './channel.js';
-import { plainTextWithSuggestions } from './format.js';
-import { HttpError } from '../http/errors.js';
 import { OnceCache } from '../conversation/once.js';
+import { APOLOGY, answerInConversation } from '../conversation/turns.js';
+import type { Reply } from '../core/types.js';
 import { methodNotAllowed, rawBody, rawBodyOf, requireContentType } from '../http/body.js';
+import { HttpError } from '../http/errors.js';
+import { describeError } from '../log.js';
+import type { ChannelDeps } from './channel.js';
+import { plainTextWithSuggestions } from './format.js';
 import { checkWechatSignature, WechatCipher, WechatCryptoError, wechatSignature } from './wechat-crypto.js';
 
 /** Largest accepted request body; WeChat's messages are a few hundred bytes, encrypted ones a little more. */

@@ -1,7 +1,7 @@
 import type { Engine } from '../core/respond.js';
 import type { Reply } from '../core/types.js';
 import { RateLimitedError, type RateLimiter } from '../http/rate-limit.js';
-import type { ConversationStore } from '../store/conversations.js';
+import type { ConversationStore } from '../store/conversations/store.js';
 
 /** What {@link answerInConversation} does with a conversation over its rate limit. */
 export type WhenLimited = 'reply' | 'throw';

@@ -12,8 +12,8 @@ import {
   type BotFrameworkAuthOptions,
   REPLY_TIMEOUT_MS,
 } from '../../src/channels/bot-framework-auth.js';
-import { APOLOGY } from '../../src/conversation/turns.js';
 import type { BotFrameworkSettings } from '../../src/config.js';
+import { APOLOGY } from '../../src/conversation/turns.js';
 import { expectJsonError, LogCapture, readStateFile, useChannelEnv, useRealServer } from '../channel-helpers.js';
 import { closedPort, FakeApi } from '../fake-api.js';
 import { fixture } from '../helpers.js';

@@ -2,7 +2,6 @@ import { createHmac } from 'node:crypto';
 import express, { type Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APOLOGY, MAX_QUESTION_LENGTH } from '../../src/conversation/turns.js';
 import {
   LINE_BODY_LIMIT,
   LINE_QUICK_REPLY_LIMITS,
@@ -13,6 +12,7 @@ import {
   verifyLineSignature,
 } from '../../src/channels/line.js';
 import type { LineSettings } from '../../src/config.js';
+import { APOLOGY, MAX_QUESTION_LENGTH } from '../../src/conversation/turns.js';
 import {
   brokenStore,
   expectJsonError,

@@ -3,7 +3,6 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MAX_QUESTION_LENGTH } from '../../src/conversation/turns.js';
 import {
   cleanSlackText,
   formatSlackText,
@@ -14,6 +13,7 @@ import {
   verifySlackRequest,
 } from '../../src/channels/slack.js';
 import { PROJECT_ROOT, type SlackSettings } from '../../src/config.js';
+import { MAX_QUESTION_LENGTH } from '../../src/conversation/turns.js';
 import { expectJsonError, LogCapture, makeReply, useChannelEnv, useRealServer } from '../channel-helpers.js';
 import { type ApiCall, type FakeAnswer, FakeApi } from '../fake-api.js';
 

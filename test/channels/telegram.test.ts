@@ -1,7 +1,6 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { APOLOGY, MAX_QUESTION_LENGTH } from '../../src/conversation/turns.js';
 import {
   parseTelegramUpdate,
   TELEGRAM_BODY_LIMIT,
@@ -9,6 +8,7 @@ import {
   type TelegramTextMessage,
   toSendMessage,
 } from '../../src/channels/telegram.js';
+import { APOLOGY, MAX_QUESTION_LENGTH } from '../../src/conversation/turns.js';
 import {
   brokenStore,
   expectJsonError,

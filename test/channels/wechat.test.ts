@@ -4,7 +4,6 @@ import type { Express } from 'express';
 import { XMLParser } from 'fast-xml-parser';
 import request from 'supertest';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { APOLOGY, MAX_QUESTION_LENGTH } from '../../src/conversation/turns.js';
 import {
   cdata,
   fitContent,
@@ -17,6 +16,7 @@ import {
 } from '../../src/channels/wechat.js';
 import { WechatCipher, wechatSignature } from '../../src/channels/wechat-crypto.js';
 import { PROJECT_ROOT, type WechatSettings } from '../../src/config.js';
+import { APOLOGY, MAX_QUESTION_LENGTH } from '../../src/conversation/turns.js';
 import { expectJsonError, makeReply, useChannelEnv, useRealServer } from '../channel-helpers.js';
 
 const TOKEN = 'articleBotToken42';

@@ -14,7 +14,7 @@ import { type Bot, loadBot } from '../../src/bot.js';
 import { type ChannelSettings, NO_CHANNELS } from '../../src/config.js';
 import { listen } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
-import { LowConversationStore } from '../../src/store/conversations.js';
+import { LowConversationStore } from '../../src/store/conversations/store.js';
 import { type FuzzCase, SECRETS, WECHAT_APP_ID } from './routes.js';
 
 export * from './routes.js';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { RateLimiter } from '../../src/http/rate-limit.js';
 import { createLogger } from '../../src/log.js';
-import { LowConversationStore } from '../../src/store/conversations.js';
+import { LowConversationStore } from '../../src/store/conversations/store.js';
 import { sharedBot } from '../helpers.js';
 
 describe('RateLimiter', () => {

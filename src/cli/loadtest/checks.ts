@@ -3,7 +3,7 @@
  * conversation store is read from disk (snapshot and journal, safe while the server writes), so the checks
  * see what the server stored, not what it said.
  */
-import { readStateOnDisk } from '../../store/conversations.js';
+import { readStateOnDisk } from '../../store/conversations/store.js';
 import type { Ledger, Traffic } from './traffic.js';
 
 /** The conversation store as on disk. */

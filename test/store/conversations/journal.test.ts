@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Journal } from '../../src/store/journal.js';
+import { Journal } from '../../../src/store/conversations/journal.js';
 
 let dir: string;
 let file: string;

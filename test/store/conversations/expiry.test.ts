@@ -2,8 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ConversationState } from '../../src/core/types.js';
-import { DEFAULT_IDLE_TTL_MS, LowConversationStore, type StoreOptions } from '../../src/store/conversations.js';
+import type { ConversationState } from '../../../src/core/types.js';
+import {
+  DEFAULT_IDLE_TTL_MS,
+  LowConversationStore,
+  type StoreOptions,
+} from '../../../src/store/conversations/store.js';
 import { crashImage, fakeClock, recordingLogger } from './helpers.js';
 
 const HOUR = 60 * 60 * 1000;

@@ -11,7 +11,7 @@
  * applying one twice, or one the snapshot already holds, changes nothing.
  */
 import { readFileSync } from 'node:fs';
-import type { ConversationState, EntityRef } from '../core/types.js';
+import type { ConversationState, EntityRef } from '../../core/types.js';
 
 /** One conversation as stored: its state and when a turn last wrote it (ISO 8601). */
 export interface StoredConversation {

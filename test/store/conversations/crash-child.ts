@@ -3,8 +3,8 @@
  * until it is killed, printing one line per acknowledged change ("conversation <id> <turns>", "item <key> <i>").
  * A small compactAfterBytes makes compactions frequent, so the kill often lands in the middle of one.
  */
-import { createLogger } from '../../src/log.js';
-import { LowConversationStore } from '../../src/store/conversations.js';
+import { createLogger } from '../../../src/log.js';
+import { LowConversationStore } from '../../../src/store/conversations/store.js';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: crash-child.ts <state file>');

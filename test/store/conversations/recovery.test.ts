@@ -2,15 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ConversationState } from '../../src/core/types.js';
+import type { ConversationState } from '../../../src/core/types.js';
+import { Journal } from '../../../src/store/conversations/journal.js';
 import {
   JournalWriteError,
   LowConversationStore,
   readStateOnDisk,
   StoreClosedError,
   type StoreOptions,
-} from '../../src/store/conversations.js';
-import { Journal } from '../../src/store/journal.js';
+} from '../../../src/store/conversations/store.js';
 import { crashImage, fakeClock, recordingLogger, storeFiles } from './helpers.js';
 
 let dir: string;

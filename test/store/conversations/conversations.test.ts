@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConversationState } from '../../src/core/types.js';
-import { LowConversationStore, readStateOnDisk } from '../../src/store/conversations.js';
+import type { ConversationState } from '../../../src/core/types.js';
+import { LowConversationStore, readStateOnDisk } from '../../../src/store/conversations/store.js';
 import { recordingLogger } from './helpers.js';
 
 let dir: string;

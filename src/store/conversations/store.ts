@@ -4,10 +4,11 @@ import path from 'node:path';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
-import type { ConversationState } from '../core/types.js';
-import { emptyState } from '../core/types.js';
-import { createLogger, describeError, type Logger } from '../log.js';
+import type { ConversationState } from '../../core/types.js';
+import { emptyState } from '../../core/types.js';
+import { createLogger, describeError, type Logger } from '../../log.js';
 import { Journal } from './journal.js';
+import { KeyedQueue } from './keyed-queue.js';
 import {
   type Contents,
   type Entry,
@@ -54,31 +55,6 @@ export class StoreClosedError extends Error {
   constructor(readonly operation: string) {
     super(`The conversation store is closed: ${operation}() was called after close(); open the store again to use it`);
     this.name = 'StoreClosedError';
-  }
-}
-
-/**
- * Runs tasks one after another per key, in the order they were queued; tasks of different keys run
- * concurrently. A task that fails does not stop the ones queued after it.
- */
-export class KeyedQueue {
-  private readonly tails = new Map<string, Promise<unknown>>();
-
-  /** Queues `task` behind the tasks already queued for `key`; settles as `task` does. */
-  run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const run = previous.then(task);
-    const settled = run.catch(() => undefined);
-    this.tails.set(key, settled);
-    void settled.then(() => {
-      if (this.tails.get(key) === settled) this.tails.delete(key);
-    });
-    return run;
-  }
-
-  /** Resolves once every task queued so far has settled. */
-  async idle(): Promise<void> {
-    await Promise.all([...this.tails.values()]);
   }
 }
 

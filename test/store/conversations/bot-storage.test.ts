@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConversationState as BotConversationState, type StoreItem, TestAdapter } from 'botbuilder';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ETagConflictError, LowConversationStore, readStateOnDisk } from '../../src/store/conversations.js';
+import { ETagConflictError, LowConversationStore, readStateOnDisk } from '../../../src/store/conversations/store.js';
 import { recordingLogger } from './helpers.js';
 
 let dir: string;
