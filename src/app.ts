@@ -1,4 +1,3 @@
-import type { Storage } from 'botbuilder';
 import express, { type Express } from 'express';
 import { botFrameworkChannel } from './channels/bot-framework.js';
 import type { ChannelDeps } from './channels/channel.js';
@@ -10,6 +9,7 @@ import { webPage } from './channels/web.js';
 import { wechatChannel } from './channels/wechat.js';
 import { type ChannelSettings, NO_CHANNELS } from './config.js';
 import { BackgroundWork } from './conversation/background.js';
+import { Turns } from './conversation/turns.js';
 import type { Engine } from './core/respond.js';
 import { errorBoundary } from './http/error-boundary.js';
 import { sendError } from './http/errors.js';
@@ -22,8 +22,6 @@ import type { ConversationStore } from './store/conversations/store.js';
 export interface AppDeps {
   engine: Engine;
   conversations: ConversationStore;
-  /** Bot Framework conversation state (botbuilder Storage); main passes the same store as `conversations`. In memory when omitted. */
-  storage?: Storage;
   logger: Logger;
   webhookSecret: string | null;
   /** Bot Framework and platform settings; by default every platform is off and /api/messages is open to the Emulator. */
@@ -53,19 +51,18 @@ export function createApp(deps: AppDeps): Express {
     app.use(limitPerAddress(new RateLimiter({ requests: deps.perAddressLimit, windowMs: 60_000 })));
   }
   const channels = deps.channels ?? NO_CHANNELS;
+  const limiter = deps.perConversationLimit
+    ? new RateLimiter({ requests: deps.perConversationLimit, windowMs: 60_000 })
+    : undefined;
   const base: ChannelDeps = {
-    engine: deps.engine,
-    conversations: deps.conversations,
+    turns: new Turns({ engine: deps.engine, conversations: deps.conversations, limiter }),
     logger: deps.logger,
     background: deps.background ?? new BackgroundWork(),
   };
-  if (deps.perConversationLimit) {
-    base.conversationLimiter = new RateLimiter({ requests: deps.perConversationLimit, windowMs: 60_000 });
-  }
   // The busiest routes first: Express tries every layer in order, so a webhook request skips the others.
   // Every router answers its own paths only, so the order changes nothing else.
   app.use(jsonWebhook({ ...base, secret: deps.webhookSecret }));
-  app.use(botFrameworkChannel({ ...base, settings: channels.botFramework, storage: deps.storage }));
+  app.use(botFrameworkChannel({ ...base, settings: channels.botFramework }));
   // A platform without its secrets is not mounted, so its route falls through to the 404 below.
   if (channels.telegram) app.use(telegramChannel({ ...base, settings: channels.telegram }));
   if (channels.slack) app.use(slackChannel({ ...base, settings: channels.slack }));

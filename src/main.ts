@@ -34,8 +34,6 @@ async function main(): Promise<void> {
   const app = createApp({
     engine: bot.engine,
     conversations,
-    // One store, one lowdb instance on STATE_FILE: the Bot Framework channel keeps its state there too.
-    storage: conversations,
     logger,
     webhookSecret: config.webhookSecret,
     channels: config,

@@ -5,9 +5,13 @@ import type { Express } from 'express';
 import { afterAll, beforeAll, expect, vi } from 'vitest';
 import { type AppDeps, createApp } from '../src/app.js';
 import type { Bot } from '../src/bot.js';
+import type { ChannelDeps } from '../src/channels/channel.js';
 import { type ChannelSettings, NO_CHANNELS } from '../src/config.js';
+import { BackgroundWork } from '../src/conversation/background.js';
+import { Turns } from '../src/conversation/turns.js';
 import type { ConversationState, Reply } from '../src/core/types.js';
 import { createLogger, type Logger } from '../src/log.js';
+import type { Snapshot } from '../src/store/conversations/state-file.js';
 import { type ConversationStore, LowConversationStore, readStateOnDisk } from '../src/store/conversations/store.js';
 import { sharedBot } from './helpers.js';
 import { exited, type RunningServer, startServer } from './server.js';
@@ -97,6 +101,8 @@ export interface ChannelEnv {
   logs: LogCapture;
   /** The app as main builds it, with `channels` mounted (none by default); `deps` replaces any part. */
   app(channels?: Partial<ChannelSettings>, deps?: Partial<AppDeps>): Express;
+  /** What one channel's routes are built from, as the app builds it: the file's store and log unless `parts` says. */
+  channelDeps(parts?: { logger?: Logger; conversations?: ConversationStore }): ChannelDeps;
 }
 
 /**
@@ -116,6 +122,13 @@ export function useChannelEnv(prefix: string): ChannelEnv {
         channels: { ...NO_CHANNELS, ...channels },
         ...deps,
       });
+    },
+    channelDeps(parts: { logger?: Logger; conversations?: ConversationStore } = {}): ChannelDeps {
+      return {
+        turns: new Turns({ engine: env.bot.engine, conversations: parts.conversations ?? env.counting }),
+        logger: parts.logger ?? env.logs.logger,
+        background: new BackgroundWork(),
+      };
     },
   } as ChannelEnv;
   beforeAll(async () => {
@@ -162,15 +175,9 @@ export function useRealServer(prefix: string, env: () => Record<string, string>)
   return real;
 }
 
-/** What a state file holds: conversations by id, and the Bot Framework's items by key. */
-export interface StateOnDisk {
-  conversations: Record<string, { state: ConversationState; updatedAt: string }>;
-  items: Record<string, Record<string, any>>;
-}
-
 /** The state `file` holds on disk right now, to check that a turn was stored before its reply went out. */
-export function readStateFile(file: string): StateOnDisk {
-  return readStateOnDisk(file) as unknown as StateOnDisk;
+export function readStateFile(file: string): Snapshot {
+  return readStateOnDisk(file);
 }
 
 /** A reply with the given fields and empty or neutral others, for formatting tests. */

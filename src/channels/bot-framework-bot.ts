@@ -4,26 +4,11 @@ import {
   ActivityHandler,
   type InvokeResponse,
   MessageFactory,
-  type Storage,
-  type StoreItem,
   TextFormatTypes,
   type TurnContext,
 } from 'botbuilder';
-import { slowDownReply } from '../conversation/turns.js';
-import type { Engine } from '../core/respond.js';
-import { emptyState, type Reply, type ReplyQuote } from '../core/types.js';
-import type { RateLimiter } from '../http/rate-limit.js';
-import { KeyedQueue } from '../store/conversations/keyed-queue.js';
-import { ETagConflictError, isConversationState } from '../store/conversations/store.js';
-
-/** What {@link ArticleBot} is built from. */
-export interface ArticleBotDeps {
-  engine: Engine;
-  /** Where each conversation's state is kept (botbuilder's Storage: the lowdb store in production). */
-  storage: Storage;
-  /** Questions per conversation; over it the user is asked to wait, and the turn is not taken. */
-  conversationLimiter?: RateLimiter;
-}
+import type { Turns } from '../conversation/turns.js';
+import type { Reply, ReplyQuote } from '../core/types.js';
 
 /** A reply that could not be delivered to the conversation's `serviceUrl`; the cause says why. */
 export class ReplyNotDeliveredError extends Error {
@@ -36,43 +21,33 @@ export class ReplyNotDeliveredError extends Error {
   }
 }
 
-/** The state item of one conversation in the {@link Storage}. */
-interface StateItem extends StoreItem {
-  state?: unknown;
-}
-
-/** A conflicting write means another writer got in between; reading and answering again is safe: nothing was sent yet. */
-const MAX_STATE_ATTEMPTS = 3;
-
 /**
- * The Bot Framework bot: greets users added to a conversation and answers their messages from the article.
- * Works with any botbuilder adapter (CloudAdapter in the server, TestAdapter in tests).
+ * The Bot Framework side of a turn: greets users added to a conversation and answers their messages through
+ * the turn path. Works with any botbuilder adapter (CloudAdapter in the server, TestAdapter in tests).
  *
- * - `conversationUpdate` adding someone other than the bot: one greeting (`engine.welcome()`) saying what
- *   it can answer, with its suggestions as buttons.
- * - `message` with text: the answer in the conversation's context. The new context is written to the
- *   storage (honouring eTags) before the reply is sent; turns of one conversation run one after another,
- *   so concurrent messages never lose each other's context and replies keep their order.
+ * - `conversationUpdate` adding someone other than the bot: one greeting (the welcome) saying what it can
+ *   answer, with its suggestions as buttons.
+ * - `message` with text: the answer in the conversation's context ({@link conversationKey}), stored before the
+ *   reply is sent. Activities of one conversation are handled one after another, so concurrent messages never
+ *   lose each other's context and replies keep their order.
  * - Everything else (typing, reactions, events, ...) is ignored: nothing is sent.
  *
  * A reply that cannot be sent rejects the turn with {@link ReplyNotDeliveredError}.
  */
-export class ArticleBot extends ActivityHandler {
-  private readonly conversations = new KeyedQueue();
-
-  constructor(private readonly deps: ArticleBotDeps) {
+export class ArticleActivityHandler extends ActivityHandler {
+  constructor(private readonly turns: Turns) {
     super();
     this.onMembersAdded(async (context, next) => {
       const botId = context.activity.recipient?.id;
       const joined = (context.activity.membersAdded ?? []).filter((member) => member.id !== botId);
       // One greeting per update, however many people joined with it.
-      if (joined.length > 0) await deliver(context, replyActivity(this.deps.engine.welcome()));
+      if (joined.length > 0) await deliver(context, replyActivity(this.turns.welcome()));
       await next();
     });
     this.onMessage(async (context, next) => {
       const question = questionText(context.activity);
       if (question !== '') {
-        const reply = await this.answer(context.activity, question);
+        const reply = await this.turns.answer(conversationKey(context.activity), question);
         await deliver(context, replyActivity(reply));
       }
       await next();
@@ -93,30 +68,17 @@ export class ArticleBot extends ActivityHandler {
   }
 
   override run(context: TurnContext): Promise<void> {
-    return this.conversations.run(stateKey(context.activity), () => super.run(context));
-  }
-
-  private async answer(activity: Activity, question: string): Promise<Reply> {
-    const key = stateKey(activity);
-    const wait = this.deps.conversationLimiter?.take(key) ?? 0;
-    if (wait > 0) return slowDownReply(wait);
-    for (let attempt = 1; ; attempt++) {
-      const item: StateItem | undefined = (await this.deps.storage.read([key]))[key];
-      const state = isConversationState(item?.state) ? item.state : emptyState();
-      const turn = this.deps.engine.respond(question, state);
-      try {
-        await this.deps.storage.write({ [key]: { state: turn.state, eTag: item?.eTag ?? '*' } });
-        return turn.reply;
-      } catch (error) {
-        if (!(error instanceof ETagConflictError) || attempt >= MAX_STATE_ATTEMPTS) throw error;
-      }
-    }
+    return this.turns.inOrder(conversationKey(context.activity), () => super.run(context));
   }
 }
 
-/** Storage key of a conversation's state, in the layout of botbuilder's ConversationState. */
-export function stateKey(activity: Partial<Activity>): string {
-  return `${activity.channelId}/conversations/${activity.conversation?.id}/article`;
+/**
+ * The conversation store's key of a Bot Framework conversation: `bot-framework:<channelId>:<conversation id>`.
+ * (Before the Bot Framework channel answered through the shared turn path, its state was kept apart under
+ * `<channelId>/conversations/<id>/article`; those conversations started afresh once.)
+ */
+export function conversationKey(activity: Partial<Activity>): string {
+  return `bot-framework:${activity.channelId}:${activity.conversation?.id}`;
 }
 
 /** The message text addressed to the bot, without the bot's @mention that Teams puts into channel messages. */

@@ -1,11 +1,4 @@
-import {
-  type Activity,
-  CloudAdapter,
-  type InvokeResponse,
-  MemoryStorage,
-  type Storage,
-  type TurnContext,
-} from 'botbuilder';
+import { type Activity, CloudAdapter, type InvokeResponse, type TurnContext } from 'botbuilder';
 import express, { type Request, type Response, type Router } from 'express';
 import type { BotFrameworkSettings } from '../config.js';
 import { APOLOGY } from '../conversation/turns.js';
@@ -14,17 +7,12 @@ import { sendError } from '../http/errors.js';
 import { describeError } from '../log.js';
 import { BOT_FRAMEWORK_BODY_LIMIT, parseActivity } from './bot-framework-activity.js';
 import { BotAuthError, type BotFrameworkAuthOptions, createBotFrameworkAuthentication } from './bot-framework-auth.js';
-import { ArticleBot, ReplyNotDeliveredError } from './bot-framework-bot.js';
+import { ArticleActivityHandler, ReplyNotDeliveredError } from './bot-framework-bot.js';
 import type { ChannelDeps } from './channel.js';
 
 /** What the Bot Framework channel is built from. */
 export interface BotFrameworkDeps extends ChannelDeps {
   settings: BotFrameworkSettings;
-  /**
-   * Conversation state (botbuilder Storage). The server passes its lowdb conversation store, so every channel
-   * keeps state in one file; without it, state lives in memory (tests).
-   */
-  storage?: Storage;
   /** Timeouts and OpenID metadata endpoints; the defaults are the production ones. */
   auth?: BotFrameworkAuthOptions;
 }
@@ -47,7 +35,7 @@ class ArticleAdapter extends CloudAdapter {
  * The activity is validated before the SDK sees it (400 with a JSON error naming the field; 413 over
  * {@link BOT_FRAMEWORK_BODY_LIMIT}; 415 for a content type other than JSON), then authenticated by the SDK:
  * with an app id set, a request without a valid token is refused with 401 and never reaches the bot, and
- * one whose token cannot be checked in time with 503. Then {@link ArticleBot} runs the turn; replies go to
+ * one whose token cannot be checked in time with 503. Then {@link ArticleActivityHandler} runs the turn; replies go to
  * the activity's `serviceUrl`, or with `deliveryMode: "expectReplies"` come back in the response body as
  * `{ "activities": [...] }`. A reply that cannot be delivered is logged and answered with 502; any other
  * failure gets an apology in the conversation and a 500 from the app's error boundary.
@@ -64,11 +52,7 @@ export function botFrameworkChannel(deps: BotFrameworkDeps): Router {
     }
     throw error;
   };
-  const bot = new ArticleBot({
-    engine: deps.engine,
-    storage: deps.storage ?? new MemoryStorage(),
-    conversationLimiter: deps.conversationLimiter,
-  });
+  const handler = new ArticleActivityHandler(deps.turns);
 
   const router = express.Router();
   router.post(
@@ -79,7 +63,7 @@ export function botFrameworkChannel(deps: BotFrameworkDeps): Router {
       const activity = parseActivity(rawBodyOf(req));
       let response: InvokeResponse | undefined;
       try {
-        response = await adapter.handle(req.get('authorization') ?? '', activity, (context) => bot.run(context));
+        response = await adapter.handle(req.get('authorization') ?? '', activity, (context) => handler.run(context));
       } catch (error) {
         const where = { channelId: activity.channelId, conversationId: activity.conversation.id, type: activity.type };
         if (error instanceof BotAuthError) {

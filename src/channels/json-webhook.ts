@@ -1,12 +1,10 @@
 import { createHmac } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
-import { answerInConversation, MAX_QUESTION_LENGTH } from '../conversation/turns.js';
-import type { Engine } from '../core/respond.js';
+import { MAX_QUESTION_LENGTH } from '../conversation/turns.js';
 import { isRecord, methodNotAllowed, parseJsonBody, rawBody, rawBodyOf, requireJson } from '../http/body.js';
 import { constantTimeEqual } from '../http/constant-time.js';
 import { HttpError } from '../http/errors.js';
-import type { RateLimiter } from '../http/rate-limit.js';
-import type { ConversationStore } from '../store/conversations/store.js';
+import type { ChannelDeps } from './channel.js';
 
 /** Largest accepted request body. */
 export const WEBHOOK_BODY_LIMIT = 16 * 1024;
@@ -19,12 +17,8 @@ export interface WebhookRequest {
   userId?: string;
 }
 
-/** What the JSON webhook is built from. */
-export interface WebhookDeps {
-  engine: Engine;
-  conversations: ConversationStore;
-  /** Questions per conversation; over it, 429. */
-  conversationLimiter?: RateLimiter;
+/** What the JSON webhook is built from; over the per-conversation rate limit it answers 429. */
+export interface WebhookDeps extends ChannelDeps {
   /** When set, requests must be signed (X-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>). */
   secret: string | null;
 }
@@ -44,7 +38,7 @@ export function jsonWebhook(deps: WebhookDeps): Router {
       const raw = rawBodyOf(req);
       if (deps.secret !== null) verifySignature(raw, req.get('x-signature-256'), deps.secret);
       const input = parseWebhookRequest(raw);
-      const reply = await answerInConversation(deps, input.conversationId, input.text, 'throw');
+      const reply = await deps.turns.answer(input.conversationId, input.text, 'throw');
       res.json(reply);
     },
   );

@@ -3,7 +3,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { LineSettings } from '../config.js';
 import { OnceCache } from '../conversation/once.js';
 import { OUTBOUND_TIMEOUT_MS, OutboundError, postJson } from '../conversation/outbound.js';
-import { APOLOGY, answerInConversation } from '../conversation/turns.js';
+import { APOLOGY } from '../conversation/turns.js';
 import type { Reply } from '../core/types.js';
 import { isRecord, methodNotAllowed, parseJsonBody, rawBody, rawBodyOf, requireJson } from '../http/body.js';
 import { constantTimeEqual } from '../http/constant-time.js';
@@ -106,24 +106,24 @@ export function verifyLineSignature(body: Buffer, signature: string | undefined,
 }
 
 /**
- * Starts answering `tasks` without waiting: events of one conversation one after another, so their
- * answers keep their order; different conversations in parallel, so a slow reply call holds up nobody else.
+ * Starts answering `tasks` without waiting: events of one conversation one after another (in the turn
+ * path's order), so their answers keep their order; different conversations in parallel, so a slow reply
+ * call holds up nobody else.
  */
 function dispatch(deps: LineChannelDeps, once: OnceCache<void>, tasks: LineTask[]): void {
-  const chains = new Map<string, Promise<void>>();
   for (const task of tasks) {
-    const key = task.conversationId ?? task.replyToken;
     const run = async () => {
       if (task.eventId === null) return handle(deps, task);
       const { first, result } = once.run(task.eventId, () => handle(deps, task));
       if (!first) deps.logger.debug('LINE event already answered', { webhookEventId: task.eventId });
       return result;
     };
-    const chain = (chains.get(key) ?? Promise.resolve()).then(run).catch((error: unknown) => {
+    // An event without a conversation (no source id) is ordered with nothing else.
+    const key = task.conversationId ?? `line:reply-token:${task.replyToken}`;
+    const work = deps.turns.inOrder(key, run).catch((error: unknown) => {
       deps.logger.error('LINE event failed', { webhookEventId: task.eventId, ...describeError(error) });
     });
-    chains.set(key, chain);
-    deps.background?.track(chain);
+    deps.background.track(work);
   }
 }
 
@@ -132,10 +132,7 @@ async function handle(deps: LineChannelDeps, task: LineTask): Promise<void> {
   const context = { webhookEventId: task.eventId, conversationId: task.conversationId };
   let reply: Reply | string;
   try {
-    reply =
-      task.kind === 'welcome'
-        ? deps.engine.welcome()
-        : await answerInConversation(deps, task.conversationId, task.text);
+    reply = task.kind === 'welcome' ? deps.turns.welcome() : await deps.turns.answer(task.conversationId, task.text);
   } catch (error) {
     deps.logger.error('LINE answer failed', { ...context, ...describeError(error) });
     reply = APOLOGY;

@@ -3,7 +3,6 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { SlackSettings } from '../config.js';
 import { OnceCache } from '../conversation/once.js';
 import { OUTBOUND_TIMEOUT_MS, postJson } from '../conversation/outbound.js';
-import { answerInConversation } from '../conversation/turns.js';
 import type { Reply } from '../core/types.js';
 import { isRecord, methodNotAllowed, parseJsonBody, rawBody, rawBodyOf, requireJson } from '../http/body.js';
 import { constantTimeEqual } from '../http/constant-time.js';
@@ -115,7 +114,7 @@ export function slackChannel(deps: ChannelDeps & { settings: SlackSettings; opti
         () => once.run(messageKey, () => answer(question, eventId)).result,
       );
       if (!first) logger.info('slack: repeated event not answered again', { eventId, retry: retry ?? null });
-      deps.background?.track(result);
+      deps.background.track(result);
       void result.finally(() => options.onSettled?.(eventId));
     },
   );
@@ -158,9 +157,9 @@ export function slackChannel(deps: ChannelDeps & { settings: SlackSettings; opti
   }
 
   function replyFor(question: SlackQuestion): Promise<Reply> {
-    if (question.text === '') return Promise.resolve(deps.engine.welcome());
+    if (question.text === '') return Promise.resolve(deps.turns.welcome());
     const conversationId = `slack:${question.team}:${question.channel}${question.threadTs ? `:${question.threadTs}` : ''}`;
-    return answerInConversation(deps, conversationId, question.text);
+    return deps.turns.answer(conversationId, question.text);
   }
 }
 

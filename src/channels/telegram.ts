@@ -1,7 +1,7 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { TelegramSettings } from '../config.js';
 import { OnceCache } from '../conversation/once.js';
-import { APOLOGY, answerInConversation } from '../conversation/turns.js';
+import { APOLOGY } from '../conversation/turns.js';
 import type { Reply } from '../core/types.js';
 import { isRecord, methodNotAllowed, parseJsonBody, rawBody, rawBodyOf, requireJson } from '../http/body.js';
 import { constantTimeEqual } from '../http/constant-time.js';
@@ -117,11 +117,11 @@ async function answer(deps: ChannelDeps, message: TelegramTextMessage, updateId:
   let reply: Reply | string;
   try {
     if (command === 'start') {
-      reply = deps.engine.welcome();
+      reply = deps.turns.welcome();
     } else {
       // "/help" reads as "help"; a command with words after it asks those words.
       const question = command === null ? message.text : rest || command;
-      reply = await answerInConversation(deps, conversationId, question);
+      reply = await deps.turns.answer(conversationId, question);
     }
   } catch (error) {
     // Telegram would retry a 5xx for a day; one apology now tells the user to ask again instead.

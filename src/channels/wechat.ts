@@ -2,7 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { XMLParser } from 'fast-xml-parser';
 import type { WechatSettings } from '../config.js';
 import { OnceCache } from '../conversation/once.js';
-import { APOLOGY, answerInConversation } from '../conversation/turns.js';
+import { APOLOGY } from '../conversation/turns.js';
 import type { Reply } from '../core/types.js';
 import { methodNotAllowed, rawBody, rawBodyOf, requireContentType } from '../http/body.js';
 import { HttpError } from '../http/errors.js';
@@ -150,14 +150,14 @@ export function wechatChannel(deps: ChannelDeps & { settings: WechatSettings }):
     const question = message.msgType === 'text' ? (message.content ?? '') : recognised;
     if (question !== undefined) {
       const trimmed = question.trim();
-      if (trimmed === '') return fitContent(deps.engine.welcome());
-      const reply = await answerInConversation(deps, `wechat:${message.fromUserName}`, trimmed);
+      if (trimmed === '') return fitContent(deps.turns.welcome());
+      const reply = await deps.turns.answer(`wechat:${message.fromUserName}`, trimmed);
       return fitContent(reply);
     }
     if (message.msgType === 'event') {
-      return message.event?.toLowerCase() === 'subscribe' ? fitContent(deps.engine.welcome()) : null;
+      return message.event?.toLowerCase() === 'subscribe' ? fitContent(deps.turns.welcome()) : null;
     }
-    const example = deps.engine.welcome().suggestions[0];
+    const example = deps.turns.welcome().suggestions[0];
     const hint = example ? ` For example: "${example}"` : '';
     return `Sorry, I can only read text messages. Type a question about the article and I will answer it.${hint}`;
   }

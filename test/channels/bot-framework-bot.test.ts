@@ -1,19 +1,33 @@
-import { type Activity, ActivityTypes, type Storage, type StoreItems, TestAdapter } from 'botbuilder';
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Activity, ActivityTypes, TestAdapter } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
-import { ArticleBot, replyActivity, stateKey, toMarkdown } from '../../src/channels/bot-framework-bot.js';
+import {
+  ArticleActivityHandler,
+  conversationKey,
+  replyActivity,
+  toMarkdown,
+} from '../../src/channels/bot-framework-bot.js';
+import { Turns } from '../../src/conversation/turns.js';
 import type { Reply } from '../../src/core/types.js';
+import { type ConversationStore, LowConversationStore } from '../../src/store/conversations/store.js';
 import { makeReply, readStateFile, useChannelEnv } from '../channel-helpers.js';
 
 const env = useChannelEnv('bot-framework-bot-test-');
 
-/** A TestAdapter running an ArticleBot over `storage` (the file's store by default), in a conversation of its own. */
+/** The handler answering through a turn path over `conversations` (the file's store by default). */
+function handlerFor(conversations: ConversationStore = env.store): ArticleActivityHandler {
+  return new ArticleActivityHandler(new Turns({ engine: env.bot.engine, conversations }));
+}
+
+/** A TestAdapter running the handler over `conversations`, in a conversation of its own. */
 function adapterFor(
-  storage: Storage = env.store,
+  conversations: ConversationStore = env.store,
   conversation = `convo-${Math.random().toString(36).slice(2)}`,
 ): TestAdapter {
-  const articleBot = new ArticleBot({ engine: env.bot.engine, storage });
+  const handler = handlerFor(conversations);
   const template = { conversation: { id: conversation } as Activity['conversation'] };
-  return new TestAdapter(async (context) => articleBot.run(context), template);
+  return new TestAdapter(async (context) => handler.run(context), template);
 }
 
 function buttons(activity: Partial<Activity>): string[] {
@@ -34,7 +48,7 @@ function expectReply(expected: string[], withButtons = true) {
   };
 }
 
-describe('ArticleBot in a TestAdapter conversation', () => {
+describe('ArticleActivityHandler in a TestAdapter conversation', () => {
   it('greets a user who joins, once, saying what it can answer, with suggested questions as buttons', async () => {
     const adapter = adapterFor();
     const welcome = env.bot.engine.welcome();
@@ -128,19 +142,19 @@ describe('ArticleBot in a TestAdapter conversation', () => {
       .startTest();
   });
 
-  it('keeps each conversation’s state in the storage under its own key, written before the reply', async () => {
+  it('keeps each conversation’s state in the conversation store under its own key, written before the reply', async () => {
     const conversation = 'state-check';
-    const articleBot = new ArticleBot({ engine: env.bot.engine, storage: env.store });
+    const handler = handlerFor();
     const seenAtSend: unknown[] = [];
     const adapter = new TestAdapter(
       async (context) => {
         context.onSendActivities(async (_ctx, _activities, next) => {
           // What the file holds at the moment the reply goes out.
           const onDisk = readStateFile(env.stateFile);
-          seenAtSend.push(onDisk.items[stateKey(context.activity)]?.state?.turns);
+          seenAtSend.push(onDisk.conversations[conversationKey(context.activity)]?.state.turns);
           return next();
         });
-        await articleBot.run(context);
+        await handler.run(context);
       },
       { conversation: { id: conversation } as Activity['conversation'] },
     );
@@ -151,12 +165,11 @@ describe('ArticleBot in a TestAdapter conversation', () => {
       .assertReply(expectReply(['Tianji']))
       .startTest();
     expect(seenAtSend).toEqual([1, 2]);
-    const key = 'test/conversations/state-check/article';
-    const item = (await env.store.read([key]))[key];
-    expect(item).toMatchObject({
-      state: { turns: 2, entities: expect.arrayContaining([{ id: 'he-miao', kind: 'person' }]) },
+    const stored = readStateFile(env.stateFile).conversations['bot-framework:test:state-check'];
+    expect(stored?.state).toMatchObject({
+      turns: 2,
+      entities: expect.arrayContaining([{ id: 'he-miao', kind: 'person' }]),
     });
-    expect(typeof item!.eTag).toBe('string');
   });
 
   it('loses no context when messages of one conversation arrive at once, and replies in order', async () => {
@@ -165,54 +178,27 @@ describe('ArticleBot in a TestAdapter conversation', () => {
       i % 2 === 0 ? 'How many users does WeChat have?' : 'And LinkedIn?',
     );
     await Promise.all(questions.map((text) => adapter.processActivity({ type: ActivityTypes.Message, text })));
-    const key = 'test/conversations/concurrent/article';
-    expect((await env.store.read([key]))[key]!.state.turns).toBe(8);
+    expect(readStateFile(env.stateFile).conversations['bot-framework:test:concurrent']?.state.turns).toBe(8);
     // One after another: every "And LinkedIn?" followed a WeChat question, so it was answered about LinkedIn.
     const replies = adapter.activeQueue.map((a) => a.text);
     expect(replies).toHaveLength(8);
     for (const [i, text] of replies.entries()) expect(text).toContain(i % 2 === 0 ? '500 million' : '300 million');
   });
 
-  it('re-reads and re-answers when another writer changed the state between its read and its write', async () => {
-    const key = 'test/conversations/raced/article';
-    let interfere = false;
-    // Between the bot's read and its write, someone else records that He Miao was mentioned.
-    const racing: Storage = {
-      read: (keys) => env.store.read(keys),
-      delete: (keys) => env.store.delete(keys),
-      write: async (changes: StoreItems) => {
-        if (interfere) {
-          interfere = false;
-          const current = (await env.store.read([key]))[key]!;
-          const state = { lastIntent: null, entities: [{ id: 'he-miao', kind: 'person' }], turns: 5 };
-          await env.store.write({ [key]: { ...current, state } });
-        }
-        return env.store.write(changes);
-      },
-    };
-    const adapter = adapterFor(racing, 'raced');
-    await adapter
-      .send('How many users does WeChat have?')
-      .assertReply(expectReply(['500 million']))
-      .startTest();
-    interfere = true;
-    await adapter
-      .send('Which company does she work for?')
-      // Answered from the state the other writer left ("she" is He Miao), not from the state it first read.
-      .assertReply(expectReply(['Tianji']))
-      .startTest();
-    expect(interfere).toBe(false);
-    expect((await env.store.read([key]))[key]!.state.turns).toBe(6);
-  });
-
   it('starts afresh when the stored state is not valid conversation state', async () => {
-    const key = 'test/conversations/corrupt/article';
-    await env.store.write({ [key]: { state: { lastIntent: 42, entities: 'nope', turns: 'x' } } });
-    await adapterFor(env.store, 'corrupt')
-      .send('How many members does LinkedIn have?')
-      .assertReply(expectReply(['300 million']))
-      .startTest();
-    expect((await env.store.read([key]))[key]!.state.turns).toBe(1);
+    const file = path.join(env.dir, 'corrupt.json');
+    const corrupt = { state: { lastIntent: 42, entities: 'nope', turns: 'x' }, updatedAt: new Date().toISOString() };
+    fs.writeFileSync(file, JSON.stringify({ seq: 0, conversations: { 'bot-framework:test:corrupt': corrupt } }));
+    const store = await LowConversationStore.open(file);
+    try {
+      await adapterFor(store, 'corrupt')
+        .send('How many members does LinkedIn have?')
+        .assertReply(expectReply(['300 million']))
+        .startTest();
+    } finally {
+      await store.close();
+    }
+    expect(readStateFile(file).conversations['bot-framework:test:corrupt']?.state.turns).toBe(1);
   });
 });
 

@@ -14,7 +14,14 @@ import {
 } from '../../src/channels/bot-framework-auth.js';
 import type { BotFrameworkSettings } from '../../src/config.js';
 import { APOLOGY } from '../../src/conversation/turns.js';
-import { expectJsonError, LogCapture, readStateFile, useChannelEnv, useRealServer } from '../channel-helpers.js';
+import {
+  brokenStore,
+  expectJsonError,
+  LogCapture,
+  readStateFile,
+  useChannelEnv,
+  useRealServer,
+} from '../channel-helpers.js';
 import { closedPort, FakeApi } from '../fake-api.js';
 import { fixture } from '../helpers.js';
 
@@ -97,7 +104,7 @@ let app: Express;
 
 beforeAll(async () => {
   connector = await FakeApi.start(() => ({ status: 200, body: { id: `reply-${connector.calls.length}` } }));
-  app = env.app({}, { storage: env.store });
+  app = env.app();
 });
 
 afterAll(() => connector?.close());
@@ -113,16 +120,7 @@ function channelServer(settings: BotFrameworkSettings, auth: BotFrameworkAuthOpt
   channelApp.get('/ping', (_req, res) => {
     res.json({ pong: true });
   });
-  channelApp.use(
-    botFrameworkChannel({
-      engine: env.bot.engine,
-      conversations: env.store,
-      storage: env.store,
-      logger: env.logs.logger,
-      settings,
-      auth,
-    }),
-  );
+  channelApp.use(botFrameworkChannel({ ...env.channelDeps({ conversations: env.store }), settings, auth }));
   const server = http.createServer(channelApp);
   return new Promise<{ url: string; close: () => Promise<void> }>((resolve) => {
     server.listen(0, '127.0.0.1', () => {
@@ -284,14 +282,7 @@ describe('POST /api/messages with the Emulator (no app id)', () => {
     const logs = new LogCapture();
     const broken = env.app(
       {},
-      {
-        storage: {
-          read: () => Promise.reject(new Error('EACCES: permission denied, open var/conversations.json')),
-          write: () => Promise.resolve(),
-          delete: () => Promise.resolve(),
-        },
-        logger: logs.logger,
-      },
+      { conversations: brokenStore('EACCES: permission denied, open var/conversations.json'), logger: logs.logger },
     );
     const res = await request(broken)
       .post('/api/messages')
@@ -306,11 +297,11 @@ describe('POST /api/messages with the Emulator (no app id)', () => {
     await post(emulator('message', connector.url, 'shared-store', { text: 'How many users does WeChat have?' }));
     await request(app).post('/api/webhook').send({ text: 'Who is He Miao?', conversationId: 'shared-store' });
     const file = readStateFile(env.stateFile);
-    expect(file.items['emulator/conversations/shared-store/article'].state).toMatchObject({
+    expect(file.conversations['bot-framework:emulator:shared-store']?.state).toMatchObject({
       lastIntent: 'wechat.users',
       turns: 1,
     });
-    expect(file.conversations['shared-store'].state).toMatchObject({ turns: 1 });
+    expect(file.conversations['shared-store']?.state).toMatchObject({ turns: 1 });
   });
 });
 
@@ -530,7 +521,7 @@ describe('the Bot Framework route in the server as `npm start` runs it', () => {
     expect(answers[0]!.body.suggestedActions.actions[0]).toMatchObject({ type: 'imBack' });
 
     const file = readStateFile(unsecured.stateFile);
-    expect(file.items[`emulator/conversations/${conversation}/article`].state.turns).toBe(script.length);
+    expect(file.conversations[`bot-framework:emulator:${conversation}`]?.state.turns).toBe(script.length);
   });
 
   it('answers with expectReplies in the response body', async () => {

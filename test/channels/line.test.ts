@@ -386,7 +386,7 @@ describe('POST /api/line: a failing LINE API', () => {
     const logs = new LogCapture();
     const timed = express();
     timed.use(
-      lineChannel({ engine: env.bot.engine, conversations: env.store, logger: logs.logger, settings, timeoutMs: 150 }),
+      lineChannel({ ...env.channelDeps({ conversations: env.store, logger: logs.logger }), settings, timeoutMs: 150 }),
     );
     const hanging = textWebhook('How many members does LinkedIn have?', { replyToken: `hang-${counter}-token` });
     expect((await post(hanging, undefined, timed)).status).toBe(200);
@@ -409,9 +409,7 @@ describe('POST /api/line: a failing LINE API', () => {
     const unreachable = express();
     unreachable.use(
       lineChannel({
-        engine: env.bot.engine,
-        conversations: env.store,
-        logger: logs.logger,
+        ...env.channelDeps({ conversations: env.store, logger: logs.logger }),
         settings: { ...settings, apiUrl: deadUrl },
       }),
     );

@@ -394,9 +394,7 @@ describe('when the Slack API fails', () => {
     const settled: string[] = [];
     const app = express().use(
       slackChannel({
-        engine: env.bot.engine,
-        conversations: env.store,
-        logger: logs.logger,
+        ...env.channelDeps({ conversations: env.store, logger: logs.logger }),
         settings: { ...settings, apiUrl },
         options: { timeoutMs, onSettled: (id) => settled.push(id) },
       }),

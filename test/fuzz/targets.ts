@@ -120,7 +120,6 @@ export async function startTarget(): Promise<FuzzTarget> {
   const app = createApp({
     engine: bot.engine,
     conversations: store,
-    storage: store,
     logger: logs.logger,
     webhookSecret: SECRETS.webhookSecret,
     channels,

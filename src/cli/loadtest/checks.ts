@@ -3,6 +3,8 @@
  * conversation store is read from disk (snapshot and journal, safe while the server writes), so the checks
  * see what the server stored, not what it said.
  */
+import type { Activity } from 'botbuilder';
+import { conversationKey } from '../../channels/bot-framework-bot.js';
 import { readStateOnDisk } from '../../store/conversations/store.js';
 import type { Ledger, Traffic } from './traffic.js';
 
@@ -20,11 +22,10 @@ export type TurnsOf = (store: StoreOnDisk, id: string) => number | undefined;
 /** Webhook conversations are kept under their own id. */
 export const webhookTurns: TurnsOf = (store, id) => store.conversations[id]?.state.turns;
 
-/** Bot Framework conversations are botbuilder Storage items, `<channelId>/conversations/<id>/article`. */
-export const activityTurns: TurnsOf = (store, id) => {
-  const item = store.items[`emulator/conversations/${id}/article`] as { state?: { turns?: unknown } } | undefined;
-  return typeof item?.state?.turns === 'number' ? item.state.turns : undefined;
-};
+/** Bot Framework conversations are kept under their conversation key (the load test talks as the Emulator). */
+export const activityTurns: TurnsOf = (store, id) =>
+  store.conversations[conversationKey({ channelId: 'emulator', conversation: { id } as Activity['conversation'] })]
+    ?.state.turns;
 
 /** How the stored conversations of one route compare with what was sent and answered. */
 export interface LedgerCheck {

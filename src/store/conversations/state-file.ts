@@ -7,8 +7,12 @@
  *   numbered by `seq`. While a compaction writes the snapshot, the journal before it is `${STATE_FILE}.journal.old`.
  *
  * The contents are the snapshot with every journal record numbered after the snapshot's `seq` applied on top,
- * in `seq` order. Records carry whole values (a conversation's state, a store item), never differences, so
- * applying one twice, or one the snapshot already holds, changes nothing.
+ * in `seq` order. Records carry whole values (a conversation's state), never differences, so applying one
+ * twice, or one the snapshot already holds, changes nothing.
+ *
+ * Files of earlier versions also held botbuilder Storage items (the Bot Framework channel's state, under
+ * `items` and `itemsUpdatedAt`, and `items` journal records). They are read past and counted as
+ * {@link RecoveryReport.legacyItems}: those conversations start afresh once.
  */
 import { readFileSync } from 'node:fs';
 import type { ConversationState, EntityRef } from '../../core/types.js';
@@ -19,28 +23,24 @@ export interface StoredConversation {
   updatedAt: string;
 }
 
-/** A botbuilder store item as stored: plain JSON with the eTag of its last write. */
-export type StoredItem = Record<string, unknown> & { eTag: string };
-
 /**
- * The snapshot file. Files written before the journal existed have only `conversations` (and perhaps `items`):
- * they read as `seq` 0, and their entries as written when the store opened.
+ * The snapshot file. Files written before the journal existed have only `conversations`: they read as `seq` 0,
+ * and their entries as written when the store opened.
  */
 export interface Snapshot {
   /** The last journal record the snapshot includes. */
   seq: number;
-  /** Conversation state of the JSON webhook and the platform channels. */
+  /** The state of every conversation, whatever channel it is on, by conversation id. */
   conversations: Record<string, StoredConversation>;
-  /** Items written through botbuilder's Storage interface (the Bot Framework channel's state). */
-  items: Record<string, StoredItem>;
-  /** When each item was last written (ISO 8601), for expiry; kept apart so `items` holds exactly the items. */
-  itemsUpdatedAt: Record<string, string>;
 }
 
-/** One line of the journal: a conversation's new state, or one Storage call's writes and deletions. */
-export type JournalRecord =
-  | { seq: number; op: 'conversation'; id: string; value: StoredConversation }
-  | { seq: number; op: 'items'; at: string; set: Record<string, StoredItem>; delete: string[] };
+/** One line of the journal: a conversation's new state. */
+export interface JournalRecord {
+  seq: number;
+  op: 'conversation';
+  id: string;
+  value: StoredConversation;
+}
 
 /** An entry held in memory: its value and when it was last written, in ms since the epoch. */
 export interface Entry<T> {
@@ -52,13 +52,14 @@ export interface Entry<T> {
 export interface Contents {
   seq: number;
   conversations: Map<string, Entry<StoredConversation>>;
-  items: Map<string, Entry<StoredItem>>;
 }
 
 /** What rebuilding the contents found, for the log. */
 export interface RecoveryReport {
-  /** Snapshot entries that are not valid state or items (dropped). */
+  /** Snapshot entries that are not valid conversation state (dropped). */
   invalidInSnapshot: number;
+  /** Bot Framework Storage items and their journal records from an earlier version's file (dropped). */
+  legacyItems: number;
   /** Journal records applied. */
   replayed: number;
   /** Journal records the snapshot already held (not applied again). */
@@ -75,25 +76,21 @@ export function journalPaths(file: string): { current: string; old: string } {
 }
 
 /**
- * Contents as held by a parsed snapshot (`null` when there is none). Entries that are not valid state or
- * items are dropped and counted; an entry without a readable time counts as written at `openedAt`.
+ * Contents as held by a parsed snapshot (`null` when there is none). Entries that are not valid state are
+ * dropped and counted, as are an earlier version's Storage items; an entry without a readable time counts as
+ * written at `openedAt`.
  */
 export function fromSnapshot(data: unknown, openedAt: number, report: RecoveryReport): Contents {
   const snapshot = isPlainObject(data) ? data : {};
   const contents: Contents = {
     seq: isSeq(snapshot.seq) ? snapshot.seq : 0,
     conversations: new Map(),
-    items: new Map(),
   };
   for (const [id, value] of entriesOf(snapshot.conversations)) {
     if (isStoredConversation(value)) contents.conversations.set(id, { value, at: timeOf(value.updatedAt, openedAt) });
     else report.invalidInSnapshot += 1;
   }
-  const itemTimes = isPlainObject(snapshot.itemsUpdatedAt) ? snapshot.itemsUpdatedAt : {};
-  for (const [key, value] of entriesOf(snapshot.items)) {
-    if (isStoredItem(value)) contents.items.set(key, { value, at: timeOf(itemTimes[key], openedAt) });
-    else report.invalidInSnapshot += 1;
-  }
+  report.legacyItems += entriesOf(snapshot.items).length;
   return contents;
 }
 
@@ -108,7 +105,7 @@ export function replay(
   openedAt: number,
   report: RecoveryReport,
 ): void {
-  const records: JournalRecord[] = [];
+  const records: ParsedRecord[] = [];
   for (const text of journals) {
     const lines = text.split('\n');
     // The text after the last newline: empty when the file ends with a whole line.
@@ -127,21 +124,19 @@ export function replay(
       report.alreadyInSnapshot += 1;
       continue;
     }
-    applyRecord(contents, record, openedAt);
     contents.seq = record.seq;
+    if (record.op === 'items') {
+      report.legacyItems += 1;
+      continue;
+    }
+    applyRecord(contents, record, openedAt);
     report.replayed += 1;
   }
 }
 
 /** Applies one record to `contents`; `fallbackTime` stands for a time the record does not carry readably. */
 function applyRecord(contents: Contents, record: JournalRecord, fallbackTime: number): void {
-  if (record.op === 'conversation') {
-    contents.conversations.set(record.id, { value: record.value, at: timeOf(record.value.updatedAt, fallbackTime) });
-    return;
-  }
-  const at = timeOf(record.at, fallbackTime);
-  for (const [key, item] of Object.entries(record.set)) contents.items.set(key, { value: item, at });
-  for (const key of record.delete) contents.items.delete(key);
+  contents.conversations.set(record.id, { value: record.value, at: timeOf(record.value.updatedAt, fallbackTime) });
 }
 
 /** The snapshot of `contents`. */
@@ -150,10 +145,6 @@ export function toSnapshot(contents: Contents): Snapshot {
   return {
     seq: contents.seq,
     conversations: Object.fromEntries(Array.from(contents.conversations, ([id, entry]) => [id, entry.value])),
-    items: Object.fromEntries(Array.from(contents.items, ([key, entry]) => [key, entry.value])),
-    itemsUpdatedAt: Object.fromEntries(
-      Array.from(contents.items, ([key, entry]) => [key, new Date(entry.at).toISOString()]),
-    ),
   };
 }
 
@@ -163,7 +154,7 @@ export function toSnapshot(contents: Contents): Snapshot {
  * Safe while a store is writing: the journals are read before the snapshot, and a journal is deleted only after
  * a snapshot holding its records is in place, so every change acknowledged before the call is in the result.
  */
-export function readStateOnDisk(file: string): Pick<Snapshot, 'seq' | 'conversations' | 'items'> {
+export function readStateOnDisk(file: string): Snapshot {
   const paths = journalPaths(file);
   const journals = [readTextSync(paths.current), readTextSync(paths.old)];
   const snapshotText = readTextSync(file);
@@ -177,13 +168,12 @@ export function readStateOnDisk(file: string): Pick<Snapshot, 'seq' | 'conversat
     now,
     report,
   );
-  const { seq, conversations, items } = toSnapshot(contents);
-  return { seq, conversations, items };
+  return toSnapshot(contents);
 }
 
 /** A report with nothing found yet. */
 export function newReport(): RecoveryReport {
-  return { invalidInSnapshot: 0, replayed: 0, alreadyInSnapshot: 0, tornLines: 0, invalidLines: 0 };
+  return { invalidInSnapshot: 0, legacyItems: 0, replayed: 0, alreadyInSnapshot: 0, tornLines: 0, invalidLines: 0 };
 }
 
 function readTextSync(path: string): string | null {
@@ -195,7 +185,10 @@ function readTextSync(path: string): string | null {
   }
 }
 
-function parseRecord(line: string): JournalRecord | null {
+/** A journal line as read: a record, or the number of an earlier version's Storage record (to skip). */
+type ParsedRecord = JournalRecord | { seq: number; op: 'items' };
+
+function parseRecord(line: string): ParsedRecord | null {
   let record: unknown;
   try {
     record = JSON.parse(line);
@@ -204,17 +197,11 @@ function parseRecord(line: string): JournalRecord | null {
   }
   if (!isPlainObject(record) || !isSeq(record.seq) || record.seq === 0) return null;
   if (record.op === 'conversation') {
-    return typeof record.id === 'string' && isStoredConversation(record.value) ? (record as JournalRecord) : null;
+    return typeof record.id === 'string' && isStoredConversation(record.value)
+      ? (record as unknown as JournalRecord)
+      : null;
   }
-  if (record.op === 'items') {
-    const valid =
-      typeof record.at === 'string' &&
-      isPlainObject(record.set) &&
-      Object.values(record.set).every(isStoredItem) &&
-      Array.isArray(record.delete) &&
-      record.delete.every((key) => typeof key === 'string');
-    return valid ? (record as JournalRecord) : null;
-  }
+  if (record.op === 'items') return { seq: record.seq, op: 'items' };
   return null;
 }
 
@@ -262,8 +249,4 @@ export function isConversationState(value: unknown): value is ConversationState 
 function isStoredConversation(value: unknown): value is StoredConversation {
   const v = value as StoredConversation;
   return typeof v === 'object' && v !== null && typeof v.updatedAt === 'string' && isConversationState(v.state);
-}
-
-function isStoredItem(value: unknown): value is StoredItem {
-  return isPlainObject(value) && typeof value.eTag === 'string';
 }

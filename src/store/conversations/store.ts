@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { mkdir, open as openFile, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Storage, StoreItem, StoreItems } from 'botbuilder';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import type { ConversationState } from '../../core/types.js';
@@ -13,14 +11,12 @@ import {
   type Contents,
   type Entry,
   fromSnapshot,
-  isPlainObject,
   type JournalRecord,
   journalPaths,
   newReport,
   replay,
   type Snapshot,
   type StoredConversation,
-  type StoredItem,
   toSnapshot,
 } from './state-file.js';
 
@@ -39,17 +35,6 @@ export interface ConversationStore {
   close(): Promise<void>;
 }
 
-/**
- * A write through the botbuilder {@link Storage} interface whose eTag is not the stored item's: the item was
- * written since it was read. Nothing of that write is stored; read the item again and retry.
- */
-export class ETagConflictError extends Error {
-  constructor(readonly key: string) {
-    super(`Storage: "${key}" was written since it was read (eTag conflict); read it again and retry`);
-    this.name = 'ETagConflictError';
-  }
-}
-
 /** A call on a store after its `close()`: nothing was read or stored. Open the store again to use it. */
 export class StoreClosedError extends Error {
   constructor(readonly operation: string) {
@@ -61,12 +46,12 @@ export class StoreClosedError extends Error {
 /** How a {@link LowConversationStore} keeps its files and its size; every field has a default. */
 export interface StoreOptions {
   /**
-   * A conversation, or a Storage item, not written for longer than this is dropped: a later turn starts
+   * A conversation not written for longer than this is dropped: a later turn starts
    * afresh, and the next snapshot leaves it out. Default 24 hours; `Infinity` keeps entries forever.
    */
   idleTtlMs?: number;
   /**
-   * At most this many conversations, and as many Storage items, are kept; past it the least recently written
+   * At most this many conversations are kept; past it the least recently written
    * tenth is dropped. A bound on memory and file size whatever the traffic (random conversation ids included).
    * Default 100,000.
    */
@@ -108,7 +93,6 @@ interface Settings {
 /** What the store reports about itself (for logs and benchmarks). */
 export interface StoreStats {
   conversations: number;
-  items: number;
   /** Number of the last change made. */
   seq: number;
   journalBytes: number;
@@ -119,13 +103,12 @@ export interface StoreStats {
 }
 
 /** A journal record before it is numbered. */
-type Change = Unnumbered<JournalRecord>;
-type Unnumbered<R> = R extends unknown ? Omit<R, 'seq'> : never;
+type Change = Omit<JournalRecord, 'seq'>;
 
 /**
- * The embedded default: the {@link ConversationStore} of the webhook and the platform channels and the
- * botbuilder {@link Storage} of the Bot Framework channel, in one snapshot file (STATE_FILE, through one lowdb
- * `Low` instance: two on one file lose writes) and a journal beside it (see `state-file.ts` for the format).
+ * The embedded default: the {@link ConversationStore} of every channel, in one snapshot file (STATE_FILE,
+ * through one lowdb `Low` instance: two on one file lose writes) and a journal beside it (see `state-file.ts`
+ * for the format).
  *
  * Every change is one line appended to the journal; changes made together go out in one write (group commit),
  * and each call resolves only once its line is written, so a reply never gets ahead of the state it depends
@@ -134,17 +117,12 @@ type Unnumbered<R> = R extends unknown ? Omit<R, 'seq'> : never;
  * grown past `compactAfterBytes` (or the snapshot's size), when expiry has emptied a quarter of the snapshot,
  * and on `close()`; turns carry on meanwhile. The snapshot is written whole through a temporary file and a
  * rename, so STATE_FILE is valid JSON at every moment. Entries idle for longer than `idleTtlMs` are dropped
- * (on access, by a periodic sweep, and from the file at the next compaction), and at most `maxEntries` of each
- * kind are kept, so the files stay bounded however long the server runs.
- *
- * As a {@link Storage}: `read` returns copies of the stored items with their `eTag`; `write` stores plain-JSON
- * copies, each with a new eTag, and rejects with {@link ETagConflictError} (storing nothing of that call) when
- * a change carries an eTag other than `*` that differs from the stored item's; a change without an eTag, or
- * with `*`, overwrites; `delete` ignores missing keys. Each call resolves once the journal holds its effect.
+ * (on access, by a periodic sweep, and from the file at the next compaction), and at most `maxEntries` are
+ * kept, so the files stay bounded however long the server runs.
  *
  * Every method rejects with {@link StoreClosedError} once `close()` has been called.
  */
-export class LowConversationStore implements ConversationStore, Storage {
+export class LowConversationStore implements ConversationStore {
   private readonly turns = new KeyedQueue();
   private readonly paths: { current: string; old: string };
   /** Set while `.journal.old` may hold records no snapshot has; a compaction must not rotate over it then. */
@@ -168,7 +146,7 @@ export class LowConversationStore implements ConversationStore, Storage {
     private snapshotBytes: number,
   ) {
     this.paths = journalPaths(file);
-    this.snapshotEntries = contents.conversations.size + contents.items.size;
+    this.snapshotEntries = contents.conversations.size;
     if (settings.sweepIntervalMs > 0) {
       this.sweeper = setInterval(() => this.sweep(), settings.sweepIntervalMs);
       // The sweep is housekeeping: it must not keep a process alive that has nothing else to do.
@@ -179,8 +157,9 @@ export class LowConversationStore implements ConversationStore, Storage {
   /**
    * Opens (creating if needed) the store whose snapshot is `file`, recovering every change its journal holds
    * (after a crash, the journal is the only record of the latest turns). Files written before the journal
-   * existed open as they are. Entries that are not valid state or items, an incomplete last journal line and
-   * entries already expired are dropped, and reported through the logger. When anything was recovered or
+   * existed open as they are. Entries that are not valid state, an incomplete last journal line, entries
+   * already expired and an earlier version's Bot Framework Storage items are dropped, and reported through the
+   * logger. When anything was recovered or
    * dropped, the result is written as a fresh snapshot before the store is returned, so the journal starts
    * empty; otherwise the snapshot is left as it is (and a new store has none until it first compacts).
    * Rejects, naming the file, when the snapshot is not valid JSON or the files cannot be read or written.
@@ -218,11 +197,10 @@ export class LowConversationStore implements ConversationStore, Storage {
     );
     replay(contents, journals, openedAt, report);
     const expired = dropExpired(contents, openedAt - settings.idleTtlMs);
-    const evicted =
-      evictOldest(contents.conversations, settings.maxEntries) + evictOldest(contents.items, settings.maxEntries);
+    const evicted = evictOldest(contents.conversations, settings.maxEntries);
 
     let snapshotBytes = snapshotFound ? (await stat(file)).size : 0;
-    if (journals.length > 0 || report.invalidInSnapshot + expired + evicted > 0) {
+    if (journals.length > 0 || report.invalidInSnapshot + report.legacyItems + expired + evicted > 0) {
       // Folding the journals in now means appending never starts behind an incomplete line.
       try {
         snapshotBytes = await writeSnapshot(db, file, toSnapshot(contents), settings.fsync);
@@ -241,10 +219,14 @@ export class LowConversationStore implements ConversationStore, Storage {
       expired,
       evicted,
       conversations: contents.conversations.size,
-      items: contents.items.size,
     };
     if (report.tornLines + report.invalidLines + report.invalidInSnapshot > 0) {
       settings.logger.warn('conversation store: dropped what could not be read', found);
+    } else if (report.legacyItems > 0) {
+      settings.logger.info(
+        'conversation store: dropped the Bot Framework state an earlier version kept apart; those conversations start afresh once',
+        found,
+      );
     } else if (journals.length > 0) {
       settings.logger.info('conversation store: recovered changes from the journal', found);
     }
@@ -278,7 +260,6 @@ export class LowConversationStore implements ConversationStore, Storage {
     const journal = this.journal.stats;
     return {
       conversations: this.contents.conversations.size,
-      items: this.contents.items.size,
       seq: this.contents.seq,
       journalBytes: journal.bytes,
       journalWrites: journal.writes,
@@ -287,72 +268,8 @@ export class LowConversationStore implements ConversationStore, Storage {
     };
   }
 
-  async read(keys: string[]): Promise<StoreItems> {
-    if (this.closing) throw new StoreClosedError('read');
-    if (!Array.isArray(keys)) throw new TypeError('Storage.read: keys must be an array of strings');
-    const now = this.settings.now().getTime();
-    const found: StoreItems = {};
-    for (const key of keys) {
-      const entry = this.live(this.contents.items, key, now);
-      // A copy, so a caller changing what it read changes nothing stored until it writes.
-      if (entry) found[key] = structuredClone(entry.value);
-    }
-    return found;
-  }
-
-  async write(changes: StoreItems): Promise<void> {
-    if (this.closing) throw new StoreClosedError('write');
-    if (!isPlainObject(changes)) throw new TypeError('Storage.write: changes must be an object of items by key');
-    const now = this.settings.now().getTime();
-    const map = this.contents.items;
-    // Every item is checked and copied before anything changes, so a rejected call stores nothing.
-    const accepted: [string, StoredItem][] = [];
-    for (const [key, change] of Object.entries(changes as Record<string, unknown>)) {
-      if (!isPlainObject(change)) throw new TypeError(`Storage.write: the item "${key}" must be an object`);
-      const expected = (change as StoreItem).eTag;
-      const stored = this.live(map, key, now);
-      if (stored && expected && expected !== '*' && expected !== stored.value.eTag) throw new ETagConflictError(key);
-      // What JSON keeps is exactly what the journal will hold and what a reopened store reads back.
-      const { eTag: _previous, ...value } = JSON.parse(JSON.stringify(change)) as StoredItem;
-      accepted.push([key, { ...value, eTag: randomUUID() }]);
-    }
-    if (accepted.length === 0) return;
-    const applied = accepted.map(([key, value]) => {
-      const entry: Entry<StoredItem> = { value, at: now };
-      const previous = map.get(key);
-      map.set(key, entry);
-      return { key, entry, previous };
-    });
-    this.evictOverCap(map, ...accepted.map(([key]) => key));
-    await this.commit(
-      { op: 'items', at: new Date(now).toISOString(), set: Object.fromEntries(accepted), delete: [] },
-      () => {
-        for (const { key, entry, previous } of applied.reverse())
-          if (map.get(key) === entry) restore(map, key, previous);
-      },
-    );
-  }
-
-  async delete(keys: string[]): Promise<void> {
-    if (this.closing) throw new StoreClosedError('delete');
-    if (!Array.isArray(keys)) throw new TypeError('Storage.delete: keys must be an array of strings');
-    const map = this.contents.items;
-    const removed: [string, Entry<StoredItem>][] = [];
-    for (const key of keys) {
-      const entry = map.get(key);
-      if (!entry) continue;
-      map.delete(key);
-      removed.push([key, entry]);
-    }
-    if (removed.length === 0) return;
-    const at = new Date(this.settings.now().getTime()).toISOString();
-    await this.commit({ op: 'items', at, set: {}, delete: removed.map(([key]) => key) }, () => {
-      for (const [key, entry] of removed.reverse()) if (!map.has(key)) map.set(key, entry);
-    });
-  }
-
   /**
-   * Drops every conversation and item not written for longer than `idleTtlMs` from memory, and returns how
+   * Drops every conversation not written for longer than `idleTtlMs` from memory, and returns how
    * many. Runs every `sweepIntervalMs` by itself. Once what expiry and the cap dropped since the last snapshot
    * is a quarter of that snapshot, it starts a compaction too, so the file shrinks even when traffic is too
    * light to fill the journal.
@@ -431,7 +348,7 @@ export class LowConversationStore implements ConversationStore, Storage {
 
   /**
    * Numbers `change`, appends it to the journal, and resolves once it is written. The change is already in
-   * memory (so later calls see it, as they must for eTags); if the write fails, `undo` takes it back out.
+   * memory (so later turns see it); if the write fails, `undo` takes it back out.
    */
   private commit(change: Change, undo: () => void): Promise<void> {
     const seq = ++this.contents.seq;
@@ -486,7 +403,7 @@ export class LowConversationStore implements ConversationStore, Storage {
     // still in flight; should that write fail, the call rejects but the snapshot keeps the change: a rare
     // case that errs towards keeping state, never towards losing an acknowledged one.)
     const snapshot = toSnapshot(this.contents);
-    const entries = this.contents.conversations.size + this.contents.items.size;
+    const entries = this.contents.conversations.size;
     this.snapshotBytes = await writeSnapshot(this.db, this.file, snapshot, this.settings.fsync);
     await rm(this.paths.old, { force: true });
     this.oldJournal = false;
@@ -536,12 +453,10 @@ function settingsFrom(options: StoreOptions): Settings {
 /** Removes entries last written before `cutoff` (ms); returns how many. */
 function dropExpired(contents: Contents, cutoff: number): number {
   let removed = 0;
-  for (const map of [contents.conversations, contents.items] as Map<string, Entry<unknown>>[]) {
-    for (const [key, entry] of map) {
-      if (entry.at < cutoff) {
-        map.delete(key);
-        removed += 1;
-      }
+  for (const [id, entry] of contents.conversations) {
+    if (entry.at < cutoff) {
+      contents.conversations.delete(id);
+      removed += 1;
     }
   }
   return removed;

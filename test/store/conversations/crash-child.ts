@@ -1,6 +1,6 @@
 /**
- * Run by crash.test.ts with `node --import tsx`: opens the store at argv[2] and runs turns and Storage writes
- * until it is killed, printing one line per acknowledged change ("conversation <id> <turns>", "item <key> <i>").
+ * Run by crash.test.ts with `node --import tsx`: opens the store at argv[2] and runs turns until it is killed,
+ * printing one line per acknowledged change ("conversation <id> <turns>").
  * A small compactAfterBytes makes compactions frequent, so the kill often lands in the middle of one.
  */
 import { createLogger } from '../../../src/log.js';
@@ -13,7 +13,7 @@ process.stdout.write('ready\n');
 
 let next = 0;
 await Promise.all(
-  Array.from({ length: 8 }, async (_, worker) => {
+  Array.from({ length: 8 }, async () => {
     for (;;) {
       const i = next++;
       // Ids come round again, so later turns build on the state of earlier ones.
@@ -23,11 +23,6 @@ await Promise.all(
         result: state.turns + 1,
       }));
       process.stdout.write(`conversation ${id} ${turns}\n`);
-      if (i % 5 === 0) {
-        const key = `item-${worker}`;
-        await store.write({ [key]: { i } });
-        process.stdout.write(`item ${key} ${i}\n`);
-      }
     }
   }),
 );

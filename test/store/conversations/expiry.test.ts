@@ -90,26 +90,6 @@ describe('LowConversationStore: expiry', () => {
     expect(await store.transact('c', increment)).toBe(1);
   });
 
-  it('expires Storage items by the time of their last write', async () => {
-    const store = await open();
-    await store.write({ old: { n: 1 }, kept: { n: 1 } });
-    const { old } = await store.read(['old']);
-    clock.advance(20 * HOUR);
-    const { kept } = await store.read(['kept']);
-    await store.write({ kept: { n: 2, eTag: kept!.eTag } });
-    clock.advance(5 * HOUR);
-    expect(Object.keys(await store.read(['old', 'kept']))).toEqual(['kept']);
-    // As after a delete, a write with the old eTag creates the item afresh.
-    await expect(store.write({ old: { n: 3, eTag: old!.eTag } })).resolves.toBeUndefined();
-    await store.close();
-    const snapshot = JSON.parse(fs.readFileSync(file, 'utf8'));
-    expect(snapshot.items).toEqual({
-      kept: { n: 2, eTag: expect.any(String) },
-      old: { n: 3, eTag: expect.any(String) },
-    });
-    expect(snapshot.itemsUpdatedAt.kept).toBe(new Date(clock.ms() - 5 * HOUR).toISOString());
-  });
-
   it('does not bring back, after a restart, conversations that expired while the server was down', async () => {
     const store = await open();
     await store.transact('old', increment);

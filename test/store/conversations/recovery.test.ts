@@ -49,7 +49,7 @@ function snapshotWith(seq: number, turnsById: Record<string, number>): string {
       { state: { lastIntent: null, entities: [], turns }, updatedAt: T0 },
     ]),
   );
-  return JSON.stringify({ seq, conversations, items: {}, itemsUpdatedAt: {} });
+  return JSON.stringify({ seq, conversations });
 }
 
 async function turnsOf(store: LowConversationStore, ids: string[]): Promise<Record<string, number>> {
@@ -85,23 +85,13 @@ describe('LowConversationStore: the journal', () => {
         value: { state: { turns: i } },
       });
     }
-    await store.write({ k: { n: 1 } });
-    expect(JSON.parse(fs.readFileSync(`${file}.journal`, 'utf8').trim().split('\n').at(-1)!)).toMatchObject({
-      seq: 4,
-      op: 'items',
-      set: { k: { n: 1 } },
-      delete: [],
-    });
     expect(fs.readFileSync(file, 'utf8')).toBe(snapshot);
   });
 
   it('sends changes made together out in one write (group commit)', async () => {
     const store = await open();
     const before = store.stats.journalWrites;
-    await Promise.all([
-      ...Array.from({ length: 100 }, (_, i) => store.transact(`c-${i}`, increment)),
-      ...Array.from({ length: 20 }, (_, i) => store.write({ [`item-${i}`]: { i } })),
-    ]);
+    await Promise.all(Array.from({ length: 120 }, (_, i) => store.transact(`c-${i}`, increment)));
     expect(store.stats.journalWrites - before).toBe(1);
     expect(store.stats.seq).toBe(120);
   });
@@ -138,28 +128,11 @@ describe('LowConversationStore: the journal', () => {
     expect(await turnsOf(last, [...acknowledged.keys()])).toEqual(Object.fromEntries(acknowledged));
   });
 
-  it('keeps Storage items, their eTags and deletions across a crash', async () => {
-    const store = await open();
-    await store.write({ a: { n: 1 }, b: { n: 2 }, c: { n: 3 } });
-    await store.delete(['b']);
-    const { a } = await store.read(['a']);
-    await store.write({ a: { n: 10, eTag: a!.eTag } });
-    const after = await store.read(['a', 'b', 'c']);
-
-    const restarted = await open({}, crashImage(file, path.join(dir, 'image')));
-    expect(await restarted.read(['a', 'b', 'c'])).toEqual(after);
-    await expect(restarted.write({ a: { n: 11, eTag: a!.eTag } })).rejects.toThrow(/eTag conflict/);
-  });
-
   it('stores an id such as "__proto__" like any other', async () => {
     const store = await open();
     await store.transact('__proto__', increment);
-    await store.write({ ['__proto__']: { n: 1 } });
     const restarted = await open({}, crashImage(file, path.join(dir, 'image')));
     expect((await restarted.transact('__proto__', peek)).turns).toBe(1);
-    // biome-ignore lint/complexity/useLiteralKeys: the item's key is the string "__proto__", read as an own property.
-    // biome-ignore lint/suspicious/noProto: as above: not the prototype, an item stored under that key.
-    expect((await restarted.read(['__proto__']))['__proto__']).toMatchObject({ n: 1 });
     await restarted.close();
     const reopened = await open({}, path.join(dir, 'image', 'state.json'));
     expect((await reopened.transact('__proto__', peek)).turns).toBe(1);
@@ -206,6 +179,43 @@ describe('LowConversationStore: recovery on open', () => {
         fields: expect.objectContaining({ replayed: 1, alreadyInSnapshot: 3 }),
       }),
     );
+  });
+
+  it("opens an earlier version's file with Bot Framework Storage items: keeps every conversation, drops the items once", async () => {
+    // What a store of the version that kept the Bot Framework channel's state as botbuilder Storage items wrote.
+    const item = { state: { lastIntent: 'wechat.users', entities: [], turns: 3 }, eTag: 'e-1' };
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        ...JSON.parse(snapshotWith(2, { a: 2 })),
+        items: { 'emulator/conversations/x/article': item },
+        itemsUpdatedAt: { 'emulator/conversations/x/article': T0 },
+      }),
+    );
+    const itemsLine = (seq: number) =>
+      JSON.stringify({ seq, op: 'items', at: T0, set: { 'emulator/conversations/y/article': item }, delete: [] });
+    fs.writeFileSync(`${file}.journal`, [itemsLine(3), conversationLine(4, 'b', 1), itemsLine(5), ''].join('\n'));
+    const logger = recordingLogger();
+    const store = await open({ logger });
+    expect(await turnsOf(store, ['a', 'b'])).toEqual({ a: 2, b: 1 });
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        message: expect.stringContaining('start afresh once'),
+        fields: expect.objectContaining({ legacyItems: 3, replayed: 1, invalidLines: 0, conversations: 2 }),
+      }),
+    );
+    // Written out at once without them, so the next open finds nothing of the old layout.
+    const snapshot = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(Object.keys(snapshot).sort()).toEqual(['conversations', 'seq']);
+    expect(snapshot.seq).toBe(5);
+    expect(storeFiles(file)).toEqual(['state.json', 'state.json.journal']);
+    // Numbering goes on after the skipped records, so no new line shares a number with an old one.
+    const [first] = fs.readFileSync(`${file}.journal`, 'utf8').trim().split('\n');
+    expect(JSON.parse(first!).seq).toBe(6);
+    const quiet = recordingLogger();
+    await open({ logger: quiet }, crashImage(file, path.join(dir, 'image')));
+    expect(quiet.lines.filter((l) => l.message.includes('afresh'))).toEqual([]);
   });
 
   it('recovers from a crash between rotating the journal and writing the snapshot (.journal.old and .journal)', async () => {
@@ -295,7 +305,7 @@ describe('LowConversationStore: recovery on open', () => {
   it('takes a change back out of memory when its journal write fails, and rejects the call', async () => {
     const store = await open();
     await store.transact('c', increment);
-    await store.write({ k: { n: 1 } });
+    await store.transact('d', increment);
     await store.close();
 
     // Writes to /dev/full fail with ENOSPC: every append to this journal fails.
@@ -303,16 +313,14 @@ describe('LowConversationStore: recovery on open', () => {
     vi.spyOn(Journal, 'open').mockImplementation((_at, options) => openJournal('/dev/full', options));
     const failing = await open();
     await expect(failing.transact('c', increment)).rejects.toBeInstanceOf(JournalWriteError);
-    await expect(failing.write({ k: { n: 2 } })).rejects.toBeInstanceOf(JournalWriteError);
-    await expect(failing.delete(['k'])).rejects.toBeInstanceOf(JournalWriteError);
-    expect(await failing.read(['k'])).toMatchObject({ k: { n: 1 } });
+    await expect(failing.transact('d', increment)).rejects.toBeInstanceOf(JournalWriteError);
     await expect(failing.transact('c', peek)).rejects.toBeInstanceOf(JournalWriteError);
     await failing.close();
     vi.restoreAllMocks();
 
     const reopened = await open();
     expect((await reopened.transact('c', peek)).turns).toBe(1);
-    expect(await reopened.read(['k'])).toMatchObject({ k: { n: 1 } });
+    expect((await reopened.transact('d', peek)).turns).toBe(1);
   });
 });
 
@@ -320,29 +328,25 @@ describe('LowConversationStore: close', () => {
   it('writes a last snapshot, leaves only STATE_FILE, can be called twice, and then refuses every call', async () => {
     const store = await open();
     const turns = Array.from({ length: 20 }, (_, i) => store.transact(`c-${i % 4}`, increment));
-    await store.write({ k: { n: 1 } });
+    await store.transact('k', increment);
     await Promise.all([store.close(), store.close()]);
     await Promise.all(turns);
     expect(storeFiles(file)).toEqual(['state.json']);
     const snapshot = JSON.parse(fs.readFileSync(file, 'utf8'));
     expect(snapshot.seq).toBe(21);
     expect(Object.values(snapshot.conversations).map((c) => (c as { state: ConversationState }).state.turns)).toEqual([
-      5, 5, 5, 5,
+      5, 5, 5, 5, 1,
     ]);
-    expect(snapshot.items.k).toMatchObject({ n: 1 });
+    expect(snapshot.conversations.k.state.turns).toBe(1);
 
     await expect(store.transact('c-0', increment)).rejects.toBeInstanceOf(StoreClosedError);
     await expect(store.transact('c-0', increment)).rejects.toThrow(/closed: transact\(\) was called after close\(\)/);
-    await expect(store.read(['k'])).rejects.toBeInstanceOf(StoreClosedError);
-    await expect(store.write({ k: { n: 2 } })).rejects.toBeInstanceOf(StoreClosedError);
-    await expect(store.delete(['k'])).rejects.toBeInstanceOf(StoreClosedError);
     await expect(store.compact()).rejects.toBeInstanceOf(StoreClosedError);
     await expect(store.close()).resolves.toBeUndefined();
   });
 
   it('leaves no file behind when nothing was stored', async () => {
     const store = await open();
-    expect(await store.read(['k'])).toEqual({});
     await store.close();
     expect(storeFiles(file)).toEqual([]);
   });
