@@ -1,13 +1,6 @@
 import express, { type Express } from 'express';
-import { botFrameworkChannel } from './channels/bot-framework.js';
 import type { ChannelDeps } from './channels/channel.js';
-import { jsonWebhook } from './channels/json-webhook.js';
-import { lineChannel } from './channels/line.js';
-import { slackChannel } from './channels/slack.js';
-import { telegramChannel } from './channels/telegram.js';
-import { webPage } from './channels/web.js';
-import { wechatChannel } from './channels/wechat.js';
-import { type ChannelSettings, NO_CHANNELS } from './config.js';
+import { type ChannelSettings, channelRouters, readChannelSettings } from './channels/index.js';
 import { BackgroundWork } from './conversation/background.js';
 import { Turns } from './conversation/turns.js';
 import type { Engine } from './core/respond.js';
@@ -23,12 +16,15 @@ export interface AppDeps {
   engine: Engine;
   conversations: ConversationStore;
   logger: Logger;
-  webhookSecret: string | null;
-  /** Bot Framework and platform settings; by default every platform is off and /api/messages is open to the Emulator. */
-  channels?: ChannelSettings;
+  /**
+   * Each channel's settings by name (null: not mounted, its routes answer 404). A channel left out gets what an
+   * empty environment gives it: the webhook unsigned, /api/messages open to the Emulator, the web page on, and
+   * every platform off.
+   */
+  channels?: Partial<ChannelSettings>;
   /** Requests per minute per client address (429 over it); 0 or omitted: no limit. */
   perAddressLimit?: number;
-  /** Questions per minute per conversation (429 on the webhook, a "please wait" reply elsewhere); 0 or omitted: no limit. */
+  /** Questions per minute per conversation (429 on the webhook, a "please wait" reply elsewhere); 0 or omitted: none. */
   perConversationLimit?: number;
   /** Where channels track work that outlives its request (Slack and LINE answers); main drains it at shutdown. */
   background?: BackgroundWork;
@@ -36,7 +32,7 @@ export interface AppDeps {
   trustProxy?: number | false;
 }
 
-/** Builds the Express app (routes, health check, JSON error boundary) without listening. */
+/** Builds the Express app (health check, every channel that is on, JSON error boundary) without listening. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -50,25 +46,16 @@ export function createApp(deps: AppDeps): Express {
   if (deps.perAddressLimit) {
     app.use(limitPerAddress(new RateLimiter({ requests: deps.perAddressLimit, windowMs: 60_000 })));
   }
-  const channels = deps.channels ?? NO_CHANNELS;
   const limiter = deps.perConversationLimit
     ? new RateLimiter({ requests: deps.perConversationLimit, windowMs: 60_000 })
     : undefined;
-  const base: ChannelDeps = {
+  const channelDeps: ChannelDeps = {
     turns: new Turns({ engine: deps.engine, conversations: deps.conversations, limiter }),
     logger: deps.logger,
     background: deps.background ?? new BackgroundWork(),
   };
-  // The busiest routes first: Express tries every layer in order, so a webhook request skips the others.
-  // Every router answers its own paths only, so the order changes nothing else.
-  app.use(jsonWebhook({ ...base, secret: deps.webhookSecret }));
-  app.use(botFrameworkChannel({ ...base, settings: channels.botFramework }));
-  // A platform without its secrets is not mounted, so its route falls through to the 404 below.
-  if (channels.telegram) app.use(telegramChannel({ ...base, settings: channels.telegram }));
-  if (channels.slack) app.use(slackChannel({ ...base, settings: channels.slack }));
-  if (channels.wechat) app.use(wechatChannel({ ...base, settings: channels.wechat }));
-  if (channels.line) app.use(lineChannel({ ...base, settings: channels.line }));
-  app.use(webPage());
+  const settings: ChannelSettings = { ...readChannelSettings({}), ...deps.channels };
+  for (const router of channelRouters(settings, channelDeps)) app.use(router);
 
   app.use((req, res) => {
     sendError(res, 404, 'not_found', `No route for ${req.method} ${req.path}.`);

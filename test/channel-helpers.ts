@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, vi } from 'vitest';
 import { type AppDeps, createApp } from '../src/app.js';
 import type { Bot } from '../src/bot.js';
 import type { ChannelDeps } from '../src/channels/channel.js';
-import { type ChannelSettings, NO_CHANNELS } from '../src/config.js';
+import type { ChannelSettings } from '../src/channels/index.js';
 import { BackgroundWork } from '../src/conversation/background.js';
 import { Turns } from '../src/conversation/turns.js';
 import type { ConversationState, Reply } from '../src/core/types.js';
@@ -118,8 +118,7 @@ export function useChannelEnv(prefix: string): ChannelEnv {
         engine: env.bot.engine,
         conversations: env.counting,
         logger: env.logs.logger,
-        webhookSecret: null,
-        channels: { ...NO_CHANNELS, ...channels },
+        channels,
         ...deps,
       });
     },

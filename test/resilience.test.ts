@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { signLineBody } from '../src/channels/line.js';
+import { signLineBody } from '../src/channels/line/signature.js';
 import { fixture } from './helpers.js';
 import { exited, type RunningServer, startServer } from './server.js';
 

@@ -13,6 +13,9 @@ export interface RunningServer {
 /** What `npm start` runs after building (test/global-setup.ts builds dist/ before the tests). */
 export const SERVER_COMMAND = [process.execPath, 'dist/main.js'] as const;
 
+/** What `npm run build` runs, and so `npm start` before the server, and test/global-setup.ts before the tests. */
+export const BUILD_COMMAND = [process.execPath, '--import', 'tsx', 'tools/build.ts'] as const;
+
 /**
  * Starts the server as `npm start` does (`node dist/main.js`) on a free port with `env` added to this
  * process's environment, and resolves once it logs that it is ready.

@@ -2,10 +2,12 @@
 export interface OnceOptions {
   /** How long a key is remembered after it was first seen. */
   ttlMs: number;
-  /** At most this many keys are remembered; the oldest are forgotten first. */
-  maxEntries: number;
+  /** At most this many keys are remembered (default 10,000); the oldest are forgotten first. */
+  maxEntries?: number;
   now?: () => number;
 }
+
+const DEFAULT_MAX_ENTRIES = 10_000;
 
 /**
  * Runs work once per key (a platform's update id, event id or message id), so a retried delivery is not
@@ -15,8 +17,12 @@ export interface OnceOptions {
 export class OnceCache<T> {
   private readonly entries = new Map<string, { at: number; result: Promise<T> }>();
   private readonly now: () => number;
+  private readonly ttlMs: number;
+  private readonly maxEntries: number;
 
-  constructor(private readonly options: OnceOptions) {
+  constructor(options: OnceOptions) {
+    this.ttlMs = options.ttlMs;
+    this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
     this.now = options.now ?? Date.now;
   }
 
@@ -42,7 +48,7 @@ export class OnceCache<T> {
   private evict(now: number): void {
     for (const [key, entry] of this.entries) {
       // Map iteration is in insertion order, so the first entry still fresh ends the sweep.
-      if (now - entry.at < this.options.ttlMs && this.entries.size < this.options.maxEntries) break;
+      if (now - entry.at < this.ttlMs && this.entries.size < this.maxEntries) break;
       this.entries.delete(key);
     }
   }

@@ -14,6 +14,16 @@ export class OutboundError extends Error {
   }
 }
 
+/** A platform's Web API, which the bot posts answers to (Slack's chat.postMessage, LINE's reply API). */
+export interface PlatformApi {
+  /** Base URL, without a trailing slash (https://slack.com/api). */
+  url: string;
+  /** The bearer token every call carries; never logged. */
+  token: string;
+  /** How long a call may take (default {@link OUTBOUND_TIMEOUT_MS}); not read from the environment: tests shorten it. */
+  timeoutMs?: number;
+}
+
 /** The answer of a platform API: HTTP status and the parsed JSON body (null when it was not JSON). */
 export interface OutboundResponse {
   status: number;

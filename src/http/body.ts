@@ -1,4 +1,4 @@
-import express, { type Request, type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { HttpError, sendError } from './errors.js';
 
 /** Whether `value` is a JSON object: not null, not an array. */
@@ -41,11 +41,6 @@ export function requireContentType(
   };
 }
 
-/** {@link requireContentType} for `application/json` (any charset parameter). */
-export function requireJson(message: string): RequestHandler {
-  return requireContentType(['application/json'], message);
-}
-
 /**
  * Middleware reading the body as bytes, whatever its type (checked before, by {@link requireContentType}),
  * so signatures are verified over exactly what was sent. A body over `limit` bytes fails with body-parser's
@@ -69,4 +64,43 @@ export function methodNotAllowed(allow: string, message: string): RequestHandler
     res.set('Allow', allow);
     sendError(res, 405, 'method_not_allowed', message);
   };
+}
+
+/** How a route that takes a body reads it, and what it says to requests it refuses before its handler. */
+export interface BodyRoute {
+  /** Checks that need no body (a secret header, a signature's presence): run first, so a refusal reads nothing. */
+  before?: RequestHandler[];
+  /** Content types taken (default JSON, any charset); others get a 415 saying `typeMessage`. */
+  types?: readonly string[];
+  typeMessage: string;
+  /** Whether a request without a Content-Type passes (WeChat's do). */
+  allowMissingType?: boolean;
+  /** Largest body in bytes; over it, 413. */
+  limit: number;
+  /** The methods the path answers (default POST), and what a 405 for any other says. */
+  allow?: string;
+  methodMessage: string;
+}
+
+/**
+ * Mounts `POST path` on `router` as a visible pipeline: `route.before`, the content type, the raw body (at
+ * most `route.limit` bytes, so signatures are checked over exactly what was sent), then `handle` with those
+ * bytes; and after it a 405 for every other method. Routes of other methods on `path` go before this call.
+ */
+export function postRoute(
+  router: Router,
+  path: string,
+  route: BodyRoute,
+  handle: (req: Request, res: Response, body: Buffer) => unknown,
+): void {
+  router.post(
+    path,
+    ...(route.before ?? []),
+    requireContentType(route.types ?? ['application/json'], route.typeMessage, {
+      allowMissing: route.allowMissingType,
+    }),
+    rawBody(route.limit),
+    (req: Request, res: Response) => handle(req, res, rawBodyOf(req)),
+  );
+  router.all(path, methodNotAllowed(route.allow ?? 'POST', route.methodMessage));
 }

@@ -6,7 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import { isHttpUrl } from '../../src/channels/bot-framework-activity.js';
+import { isHttpUrl } from '../../src/channels/bot-framework/activity.js';
 import {
   fieldValue,
   headerValue,

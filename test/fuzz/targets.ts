@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../src/app.js';
 import { type Bot, loadBot } from '../../src/bot.js';
-import { type ChannelSettings, NO_CHANNELS } from '../../src/config.js';
+import type { ChannelSettings } from '../../src/channels/index.js';
 import { listen } from '../../src/http/server.js';
 import { createLogger } from '../../src/log.js';
 import { LowConversationStore } from '../../src/store/conversations/store.js';
@@ -110,18 +110,17 @@ export async function startTarget(): Promise<FuzzTarget> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fuzz-'));
   const store = await LowConversationStore.open(path.join(dir, 'conversations.json'));
   const logs = new LogRecorder();
-  const channels: ChannelSettings = {
-    ...NO_CHANNELS,
+  const channels: Partial<ChannelSettings> = {
+    webhook: { secret: SECRETS.webhookSecret },
     telegram: { secretToken: SECRETS.telegramSecretToken },
-    slack: { signingSecret: SECRETS.slackSigningSecret, botToken: SECRETS.slackBotToken, apiUrl: `${fakeUrl}/slack` },
+    slack: { secret: SECRETS.slackSigningSecret, api: { url: `${fakeUrl}/slack`, token: SECRETS.slackBotToken } },
     wechat: { token: SECRETS.wechatToken, appId: WECHAT_APP_ID, encodingAesKey: SECRETS.wechatEncodingAesKey },
-    line: { channelSecret: SECRETS.lineChannelSecret, accessToken: SECRETS.lineAccessToken, apiUrl: `${fakeUrl}/line` },
+    line: { secret: SECRETS.lineChannelSecret, api: { url: `${fakeUrl}/line`, token: SECRETS.lineAccessToken } },
   };
   const app = createApp({
     engine: bot.engine,
     conversations: store,
     logger: logs.logger,
-    webhookSecret: SECRETS.webhookSecret,
     channels,
   });
   // The server main starts (its timeouts, and whatever it does about malformed requests), so that what Node's

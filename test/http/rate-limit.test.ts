@@ -47,7 +47,6 @@ describe('the per-address limit on the app', () => {
       engine: bot.engine,
       conversations: store,
       logger: createLogger('silent'),
-      webhookSecret: null,
       perAddressLimit: 2,
     });
     const ask = () => request(app).post('/api/webhook').send({ text: 'Who is Derek Shen?' });

@@ -4,7 +4,7 @@
  * see what the server stored, not what it said.
  */
 import type { Activity } from 'botbuilder';
-import { conversationKey } from '../../channels/bot-framework-bot.js';
+import { conversationKey } from '../../channels/bot-framework/handler.js';
 import { readStateOnDisk } from '../../store/conversations/store.js';
 import type { Ledger, Traffic } from './traffic.js';
 
