@@ -1,7 +1,7 @@
 /** The fuzzing is only as good as its invariants: each must catch what it is there to catch, and only that. */
 import { describe, expect, it } from 'vitest';
-import { checkResponse, Watchdog } from './check.js';
-import type { FuzzCase, FuzzResponse } from './targets.js';
+import { checkResponse, Watchdog } from '../../tools/fuzz/check.js';
+import type { FuzzCase, FuzzResponse } from '../../tools/fuzz/targets.js';
 
 const request = (fields: Partial<FuzzCase> = {}): FuzzCase => ({
   route: 'webhook',

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkResponse, Watchdog } from './check.js';
+import { checkResponse, Watchdog } from '../../tools/fuzz/check.js';
 import {
   type FuzzCase,
   type FuzzTarget,
@@ -17,7 +17,7 @@ import {
   routeArbitraries,
   SECRETS,
   startTarget,
-} from './targets.js';
+} from '../../tools/fuzz/targets.js';
 
 /** Cases per route: enough to meet every kind of generator a few times, few enough for a few seconds. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 120);

@@ -2,14 +2,14 @@
 import path from 'node:path';
 import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
 import porterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
-import type { Bot } from '../../bot.js';
-import { PROJECT_ROOT } from '../../config.js';
-import { BayesScorer, observationOrder } from '../../core/bayes.js';
-import { Recognizer, trainQuickly } from '../../core/recognizer.js';
-import { Engine } from '../../core/respond.js';
-import { loadDictionary } from '../../store/dictionary.js';
-import { loadIntents } from '../../store/intents.js';
-import { loadKnowledge } from '../../store/knowledge.js';
+import type { Bot } from '../../src/bot.js';
+import { PROJECT_ROOT } from '../../src/config.js';
+import { BayesScorer, observationOrder } from '../../src/core/bayes.js';
+import { Recognizer, trainQuickly } from '../../src/core/recognizer.js';
+import { Engine } from '../../src/core/respond.js';
+import { loadDictionary } from '../../src/store/dictionary.js';
+import { loadIntents } from '../../src/store/intents.js';
+import { loadKnowledge } from '../../src/store/knowledge.js';
 import { type Figure, figure, quantile, ratios, summarize } from './measure.js';
 
 export interface InProcessOptions {

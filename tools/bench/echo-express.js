@@ -1,7 +1,8 @@
+// @ts-check
 /**
  * Baseline for `npm run bench`: a bare Express 5 JSON echo. `POST /api/webhook` answers the parsed body with
  * express.json() and res.json(), nothing else; `GET /healthz` answers as the bot's does, for the cold start.
- * Listens on PORT (0: any free port) and logs `{"message":"echo ready","url":...}` once it does.
+ * Plain JavaScript, run by node as it is. Listens on PORT (0: any free port) and logs `{"message":"echo ready","url":...}` once it does.
  */
 import express from 'express';
 

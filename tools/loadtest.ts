@@ -16,7 +16,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { PROJECT_ROOT } from '../config.js';
+import { PROJECT_ROOT } from '../src/config.js';
 import { wholeNumberFlag as whole } from './args.js';
 import { BENCH_ENV, type Server, startServer, stop } from './bench/processes.js';
 import {

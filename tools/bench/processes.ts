@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { PROJECT_ROOT } from '../../config.js';
+import { PROJECT_ROOT } from '../../src/config.js';
 
 /**
  * Environment every server under test gets: quiet logs, no signatures, the Bot Framework route open to the
@@ -19,13 +19,14 @@ export const BENCH_ENV: Readonly<Record<string, string>> = {
 };
 
 /**
- * The node arguments of each kind of server: any V8 flags, then its compiled script (after `npm run build`).
- * The bot's must stay those of package.json `start`, so it runs as `npm start` runs it.
+ * The node arguments of each kind of server: any V8 flags, then its script. The bot's must stay those of
+ * package.json `start`, so it runs compiled (after `npm run build`) as `npm start` runs it; the baselines are
+ * plain JavaScript, which node runs as it is, so no loader weighs on their start-up either.
  */
 export const SCRIPTS = {
   bot: ['dist/main.js'],
-  'echo-express': ['dist/cli/bench/echo-express.js'],
-  'echo-botbuilder': ['dist/cli/bench/echo-botbuilder.js'],
+  'echo-express': ['tools/bench/echo-express.js'],
+  'echo-botbuilder': ['tools/bench/echo-botbuilder.js'],
 } as const;
 export type ServerKind = keyof typeof SCRIPTS;
 

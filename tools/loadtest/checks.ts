@@ -4,8 +4,8 @@
  * see what the server stored, not what it said.
  */
 import type { Activity } from 'botbuilder';
-import { conversationKey } from '../../channels/bot-framework/handler.js';
-import { readStateOnDisk } from '../../store/conversations/store.js';
+import { conversationKey } from '../../src/channels/bot-framework/handler.js';
+import { readStateOnDisk } from '../../src/store/conversations/store.js';
 import type { Ledger, Traffic } from './traffic.js';
 
 /** The conversation store as on disk. */

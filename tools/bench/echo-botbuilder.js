@@ -1,9 +1,10 @@
+// @ts-check
 /**
  * Baseline for `npm run bench`: a bare botbuilder echo bot on the bot's Express set-up. `POST /api/messages`
  * goes through express.json() (before the adapter, as botbuilder needs under Express 5) to a CloudAdapter with
  * ConfigurationBotFrameworkAuthentication and an empty app id (open to the Emulator), and an ActivityHandler
  * that says the message's text back; with `deliveryMode: "expectReplies"` the reply comes back in the response
- * body. Listens on PORT (0: any free port) and logs `{"message":"echo ready","url":...}` once it does.
+ * body. Plain JavaScript, run by node as it is. Listens on PORT (0: any free port) and logs `{"message":"echo ready","url":...}` once it does.
  */
 import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import express from 'express';

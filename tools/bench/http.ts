@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Engine } from '../../core/respond.js';
+import type { Engine } from '../../src/core/respond.js';
 import { cycle, type LoadOptions, type LoadResult, load } from './load.js';
 import { type Figure, figure, ratios, type Summary, summarize, unavailable } from './measure.js';
 import { rssMb, type Server, type ServerKind, sampleRss, startServer, stop } from './processes.js';

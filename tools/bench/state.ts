@@ -1,7 +1,7 @@
 /** Conversation store files seeded with many conversations, for the state-at-scale figures. */
 import { readFile, writeFile } from 'node:fs/promises';
-import type { Engine } from '../../core/respond.js';
-import { LowConversationStore } from '../../store/conversations/store.js';
+import type { Engine } from '../../src/core/respond.js';
+import { LowConversationStore } from '../../src/store/conversations/store.js';
 
 /** How many conversations the store itself writes; the rest are copies of these under new ids. */
 const WRITTEN_BY_STORE = 10;

@@ -3,7 +3,7 @@
  * measured in the same run (A and B in turn, A B A B) and the target from the issue. Prints a table, or with
  * `--json` the JSON; always writes the JSON to var/bench/latest.json.
  *
- *   npm run bench                                  builds dist/ (the servers run compiled, as npm start does), then everything: about three minutes
+ *   npm run bench                                  builds dist/ (the bot runs compiled, as npm start runs it), then everything: about three minutes
  *   npm run bench -- --quick                       fewer and shorter rounds
  *   npm run bench -- --only inprocess,coldstart    some sections: inprocess, coldstart, http, state
  *   npm run bench -- --rounds 5 --duration 10 --connections 10
@@ -12,8 +12,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadBot } from '../bot.js';
-import { PROJECT_ROOT } from '../config.js';
+import { loadBot } from '../src/bot.js';
+import { loadQuestionSet } from '../src/cli/evaluation.js';
+import { PROJECT_ROOT } from '../src/config.js';
 import { wholeNumberFlag } from './args.js';
 import { benchColdStart } from './bench/coldstart.js';
 import { benchHttp, benchState, FEW, type HttpOptions, MANY } from './bench/http.js';
@@ -21,7 +22,6 @@ import { benchInProcess } from './bench/inprocess.js';
 import { type Figure, unavailable } from './bench/measure.js';
 import { BENCH_ENV } from './bench/processes.js';
 import { formatTable, type Report } from './bench/report.js';
-import { loadQuestionSet } from './evaluation.js';
 
 const SECTIONS = ['inprocess', 'coldstart', 'http', 'state'] as const;
 type Section = (typeof SECTIONS)[number];

@@ -12,9 +12,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
-import { wholeNumberFlag as whole } from '../../src/cli/args.js';
-import { PROJECT_ROOT } from '../../src/config.js';
-import { checkResponse, errorCode, Watchdog } from './check.js';
+import { PROJECT_ROOT } from '../src/config.js';
+import { wholeNumberFlag as whole } from './args.js';
+import { checkResponse, errorCode, Watchdog } from './fuzz/check.js';
 import {
   describeCase,
   type FuzzCase,
@@ -25,7 +25,7 @@ import {
   routeArbitraries,
   SECRETS,
   startTarget,
-} from './targets.js';
+} from './fuzz/targets.js';
 
 const { values } = parseArgs({
   options: {
