@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
-import { exited, type RunningServer, SERVER_COMMAND, startServer } from './server.js';
+import { exited, type RunningServer, SERVER_COMMAND, startServer } from './support/server.js';
 
 // The design's promise: replacing data/ and intents/ gives a bot for another article without touching src/.
 // test/fixtures/second-article is a small invented story with its own data/ and intents/; the server reads it

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
 import { readStateOnDisk } from '../src/store/conversations/store.js';
-import { BUILD_COMMAND, exited, SERVER_COMMAND, startServer } from './server.js';
+import { BUILD_COMMAND, exited, SERVER_COMMAND, startServer } from './support/server.js';
 
 async function ask(url: string, body: unknown) {
   const res = await fetch(`${url}/api/webhook`, {

@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signLineBody } from '../src/channels/line/signature.js';
-import { fixture } from './helpers.js';
-import { exited, type RunningServer, startServer } from './server.js';
+import { fixture } from './support/article.js';
+import { exited, type RunningServer, startServer } from './support/server.js';
 
 const dirs: string[] = [];
 const servers: RunningServer[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitText, plainTextWithSuggestions, suggestionsNotInText } from '../../src/channels/format.js';
-import { makeReply } from '../channel-helpers.js';
+import { makeReply } from '../support/channels.js';
 
 describe('plainTextWithSuggestions', () => {
   it('adds the suggestions on a line of their own', () => {

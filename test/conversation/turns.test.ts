@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_QUESTION_LENGTH, Turns } from '../../src/conversation/turns.js';
-import { CountingStore, useChannelEnv } from '../channel-helpers.js';
+import { CountingStore, useChannelEnv } from '../support/channels.js';
 
 const env = useChannelEnv('turns-test-');
 

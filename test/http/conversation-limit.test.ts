@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { useChannelEnv } from '../channel-helpers.js';
+import { useChannelEnv } from '../support/channels.js';
 
 const env = useChannelEnv('conversation-limit-test-');
 const TELEGRAM = { secretToken: 'conversation-limit-secret_01' };

@@ -7,7 +7,7 @@ import { createApp } from '../../src/app.js';
 import { RateLimiter } from '../../src/http/rate-limit.js';
 import { createLogger } from '../../src/log.js';
 import { LowConversationStore } from '../../src/store/conversations/store.js';
-import { sharedBot } from '../helpers.js';
+import { sharedBot } from '../support/article.js';
 
 describe('RateLimiter', () => {
   it('lets a burst up to the limit through, then says how long to wait, then refills', () => {

@@ -7,7 +7,7 @@ import { replyActivity, toMarkdown } from '../../../src/channels/bot-framework/r
 import { Turns } from '../../../src/conversation/turns.js';
 import type { Reply } from '../../../src/core/types.js';
 import { type ConversationStore, LowConversationStore } from '../../../src/store/conversations/store.js';
-import { LogCapture, makeReply, readStateFile, useChannelEnv } from '../../channel-helpers.js';
+import { LogCapture, makeReply, readStateFile, useChannelEnv } from '../../support/channels.js';
 
 const env = useChannelEnv('bot-framework-handler-test-');
 

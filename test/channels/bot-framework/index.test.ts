@@ -14,6 +14,7 @@ import {
 import { botFrameworkChannel } from '../../../src/channels/bot-framework/index.js';
 import type { BotFrameworkSettings } from '../../../src/channels/bot-framework/settings.js';
 import { APOLOGY } from '../../../src/conversation/turns.js';
+import { fixture } from '../../support/article.js';
 import {
   brokenStore,
   expectJsonError,
@@ -21,9 +22,8 @@ import {
   readStateFile,
   useChannelEnv,
   useRealServer,
-} from '../../channel-helpers.js';
-import { closedPort, FakeApi } from '../../fake-api.js';
-import { fixture } from '../../helpers.js';
+} from '../../support/channels.js';
+import { closedPort, FakeApi } from '../../support/fake-api.js';
 
 /** A TCP server on 127.0.0.1 that accepts connections and never answers. */
 async function silentServer(): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {

@@ -7,6 +7,7 @@ import { LINE_QUICK_REPLY_LIMITS, LINE_TEXT_LIMIT, toLineMessage } from '../../.
 import type { LineSettings } from '../../../src/channels/line/settings.js';
 import { signLineBody, verifyLineSignature } from '../../../src/channels/line/signature.js';
 import { APOLOGY, MAX_QUESTION_LENGTH } from '../../../src/conversation/turns.js';
+import { fixture } from '../../support/article.js';
 import {
   brokenStore,
   expectJsonError,
@@ -15,9 +16,8 @@ import {
   readStateFile,
   useChannelEnv,
   useRealServer,
-} from '../../channel-helpers.js';
-import { closedPort, type FakeAnswer, FakeApi } from '../../fake-api.js';
-import { fixture } from '../../helpers.js';
+} from '../../support/channels.js';
+import { closedPort, type FakeAnswer, FakeApi } from '../../support/fake-api.js';
 
 const CHANNEL_SECRET = 'line-test-channel-secret-4c1d9e';
 const ACCESS_TOKEN = 'line-test-access-token-DO-NOT-LOG-7f3a9b';

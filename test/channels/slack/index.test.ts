@@ -10,8 +10,8 @@ import type { SlackSettings } from '../../../src/channels/slack/settings.js';
 import { signSlackRequest, verifySlackRequest } from '../../../src/channels/slack/signature.js';
 import { PROJECT_ROOT } from '../../../src/config.js';
 import { MAX_QUESTION_LENGTH } from '../../../src/conversation/turns.js';
-import { expectJsonError, LogCapture, makeReply, useChannelEnv, useRealServer } from '../../channel-helpers.js';
-import { type ApiCall, type FakeAnswer, FakeApi } from '../../fake-api.js';
+import { expectJsonError, LogCapture, makeReply, useChannelEnv, useRealServer } from '../../support/channels.js';
+import { type ApiCall, type FakeAnswer, FakeApi } from '../../support/fake-api.js';
 
 // Slack's "Verifying requests from Slack" page, step-by-step walk-through (a slash command's form body).
 const VECTOR = {

@@ -5,6 +5,7 @@ import { TELEGRAM_BODY_LIMIT } from '../../../src/channels/telegram/index.js';
 import { TELEGRAM_TEXT_LIMIT, toSendMessage } from '../../../src/channels/telegram/reply.js';
 import { parseTelegramUpdate, type TelegramTextMessage } from '../../../src/channels/telegram/update.js';
 import { APOLOGY, MAX_QUESTION_LENGTH } from '../../../src/conversation/turns.js';
+import { fixture } from '../../support/article.js';
 import {
   brokenStore,
   expectJsonError,
@@ -13,8 +14,7 @@ import {
   readStateFile,
   useChannelEnv,
   useRealServer,
-} from '../../channel-helpers.js';
-import { fixture } from '../../helpers.js';
+} from '../../support/channels.js';
 
 const SECRET = 'telegram-test-secret_0123456789';
 

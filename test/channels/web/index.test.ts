@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../src/config.js';
-import { useChannelEnv } from '../../channel-helpers.js';
+import { useChannelEnv } from '../../support/channels.js';
 
 // Written out rather than imported from src, so a change to the policy has to change this test too.
 const CSP =

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exited, type RunningServer, startServer } from '../../server.js';
+import { exited, type RunningServer, startServer } from '../../support/server.js';
 
 // The web page in a real browser against the real server, started as `npm start` starts it.
 

@@ -5,7 +5,7 @@ import type { Express } from 'express';
 import request, { type Response } from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signWebhookBody } from '../../../src/channels/webhook/index.js';
-import { expectJsonError, readStateFile, useChannelEnv } from '../../channel-helpers.js';
+import { expectJsonError, readStateFile, useChannelEnv } from '../../support/channels.js';
 
 const REPLY_KEYS = ['confidence', 'fallback', 'intent', 'quotes', 'sources', 'suggestions', 'text'];
 const SECRET = 'a-test-secret-of-some-length';

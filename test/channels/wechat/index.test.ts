@@ -17,7 +17,7 @@ import type { WechatSettings } from '../../../src/channels/wechat/settings.js';
 import { parseWechatXml, WECHAT_XML_OPTIONS } from '../../../src/channels/wechat/xml.js';
 import { PROJECT_ROOT } from '../../../src/config.js';
 import { APOLOGY, MAX_QUESTION_LENGTH } from '../../../src/conversation/turns.js';
-import { expectJsonError, makeReply, useChannelEnv, useRealServer } from '../../channel-helpers.js';
+import { expectJsonError, makeReply, useChannelEnv, useRealServer } from '../../support/channels.js';
 
 const TOKEN = 'articleBotToken42';
 const APP_ID = 'wx49f0ab532d5d035a';

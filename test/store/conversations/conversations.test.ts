@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationState } from '../../../src/core/types.js';
 import { LowConversationStore, readStateOnDisk } from '../../../src/store/conversations/store.js';
-import { recordingLogger } from './helpers.js';
+import { recordingLogger } from '../../support/store.js';
 
 let dir: string;
 let file: string;

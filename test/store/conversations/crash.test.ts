@@ -5,9 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LowConversationStore } from '../../../src/store/conversations/store.js';
-import { crashImage, recordingLogger } from './helpers.js';
+import { crashImage, recordingLogger } from '../../support/store.js';
 
-const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('./crash-child.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 let dir: string;

@@ -8,7 +8,7 @@ import {
   LowConversationStore,
   type StoreOptions,
 } from '../../../src/store/conversations/store.js';
-import { crashImage, fakeClock, recordingLogger } from './helpers.js';
+import { crashImage, fakeClock, recordingLogger } from '../../support/store.js';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;

@@ -11,7 +11,7 @@ import {
   StoreClosedError,
   type StoreOptions,
 } from '../../../src/store/conversations/store.js';
-import { crashImage, fakeClock, recordingLogger, storeFiles } from './helpers.js';
+import { crashImage, fakeClock, recordingLogger, storeFiles } from '../../support/store.js';
 
 let dir: string;
 let file: string;

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { PROJECT_ROOT } from '../src/config.js';
+import { PROJECT_ROOT } from '../../src/config.js';
 
 /** A server started as `npm start` starts it. */
 export interface RunningServer {

@@ -1,7 +1,7 @@
 /** Shared by the conversation store tests: a clock to move by hand, a logger to read, and crash images. */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Logger } from '../../../src/log.js';
+import type { Logger } from '../../src/log.js';
 
 /** A clock the test moves: `now` is the store's `now` option. */
 export function fakeClock(start = '2024-03-01T00:00:00.000Z'): {

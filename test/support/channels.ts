@@ -3,17 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import { afterAll, beforeAll, expect, vi } from 'vitest';
-import { type AppDeps, createApp } from '../src/app.js';
-import type { Bot } from '../src/bot.js';
-import type { ChannelDeps } from '../src/channels/channel.js';
-import type { ChannelSettings } from '../src/channels/index.js';
-import { BackgroundWork } from '../src/conversation/background.js';
-import { Turns } from '../src/conversation/turns.js';
-import type { ConversationState, Reply } from '../src/core/types.js';
-import { createLogger, type Logger } from '../src/log.js';
-import type { Snapshot } from '../src/store/conversations/state-file.js';
-import { type ConversationStore, LowConversationStore, readStateOnDisk } from '../src/store/conversations/store.js';
-import { sharedBot } from './helpers.js';
+import { type AppDeps, createApp } from '../../src/app.js';
+import type { Bot } from '../../src/bot.js';
+import type { ChannelDeps } from '../../src/channels/channel.js';
+import type { ChannelSettings } from '../../src/channels/index.js';
+import { BackgroundWork } from '../../src/conversation/background.js';
+import { Turns } from '../../src/conversation/turns.js';
+import type { ConversationState, Reply } from '../../src/core/types.js';
+import { createLogger, type Logger } from '../../src/log.js';
+import type { Snapshot } from '../../src/store/conversations/state-file.js';
+import { type ConversationStore, LowConversationStore, readStateOnDisk } from '../../src/store/conversations/store.js';
+import { sharedBot } from './article.js';
 import { exited, type RunningServer, startServer } from './server.js';
 
 /** A logger that keeps every line it writes, for tests to read back. */

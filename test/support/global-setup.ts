@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { PROJECT_ROOT } from '../src/config.js';
+import { PROJECT_ROOT } from '../../src/config.js';
 import { BUILD_COMMAND } from './server.js';
 
 /**
