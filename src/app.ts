@@ -24,7 +24,7 @@ export interface AppDeps {
   channels?: Partial<ChannelSettings>;
   /** Requests per minute per client address (429 over it); 0 or omitted: no limit. */
   perAddressLimit?: number;
-  /** Questions per minute per conversation (429 on the webhook, a "please wait" reply elsewhere); 0 or omitted: none. */
+  /** Questions per minute per conversation (429 on the webhook, a "please wait" reply elsewhere); 0: none. */
   perConversationLimit?: number;
   /** Where channels track work that outlives its request (Slack and LINE answers); main drains it at shutdown. */
   background?: BackgroundWork;

@@ -3,7 +3,8 @@
  * measured in the same run (A and B in turn, A B A B) and the target from the issue. Prints a table, or with
  * `--json` the JSON; always writes the JSON to var/bench/latest.json.
  *
- *   npm run bench                                  builds dist/ (the bot runs compiled, as npm start runs it), then everything: about three minutes
+ *   npm run bench                                  builds dist/ (the bot runs compiled, as npm start runs it),
+ *                                                  then everything: about three minutes
  *   npm run bench -- --quick                       fewer and shorter rounds
  *   npm run bench -- --only inprocess,coldstart    some sections: inprocess, coldstart, http, state
  *   npm run bench -- --rounds 5 --duration 10 --connections 10

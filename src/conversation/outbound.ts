@@ -20,7 +20,7 @@ export interface PlatformApi {
   url: string;
   /** The bearer token every call carries; never logged. */
   token: string;
-  /** How long a call may take (default {@link OUTBOUND_TIMEOUT_MS}); not read from the environment: tests shorten it. */
+  /** How long a call may take (default {@link OUTBOUND_TIMEOUT_MS}); not from the environment (tests shorten it). */
   timeoutMs?: number;
 }
 

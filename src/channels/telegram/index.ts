@@ -29,9 +29,9 @@ export const telegramChannel = defineChannel('telegram', {
  * `X-Telegram-Bot-Api-Secret-Token` given to setWebhook before reading its body; answers a text message in
  * the webhook response as a `sendMessage` call with the suggestions as a reply keyboard, in the chat's
  * conversation (`telegram:<chat id>`) so follow-ups work; answers "/start" with the welcome. Every other
- * update gets 200 `{}`; a redelivered update id gets the first answer again without a second turn. Errors are JSON: 400 for a body
- * that is not an update, 413 over {@link TELEGRAM_BODY_LIMIT}, 415 for a non-JSON content type, 405 for
- * other methods.
+ * update gets 200 `{}`; a redelivered update id gets the first answer again without a second turn. Errors
+ * are JSON: 400 for a body that is not an update, 413 over {@link TELEGRAM_BODY_LIMIT}, 415 for a non-JSON
+ * content type, 405 for other methods.
  */
 export function telegramRoutes(deps: ChannelDeps, settings: TelegramSettings): Router {
   // Telegram keeps retrying an undelivered update for up to a day.
