@@ -38,7 +38,10 @@ export function readChannelSettings(env: Env = process.env): ChannelSettings {
   return settings as ChannelSettings;
 }
 
-/** The channels that are on (their settings are not null), each with its settings. */
+/**
+ * The channels that are on (their settings are not null), each with its settings. Each channel's settings
+ * have a type of their own; handed to it by its name, they are only ever its own, so here they are `unknown`.
+ */
 function mounted(settings: ChannelSettings): { channel: Channel; settings: unknown }[] {
   const on: { channel: Channel; settings: unknown }[] = [];
   for (const channel of CHANNELS as readonly Channel[]) {

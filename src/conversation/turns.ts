@@ -76,7 +76,7 @@ export class Turns {
 }
 
 /** The reply to a conversation asking faster than its rate limit allows. */
-export function slowDownReply(waitSeconds: number): Reply {
+function slowDownReply(waitSeconds: number): Reply {
   return {
     text: `You are asking faster than I can keep up with; please wait ${waitSeconds} s and ask again.`,
     intent: null,

@@ -27,7 +27,7 @@ export function parseJsonBody(raw: Buffer): unknown {
  * Content-Type is not one of `types`, before the body is read. With `allowMissing`, a request without a
  * Content-Type header passes.
  */
-export function requireContentType(
+function requireContentType(
   types: readonly string[],
   message: string,
   options: { allowMissing?: boolean } = {},
@@ -46,12 +46,12 @@ export function requireContentType(
  * so signatures are verified over exactly what was sent. A body over `limit` bytes fails with body-parser's
  * error, which the app's error boundary answers with 413. Read it with {@link rawBodyOf}.
  */
-export function rawBody(limit: number): RequestHandler {
+function rawBody(limit: number): RequestHandler {
   return express.raw({ type: () => true, limit });
 }
 
 /** The bytes {@link rawBody} read; empty when the request had no body at all. */
-export function rawBodyOf(req: Request): Buffer {
+function rawBodyOf(req: Request): Buffer {
   return Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
 }
 
@@ -59,7 +59,7 @@ export function rawBodyOf(req: Request): Buffer {
  * Handler for every method a route does not serve: 405 `method_not_allowed` with `Allow: <allow>` and
  * `message` saying how the route is called. Mount it with `router.all` after the route's own methods.
  */
-export function methodNotAllowed(allow: string, message: string): RequestHandler {
+function methodNotAllowed(allow: string, message: string): RequestHandler {
   return (_req, res) => {
     res.set('Allow', allow);
     sendError(res, 405, 'method_not_allowed', message);
