@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { PROJECT_ROOT } from './config.js';
-import { DEFAULT_OPTIONS, Recognizer, trainingVocabulary, type RecognizerOptions } from './core/recognizer.js';
+import { DEFAULT_OPTIONS, Recognizer, type RecognizerOptions, trainingVocabulary } from './core/recognizer.js';
 import { Engine } from './core/respond.js';
 import type { Intent, Knowledge, Lexicon } from './core/types.js';
 import { loadDictionary } from './store/dictionary.js';
@@ -33,7 +33,10 @@ export async function loadEnglish(): Promise<(vocabulary: Iterable<string>) => L
  * of a second, so it happens at every start and a model can never be stale against intents/.
  */
 export async function loadBot(root = PROJECT_ROOT, options: RecognizerOptions = DEFAULT_OPTIONS): Promise<Bot> {
-  const [knowledge, english] = await Promise.all([loadKnowledge(path.join(root, 'data', 'article.json')), loadEnglish()]);
+  const [knowledge, english] = await Promise.all([
+    loadKnowledge(path.join(root, 'data', 'article.json')),
+    loadEnglish(),
+  ]);
   const intents = await loadIntents(path.join(root, 'intents'), knowledge);
   const lexicon = english(trainingVocabulary(intents, knowledge));
   const recognizer = Recognizer.train(intents, knowledge, lexicon, options);

@@ -26,11 +26,13 @@ export function withLogContext<T>(fields: Record<string, unknown>, fn: () => T):
 /** A logger writing JSON lines at or above `level` to `write` (stderr by default). */
 export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
   const threshold = LOG_LEVELS.indexOf(level);
-  const log = (at: Exclude<LogLevel, 'silent'>) => (message: string, fields: Record<string, unknown> = {}) => {
-    if (LOG_LEVELS.indexOf(at) < threshold) return;
-    const line = { time: new Date().toISOString(), level: at, message, ...context.getStore(), ...fields };
-    write(`${JSON.stringify(line)}\n`);
-  };
+  const log =
+    (at: Exclude<LogLevel, 'silent'>) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      if (LOG_LEVELS.indexOf(at) < threshold) return;
+      const line = { time: new Date().toISOString(), level: at, message, ...context.getStore(), ...fields };
+      write(`${JSON.stringify(line)}\n`);
+    };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 

@@ -1,21 +1,26 @@
 /**
- * Composition root: `npm start`. Reads the configuration once, loads the article and intents, trains the
- * recognizer, opens the conversation store, serves HTTP on PORT, and shuts down cleanly on SIGTERM/SIGINT.
+ * Composition root: `npm start`. Reads the configuration once (the server's and every channel's), loads the
+ * article and intents from ARTICLE_DIR, trains the recognizer, opens the conversation store, serves HTTP on
+ * PORT, and shuts down cleanly on SIGTERM/SIGINT.
  */
 import dotenv from 'dotenv';
 import { createApp } from './app.js';
-import { BackgroundWork } from './channels/background.js';
 import { loadBot } from './bot.js';
-import { ConfigError, readConfig } from './config.js';
+import { type ChannelSettings, describeChannels, readChannelSettings } from './channels/index.js';
+import { type Config, readConfig } from './config.js';
+import { BackgroundWork } from './conversation/background.js';
+import { ConfigError } from './env.js';
 import { listen } from './http/server.js';
 import { createLogger, describeError } from './log.js';
-import { LowConversationStore } from './store/conversations.js';
+import { LowConversationStore } from './store/conversations/store.js';
 
 async function main(): Promise<void> {
   dotenv.config({ quiet: true });
-  let config;
+  let config: Config;
+  let channels: ChannelSettings;
   try {
     config = readConfig();
+    channels = readChannelSettings();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Configuration error: ${error.message}\n`);
@@ -25,17 +30,17 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const started = performance.now();
-  const bot = await loadBot();
-  const conversations = await LowConversationStore.open(config.stateFile, { logger, idleTtlMs: config.conversationTtlMs });
+  const bot = await loadBot(config.articleDir);
+  const conversations = await LowConversationStore.open(config.stateFile, {
+    logger,
+    idleTtlMs: config.conversationTtlMs,
+  });
   const background = new BackgroundWork();
   const app = createApp({
     engine: bot.engine,
     conversations,
-    // One store, one lowdb instance on STATE_FILE: the Bot Framework channel keeps its state there too.
-    storage: conversations,
     logger,
-    webhookSecret: config.webhookSecret,
-    channels: config,
+    channels,
     perAddressLimit: config.rateLimits.perAddress,
     perConversationLimit: config.rateLimits.perConversation,
     background,
@@ -56,10 +61,9 @@ async function main(): Promise<void> {
     // performance.now() counts from process start, so this includes loading the code, not only the data.
     startupMs: Math.round(performance.now()),
     loadMs: Math.round(performance.now() - started),
+    article: config.articleDir,
     stateFile: config.stateFile,
-    webhookSigned: config.webhookSecret !== null,
-    botFrameworkAuth: config.botFramework.appId !== '',
-    platforms: (['telegram', 'slack', 'wechat', 'line'] as const).filter((name) => config[name] !== null),
+    channels: describeChannels(channels),
     rateLimits: config.rateLimits,
   });
 

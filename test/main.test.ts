@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
-import { readStateOnDisk } from '../src/store/conversations.js';
-import { exited, SERVER_COMMAND, startServer } from './server.js';
+import { readStateOnDisk } from '../src/store/conversations/store.js';
+import { BUILD_COMMAND, exited, SERVER_COMMAND, startServer } from './support/server.js';
 
 async function ask(url: string, body: unknown) {
   const res = await fetch(`${url}/api/webhook`, {
@@ -87,7 +87,10 @@ describe('start-up errors', () => {
   });
 
   it('stops naming the missing secret of a half-configured platform, and never prints the secret given', async () => {
-    const { code, stderr } = await startFailing({ SLACK_SIGNING_SECRET: 'given-signing-secret-value', SLACK_BOT_TOKEN: '' });
+    const { code, stderr } = await startFailing({
+      SLACK_SIGNING_SECRET: 'given-signing-secret-value',
+      SLACK_BOT_TOKEN: '',
+    });
     expect(code).toBe(2);
     expect(stderr).toContain('SLACK_BOT_TOKEN');
     expect(stderr).not.toContain('given-signing-secret-value');
@@ -100,7 +103,31 @@ describe('npm start', () => {
       scripts: Record<string, string>;
     };
     expect(scripts.prestart).toBe('npm run build');
-    expect(scripts.build).toBe('tsc -p tsconfig.build.json');
+    expect(scripts.build).toBe(`node ${BUILD_COMMAND.slice(1).join(' ')}`);
     expect(scripts.start).toBe(`node ${SERVER_COMMAND.slice(1).join(' ')}`);
+  });
+
+  it('builds the server alone into dist/, with the web page beside the web channel that serves it', () => {
+    const dist = path.join(PROJECT_ROOT, 'dist');
+    expect(existsSync(path.join(dist, 'main.js'))).toBe(true);
+    for (const file of ['index.html', 'chat.js', 'chat.css']) {
+      expect(readFileSync(path.join(dist, 'channels', 'web', 'page', file), 'utf8')).toBe(
+        readFileSync(path.join(PROJECT_ROOT, 'src', 'channels', 'web', 'page', file), 'utf8'),
+      );
+    }
+    // No tools, no command-line programs other than the server, no tests.
+    expect(readdirSync(dist).sort()).toEqual([
+      'app.js',
+      'bot.js',
+      'channels',
+      'config.js',
+      'conversation',
+      'core',
+      'env.js',
+      'http',
+      'log.js',
+      'main.js',
+      'store',
+    ]);
   });
 });

@@ -1,12 +1,12 @@
-import { readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { signLineBody } from '../src/channels/line.js';
-import { fixture } from './helpers.js';
-import { exited, startServer, type RunningServer } from './server.js';
+import { signLineBody } from '../src/channels/line/signature.js';
+import { fixture } from './support/article.js';
+import { exited, type RunningServer, startServer } from './support/server.js';
 
 const dirs: string[] = [];
 const servers: RunningServer[] = [];

@@ -1,115 +1,45 @@
-import type { Engine } from '../core/respond.js';
-import type { Reply } from '../core/types.js';
-import { RateLimitedError, type RateLimiter } from '../http/rate-limit.js';
+import type { Router } from 'express';
+import type { BackgroundWork } from '../conversation/background.js';
+import type { Turns } from '../conversation/turns.js';
+import type { EnvReader } from '../env.js';
 import type { Logger } from '../log.js';
-import type { ConversationStore } from '../store/conversations.js';
-import type { BackgroundWork } from './background.js';
 
-/** What every channel adapter is built from. */
+/**
+ * A way people reach the bot: a platform's webhook, the Bot Framework, the web page. Each is one folder under
+ * src/channels/ owning its settings, routes, parsing and formatting, and is listed once in src/channels/index.ts.
+ * A channel only translates: it verifies a request, parses the question, asks the turn path, and formats the
+ * reply the platform's way.
+ */
+export interface Channel<Name extends string = string, Settings = unknown> {
+  /** The key of its settings (`ChannelSettings`) and how the start-up log names it. */
+  readonly name: Name;
+  /**
+   * Reads and validates the channel's variables; null when they leave it off, and then its routes are not
+   * mounted (they answer 404). Throws a ConfigError naming the variable, never with a secret in the message.
+   */
+  readSettings(env: EnvReader): Settings | null;
+  /** The channel's routes, built once at start-up; each router answers the channel's own paths only. */
+  routes(deps: ChannelDeps, settings: Settings): Router;
+  /** What the start-up log line says about the channel's set-up; never a secret. */
+  describe?(settings: Settings): Record<string, unknown>;
+}
+
+/**
+ * A channel from its name and parts. The name keeps its literal type, so the registry's `ChannelSettings`
+ * knows each channel's settings by name.
+ */
+export function defineChannel<const Name extends string, Settings>(
+  name: Name,
+  parts: Omit<Channel<Name, Settings>, 'name'>,
+): Channel<Name, Settings> {
+  return { name, ...parts };
+}
+
+/** What every channel's routes are built from. */
 export interface ChannelDeps {
-  engine: Engine;
-  conversations: ConversationStore;
+  /** The turn path: every question is answered through it, and the welcome comes from it. */
+  turns: Turns;
   logger: Logger;
-  /** Questions per conversation; none when omitted. */
-  conversationLimiter?: RateLimiter;
   /** Where work that goes on after the response is tracked, so shutdown can wait for it. */
-  background?: BackgroundWork;
-}
-
-/** What {@link answerInConversation} does with a conversation over its rate limit. */
-export type WhenLimited = 'reply' | 'throw';
-
-/**
- * Longest question answered, in characters after trimming. The JSON webhook and Bot Framework refuse a
- * longer `text` with a 400; platform channels, which cannot show an HTTP error to the user, get
- * {@link answerInConversation}'s polite reply instead.
- */
-export const MAX_QUESTION_LENGTH = 2000;
-
-/** What a channel says when a question could not be answered (the conversation store failed, say). */
-export const APOLOGY = 'Sorry, something went wrong on my side. Please ask again in a moment.';
-
-/**
- * Answers `text` in the context of `conversationId` (or without context when it is undefined). The new
- * context is stored before the promise resolves, so a channel sends the reply only after it is safe.
- *
- * Neither of these is a turn (the conversation is left as it was):
- * - a question over {@link MAX_QUESTION_LENGTH} characters gets a reply asking for a shorter one, with the
- *   welcome's suggestions;
- * - a conversation over `deps.conversationLimiter` gets a reply asking to wait, or with `whenLimited:
- *   'throw'` a {@link RateLimitedError} (a 429 for channels that can show one).
- */
-export function answerInConversation(
-  deps: Pick<ChannelDeps, 'engine' | 'conversations' | 'conversationLimiter'>,
-  conversationId: string | undefined,
-  text: string,
-  whenLimited: WhenLimited = 'reply',
-): Promise<Reply> {
-  if (text.trim().length > MAX_QUESTION_LENGTH) return Promise.resolve(tooLongReply(deps.engine));
-  if (conversationId === undefined) return Promise.resolve(deps.engine.respond(text).reply);
-  const wait = deps.conversationLimiter?.take(conversationId) ?? 0;
-  if (wait > 0) {
-    if (whenLimited === 'throw') return Promise.reject(new RateLimitedError(wait, 'conversation'));
-    return Promise.resolve(slowDownReply(wait));
-  }
-  return deps.conversations.transact(conversationId, (state) => {
-    const turn = deps.engine.respond(text, state);
-    return { state: turn.state, result: turn.reply };
-  });
-}
-
-/** The reply to a conversation asking faster than its rate limit allows. */
-export function slowDownReply(waitSeconds: number): Reply {
-  return {
-    text: `You are asking faster than I can keep up with; please wait ${waitSeconds} s and ask again.`,
-    intent: null,
-    confidence: 0,
-    fallback: true,
-    sources: [],
-    quotes: [],
-    suggestions: [],
-  };
-}
-
-function tooLongReply(engine: Engine): Reply {
-  return {
-    text: `Sorry, that question is too long for me (more than ${MAX_QUESTION_LENGTH} characters); please ask it in fewer words.`,
-    intent: null,
-    confidence: 0,
-    fallback: true,
-    sources: [],
-    quotes: [],
-    // Short questions the bot answers show what "fewer words" means.
-    suggestions: engine.welcome().suggestions,
-  };
-}
-
-/**
- * The suggestions a text-only channel still has to show: those `reply.text` does not already contain
- * (a fallback's text names its suggestions itself), in their order.
- */
-export function suggestionsNotInText(reply: Reply): string[] {
-  return reply.suggestions.filter((s) => !reply.text.includes(s));
-}
-
-/**
- * The reply as one plain text for channels that show only text and have no buttons: the complete
- * answer, then the suggested questions it does not already name on a line of their own.
- */
-export function plainTextWithSuggestions(reply: Reply): string {
-  const suggestions = suggestionsNotInText(reply);
-  if (suggestions.length === 0) return reply.text;
-  return `${reply.text}\n\nYou could ask: ${suggestions.join(' | ')}`;
-}
-
-/**
- * `text` unchanged when it has at most `max` UTF-16 units, else cut to exactly `max` ending in "…" (one
- * less when the cut would split a surrogate pair, so an emoji is dropped whole rather than broken).
- */
-export function fitText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return `${text.slice(0, end)}…`;
+  background: BackgroundWork;
 }

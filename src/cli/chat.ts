@@ -1,9 +1,11 @@
 /**
- * `npm run chat`: talk to the bot in the terminal. Same engine as the server, with follow-up questions
- * resolved against this session's conversation. Type "quit" (or press Ctrl-D) to leave.
+ * `npm run chat`: talk to the bot in the terminal. Same engine as the server, on the article ARTICLE_DIR
+ * names (the project's own by default), with follow-up questions resolved against this session's
+ * conversation. Type "quit" (or press Ctrl-D) to leave.
  */
 import readline from 'node:readline/promises';
 import { loadBot } from '../bot.js';
+import { readConfig } from '../config.js';
 import { emptyState, type Reply } from '../core/types.js';
 
 function format(reply: Reply): string {
@@ -13,7 +15,7 @@ function format(reply: Reply): string {
 }
 
 async function main(): Promise<void> {
-  const { engine } = await loadBot();
+  const { engine } = await loadBot(readConfig().articleDir);
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
   const say = (text: string) => process.stdout.write(`${text}\n`);
   let state = emptyState();

@@ -11,8 +11,12 @@ async function main(): Promise<void> {
   const ms = performance.now() - started;
   const utterances = intents.reduce((n, i) => n + i.utterances.length, 0);
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  out(`article: ${knowledge.paragraphs.length} paragraphs, ${knowledge.facts.length} facts, ${knowledge.quotes.length} quotes`);
-  out(`intents: ${intents.length} (${intents.filter((i) => i.answer.fallback).length} out-of-scope), ${utterances} utterances`);
+  out(
+    `article: ${knowledge.paragraphs.length} paragraphs, ${knowledge.facts.length} facts, ${knowledge.quotes.length} quotes`,
+  );
+  out(
+    `intents: ${intents.length} (${intents.filter((i) => i.answer.fallback).length} out-of-scope), ${utterances} utterances`,
+  );
   out(`recognizer: ${recognizer.featureCount} features, settings ${JSON.stringify(recognizer.options)}`);
   out(`loaded and trained in ${ms.toFixed(0)} ms`);
 }

@@ -144,7 +144,8 @@ export class Answerer {
 
   /** The comparison of two figures of the same kind, when they differ: the larger first. */
   comparison(a: FactInfo, b: FactInfo): string | null {
-    if (!a.figure || !b.figure || a.figure.percent !== b.figure.percent || a.figure.value === b.figure.value) return null;
+    if (!a.figure || !b.figure || a.figure.percent !== b.figure.percent || a.figure.value === b.figure.value)
+      return null;
     // Two figures of one subject ("its users in China" and "its members worldwide") are given, not ranked.
     if (a.fact.subject === b.fact.subject) return null;
     const [big, small] = a.figure.value > b.figure.value ? [a, b] : [b, a];
@@ -298,10 +299,23 @@ export function sentences(text: string): string[] {
 
 /** The reply for an answered intent. */
 export function toReply(intent: string, confidence: number, answer: Answer, suggestions: string[]): Reply {
-  return { text: answer.text, intent, confidence, fallback: false, sources: answer.sources, quotes: answer.quotes, suggestions };
+  return {
+    text: answer.text,
+    intent,
+    confidence,
+    fallback: false,
+    sources: answer.sources,
+    quotes: answer.quotes,
+    suggestions,
+  };
 }
 
 /** The reply when the article gives no answer: no intent, and the nearest things it says, if any, as sources. */
-export function fallbackReply(text: string, confidence: number, suggestions: string[], sources: ReplySource[] = []): Reply {
+export function fallbackReply(
+  text: string,
+  confidence: number,
+  suggestions: string[],
+  sources: ReplySource[] = [],
+): Reply {
   return { text, intent: null, confidence, fallback: true, sources, quotes: [], suggestions };
 }

@@ -68,7 +68,10 @@ export class BayesScorer {
    * for an unknown word counts half): each feature's log-probability is multiplied by its weight. The scores
    * are scaled by the best one, so they are shares of the posterior rather than natural's raw values.
    */
-  weighted(features: readonly number[], weights: ReadonlyMap<number, number>): { scores: Map<string, number>; total: number } {
+  weighted(
+    features: readonly number[],
+    weights: ReadonlyMap<number, number>,
+  ): { scores: Map<string, number>; total: number } {
     const { logs, sums } = this;
     const n = sums.length;
     sums.fill(0);

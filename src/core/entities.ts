@@ -12,10 +12,29 @@ export type Pronoun = 'he' | 'she' | 'it' | 'they';
 
 /** The words of each pronoun, and whether each is possessive ("her job" is "He Miao's job"). */
 export const PRONOUN_FORMS: Readonly<Record<Pronoun, readonly (readonly [word: string, possessive: boolean])[]>> = {
-  he: [['he', false], ['him', false], ['his', true], ['himself', false]],
-  she: [['she', false], ['hers', true], ['her', true], ['herself', false]],
-  it: [['it', false], ['its', true], ['itself', false]],
-  they: [['they', false], ['them', false], ['their', true], ['theirs', true]],
+  he: [
+    ['he', false],
+    ['him', false],
+    ['his', true],
+    ['himself', false],
+  ],
+  she: [
+    ['she', false],
+    ['hers', true],
+    ['her', true],
+    ['herself', false],
+  ],
+  it: [
+    ['it', false],
+    ['its', true],
+    ['itself', false],
+  ],
+  they: [
+    ['they', false],
+    ['them', false],
+    ['their', true],
+    ['theirs', true],
+  ],
 };
 
 const PRONOUNS = new Map<string, Pronoun>(
@@ -121,7 +140,10 @@ export class EntityMatcher {
 
   /** A multi-word name with one word misspelt and the others exact. */
   private misspelt(tokens: readonly string[], i: number): { ref: EntityRef; length: number } | null {
-    const candidates = [...(this.multiWordByWord.get(tokens[i]!) ?? []), ...(this.multiWordByWord.get(tokens[i + 1] ?? '') ?? [])];
+    const candidates = [
+      ...(this.multiWordByWord.get(tokens[i]!) ?? []),
+      ...(this.multiWordByWord.get(tokens[i + 1] ?? '') ?? []),
+    ];
     if (candidates.length === 0) return null;
     let best: Phrase | null = null;
     for (const phrase of candidates) {
@@ -133,7 +155,11 @@ export class EntityMatcher {
         const said = tokens[i + k]!;
         const name = phrase.tokens[k]!;
         if (said === name) exact++;
-        else close = name.length >= MIN_FUZZY_NAME_TOKEN && said[0] === name[0] && editDistance(said, name, allowed(name)) <= allowed(name);
+        else
+          close =
+            name.length >= MIN_FUZZY_NAME_TOKEN &&
+            said[0] === name[0] &&
+            editDistance(said, name, allowed(name)) <= allowed(name);
       }
       // Every word but one exact, so "the miao" or "china news" alone are not a guess at someone.
       if (close && exact >= n - 1 && exact > 0) best = phrase;

@@ -1,6 +1,6 @@
+import { type AnswerKind, type QuestionFrame, timesFit, timesIn } from './question.js';
 import type { Analysis } from './recognizer.js';
-import { timesFit, timesIn, type AnswerKind, type QuestionFrame } from './question.js';
-import type { Fact, Knowledge, Quote } from './types.js';
+import type { Fact, FactDetails, Knowledge, Quote } from './types.js';
 
 /** A figure as a number, to compare two figures of the same kind. */
 export interface Figure {
@@ -28,8 +28,21 @@ export interface FactInfo {
 
 /** Words for the people a platform counts: a question counting "customers" is answered by a count of "users". */
 const USER_WORDS: ReadonlySet<string> = new Set([
-  'user', 'member', 'peopl', 'custom', 'subscrib', 'account', 'client', 'folk', 'registr', 'signup', 'sign', 'netizen',
-  'profession', 'talent', 'person',
+  'user',
+  'member',
+  'peopl',
+  'custom',
+  'subscrib',
+  'account',
+  'client',
+  'folk',
+  'registr',
+  'signup',
+  'sign',
+  'netizen',
+  'profession',
+  'talent',
+  'person',
 ]);
 
 const WEEKDAYS = /\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b/i;
@@ -57,9 +70,14 @@ export function describeFacts(knowledge: Knowledge, analyze: (text: string) => A
     const entities = [...new Set(read.mentions.map((m) => m.id))];
     // "LinkedIn China" names a branch, not where something is: a place right after an organization is not a "where".
     const located = read.mentions
-      .filter((m, i) => m.kind === 'place' && !(read.mentions[i - 1]?.kind === 'organization' && read.mentions[i - 1]!.end === m.start))
+      .filter(
+        (m, i) =>
+          m.kind === 'place' &&
+          !(read.mentions[i - 1]?.kind === 'organization' && read.mentions[i - 1]!.end === m.start),
+      )
       .map((m) => m.id);
-    const d = fact.details ?? {};
+    // A fact without details (an article whose data gives none) still holds the figure and date its statement says.
+    const d = fact.details ?? implicitDetails(fact.statement);
     const kinds = new Set<AnswerKind>(['by']);
     if (d.figure) kinds.add('number');
     if (d.figure && /percent/i.test(d.figure)) kinds.add('percent');
@@ -102,12 +120,24 @@ export function describeFacts(knowledge: Knowledge, analyze: (text: string) => A
   return out;
 }
 
+/** The figure and the time a statement says, in its own words: "85 members", "in March 2021". */
+function implicitDetails(statement: string): FactDetails {
+  const details: FactDetails = {};
+  const figure =
+    /\b(?:more than |nearly |about |over |almost )?\d[\d,.]*(?: (?:million|billion|thousand|percent))?/i.exec(
+      statement,
+    );
+  if (figure) details.figure = figure[0];
+  const when =
+    /\b(?:in|on|by|since|at the end of|early|late) (?:(?:January|February|March|April|May|June|July|August|September|October|November|December)(?: \d{4})?|\d{4})\b/.exec(
+      statement,
+    );
+  if (when) details.when = when[0];
+  return details;
+}
+
 /** Why a fact does not answer a question: the kind it lacks, or the time or place it does not cover. */
-export type Misfit =
-  | { kind: AnswerKind }
-  | { time: string }
-  | { place: string }
-  | null;
+export type Misfit = { kind: AnswerKind } | { time: string } | { place: string } | null;
 
 /** What a question asks that facts are checked against: its frame, and the article's places and names it gives. */
 export interface Asked {
@@ -135,7 +165,8 @@ export function misfit(info: FactInfo, asked: Asked): Misfit {
   if (kind && !answersKind(info, kind, asked)) return { kind };
   // "How many employees" is not answered by a count of users, nor "how many new users" by a percentage.
   if (asked.counted.length > 0 && info.figure && !asked.counted.includes('percent')) {
-    if ((info.figure.percent && !frame.portion) || !asked.counted.some((w) => counts(info, w))) return { kind: 'number' };
+    if ((info.figure.percent && !frame.portion) || !asked.counted.some((w) => counts(info, w)))
+      return { kind: 'number' };
   }
   // "Is it based in Shanghai?", "Did it grow in March?": the fact answers by saying where, or when.
   if (frame.yesNo) return frame.otherPlaces[0] ? { place: frame.otherPlaces[0].name } : null;
@@ -166,7 +197,10 @@ function answersKind(info: FactInfo, kind: AnswerKind, asked: Asked): boolean {
   // the question does not name.
   if (kind === 'person') return info.people.length > 0;
   if (kind === 'agent') {
-    return info.people.length > 0 || [info.fact.subject, ...info.entities].some((id) => !asked.named.includes(id) && !isPlaceIn(info, id));
+    return (
+      info.people.length > 0 ||
+      [info.fact.subject, ...info.entities].some((id) => !asked.named.includes(id) && !isPlaceIn(info, id))
+    );
   }
   return info.kinds.has(kind);
 }
@@ -194,7 +228,8 @@ export type Passage = { fact: FactInfo } | { quote: Quote } | { sentence: FactIn
 export function detailOf(info: FactInfo, kind: AnswerKind): string | undefined {
   const d = info.fact.details ?? {};
   if (kind === 'number' || kind === 'percent') return d.figure;
-  if (kind === 'when' || kind === 'year' || kind === 'month' || kind === 'day' || kind === 'age') return d.when ?? d.said;
+  if (kind === 'when' || kind === 'year' || kind === 'month' || kind === 'day' || kind === 'age')
+    return d.when ?? d.said;
   if (kind === 'said-when') return d.said;
   if (kind === 'where' || kind === 'city' || kind === 'country') return d.where;
   if (kind === 'compared') return d.compared;
@@ -207,7 +242,8 @@ export function statementHolds(info: FactInfo, kind: AnswerKind): boolean {
   const detail = detailOf(info, kind);
   if (detail === undefined || info.fact.statement.toLowerCase().includes(detail.toLowerCase())) return true;
   // "LinkedIn is based in the United States" says "United States-based" in other words: the place is there.
-  if (kind === 'where' || kind === 'city' || kind === 'country') return info.scope.some((p) => p !== 'world') || info.entities.length > 1;
+  if (kind === 'where' || kind === 'city' || kind === 'country')
+    return info.scope.some((p) => p !== 'world') || info.entities.length > 1;
   return false;
 }
 
@@ -223,11 +259,7 @@ export class PassageIndex {
   private readonly idf = new Map<string, number>();
   private readonly unseen: number;
 
-  constructor(
-    facts: Iterable<FactInfo>,
-    quotes: readonly Quote[],
-    analyze: (text: string) => Analysis,
-  ) {
+  constructor(facts: Iterable<FactInfo>, quotes: readonly Quote[], analyze: (text: string) => Analysis) {
     for (const info of facts) {
       const features = new Set([...analyze(info.fact.statement).content, ...analyze(info.fact.source).content]);
       for (const w of info.words) if (!w.includes('_')) features.add(w);

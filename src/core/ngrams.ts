@@ -82,7 +82,8 @@ export class CentroidIndex {
     // N-grams in more than a share of the utterances ("ow", " w") add about the same to every label and cost the
     // most to score: they are left out (idf 0), as stop words are.
     const common = Math.max(2, n * COMMON_SHARE);
-    for (let b = 0; b < BUCKETS; b++) if (df[b]! > 0 && df[b]! <= common) this.idf[b] = Math.log((n + 1) / (df[b]! + 1)) + 1;
+    for (let b = 0; b < BUCKETS; b++)
+      if (df[b]! > 0 && df[b]! <= common) this.idf[b] = Math.log((n + 1) / (df[b]! + 1)) + 1;
 
     this.labels = [...new Set(documents.map((d) => d.label))];
     const labelIndex = new Map(this.labels.map((l, i) => [l, i]));
@@ -90,7 +91,9 @@ export class CentroidIndex {
     documents.forEach((d, i) => {
       const sum = sums[labelIndex.get(d.label)!]!;
       const { buckets, weights } = this.vector(counted[i]!);
-      buckets.forEach((b, k) => sum.set(b, (sum.get(b) ?? 0) + weights[k]!));
+      buckets.forEach((b, k) => {
+        sum.set(b, (sum.get(b) ?? 0) + weights[k]!);
+      });
     });
     // Counted first, then placed: bucket by bucket, labels in order.
     let total = 0;
@@ -163,5 +166,4 @@ export class CentroidIndex {
     }
     return sums;
   }
-
 }

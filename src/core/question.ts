@@ -27,11 +27,23 @@ export type AnswerKind =
 
 /** Words and phrases that ask for each kind, most specific first; matched against the question's tokens joined by spaces. */
 const KIND_REGEXPS: readonly (readonly [AnswerKind, RegExp])[] = [
-  ['by', /\b(says|said|say|claims?|reports?|reported|according to) (who|whom)\b|\bwho (says|said|says so|claims|reported|told)\b|\baccording to whom\b|\b(what|which) is the source\b|\bsource (of|for) (that|this|it)\b|\bwhere does (that|this|it) come from\b|\bwho (is|was) (the )?source\b/],
-  ['compared', /\bcompared? (to|with) (what|when|which)\b|\b(relative|versus|vs) (to )?(what|when)\b|\bthan (what|when)\b|\bfrom what\b|\bcompared to\b$|\bcompared with\b$|\bbaseline\b/],
+  [
+    'by',
+    /\b(says|said|say|claims?|reports?|reported|according to) (who|whom)\b|\bwho (says|said|says so|claims|reported|told)\b|\baccording to whom\b|\b(what|which) is the source\b|\bsource (of|for) (that|this|it)\b|\bwhere does (that|this|it) come from\b|\bwho (is|was) (the )?source\b/,
+  ],
+  [
+    'compared',
+    /\bcompared? (to|with) (what|when|which)\b|\b(relative|versus|vs) (to )?(what|when)\b|\bthan (what|when)\b|\bfrom what\b|\bcompared to\b$|\bcompared with\b$|\bbaseline\b/,
+  ],
   ['percent', /\bpercent(age)?\b|\b(what|which|the) share\b|\bshare of\b|\bproportion\b|\bfraction\b|\bratio\b/],
-  ['money', /\b(revenue|revenues|profit|profits|profitable|income|salary|salaries|earn|earns|earnings|cost|costs|price|prices|pay|paid|worth|valuation|valued|funding|funds|fund|dollars?|yuan|rmb|money|invest(ed|ment)?|spend|spent|budget)\b/],
-  ['said-when', /\bwhen (did|does|was) \S+ (say|said|speak|spoke|tell|told|announce|announced)\b|\b(what|which) day did \S+ (say|speak|announce)\b/],
+  [
+    'money',
+    /\b(revenue|revenues|profit|profits|profitable|income|salary|salaries|earn|earns|earnings|cost|costs|price|prices|pay|paid|worth|valuation|valued|funding|funds|fund|dollars?|yuan|rmb|money|invest(ed|ment)?|spend|spent|budget)\b/,
+  ],
+  [
+    'said-when',
+    /\bwhen (did|does|was) \S+ (say|said|speak|spoke|tell|told|announce|announced)\b|\b(what|which) day did \S+ (say|speak|announce)\b/,
+  ],
   ['year', /\b(what|which) years?\b|\byear (was|did|is)\b|\bin what year\b/],
   ['month', /\b(what|which) month\b/],
   ['date', /\b(what|which) date\b|\bexact (date|day)\b|\bdate (was|did|is)\b/],
@@ -40,44 +52,130 @@ const KIND_REGEXPS: readonly (readonly [AnswerKind, RegExp])[] = [
   ['age', /\bhow old\b|\bage\b/],
   ['city', /\b(what|which) (city|cities|town)\b|\bin what city\b/],
   ['country', /\b(what|which) (country|countries|nation)\b/],
-  ['when', /^((and|so|but|ok|okay|then) )?when\b|\bwhen (was|is|did|does|will|were|do|has|had|are|would|could|can)\b|\bwhat time\b|\bsince when\b|\bhow long ago\b|\bby when\b|\bwhen\s*$|\b(over|during|in) what (period|time)\b|\bfor how long\b/],
+  [
+    'when',
+    /^((and|so|but|ok|okay|then) )?when\b|\bwhen (was|is|did|does|will|were|do|has|had|are|would|could|can)\b|\bwhat time\b|\bsince when\b|\bhow long ago\b|\bby when\b|\bwhen\s*$|\b(over|during|in) what (period|time)\b|\bfor how long\b/,
+  ],
   // "Where does she work?" asks for a workplace, which a company answers as well as a city.
-  ['where', /\bwhere\b(?! (does|did|do|is) \S+ (work|working|employed))|\b(what|which) (place|location)\b|\blocated\b|\bheadquarter(s|ed)?\b|\bbased in\b/],
+  [
+    'where',
+    /\bwhere\b(?! (does|did|do|is) \S+ (work|working|employed))|\b(what|which) (place|location)\b|\blocated\b|\bheadquarter(s|ed)?\b|\bbased in\b/,
+  ],
   ['why', /\bwhy\b|\bwhat for\b|\bhow come\b|\b(the )?(reason|reasons|purpose|motive|aim|goal) (for|of|behind)\b/],
   ['number', /\bhow (many|much)\b|\bwhat (is|was) the (number|figure|count|total)\b|\bnumber of\b|\bhow (big|large)\b/],
-  ['person', /\bwho (is|was|are|were) (the|its|their|his|her) (ceo|president|head|boss|founder|founders|director|chairman|chief|leader|manager)\b|\b(name|names) of the (ceo|founder|founders|president)\b/],
-  ['agent', /\bwho (founded|founds|started|created|owns|owned|runs|ran|leads|led|heads|headed|manages|managed|invented|built|set up)\b|\bwho (is|was|are|were) (the|its|their) (owner|owners|investor|investors|partner|partners)\b/],
+  [
+    'person',
+    /\bwho (is|was|are|were) (the|its|their|his|her) (ceo|president|head|boss|founder|founders|director|chairman|chief|leader|manager)\b|\b(name|names) of the (ceo|founder|founders|president)\b/,
+  ],
+  [
+    'agent',
+    /\bwho (founded|founds|started|created|owns|owned|runs|ran|leads|led|heads|headed|manages|managed|invented|built|set up)\b|\bwho (is|was|are|were) (the|its|their) (owner|owners|investor|investors|partner|partners)\b/,
+  ],
 ];
 
 /**
  * The patterns with the words that can start a match of each: every word of the pattern's source that is not
  * regular-expression syntax, so a question with none of them is not tried against it.
  */
-const KIND_PATTERNS: readonly (readonly [AnswerKind, RegExp, readonly string[]])[] = KIND_REGEXPS.map(([kind, pattern]) => [
-  kind,
-  pattern,
-  [...new Set(pattern.source.replace(/\\[bsSdw]/g, ' ').match(/[a-z][a-z-]*/g) ?? [])],
-]);
+const KIND_PATTERNS: readonly (readonly [AnswerKind, RegExp, readonly string[]])[] = KIND_REGEXPS.map(
+  ([kind, pattern]) => [
+    kind,
+    pattern,
+    [...new Set(pattern.source.replace(/\\[bsSdw]/g, ' ').match(/[a-z][a-z-]*/g) ?? [])],
+  ],
+);
 
 /** Month names and their short forms; "may" and "march" count only where a month is plausible. */
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 const MONTH_ABBREVIATIONS = new Map(MONTHS.map((m) => [m.slice(0, 3), m]));
 /** Words before "may" or "march" that make them months: "in May", "end of March", "by May". */
-const BEFORE_A_MONTH: ReadonlySet<string> = new Set(['in', 'of', 'by', 'since', 'until', 'till', 'before', 'after', 'during', 'last', 'early', 'late', 'mid']);
+const BEFORE_A_MONTH: ReadonlySet<string> = new Set([
+  'in',
+  'of',
+  'by',
+  'since',
+  'until',
+  'till',
+  'before',
+  'after',
+  'during',
+  'last',
+  'early',
+  'late',
+  'mid',
+]);
 
 /** Words that scope a figure to the whole world. */
-const WORLD_WORDS: ReadonlySet<string> = new Set(['worldwide', 'globally', 'global', 'international', 'internationally', 'overall']);
+const WORLD_WORDS: ReadonlySet<string> = new Set([
+  'worldwide',
+  'globally',
+  'global',
+  'international',
+  'internationally',
+  'overall',
+]);
 /** Prepositions that make the next word a place: "in Brazil", "outside China", "across Europe". */
-const PLACE_PREPOSITIONS: ReadonlySet<string> = new Set(['in', 'outside', 'across', 'from', 'throughout', 'within', 'of', 'at', 'to']);
+const PLACE_PREPOSITIONS: ReadonlySet<string> = new Set([
+  'in',
+  'outside',
+  'across',
+  'from',
+  'throughout',
+  'within',
+  'of',
+  'at',
+  'to',
+]);
 /** Words that refer back to something said before. */
 const DEICTIC: ReadonlySet<string> = new Set([
-  'it', 'its', 'itself', 'they', 'them', 'their', 'theirs', 'that', 'this', 'these', 'those', 'there', 'he', 'him',
-  'his', 'she', 'her', 'hers', 'one',
+  'it',
+  'its',
+  'itself',
+  'they',
+  'them',
+  'their',
+  'theirs',
+  'that',
+  'this',
+  'these',
+  'those',
+  'there',
+  'he',
+  'him',
+  'his',
+  'she',
+  'her',
+  'hers',
+  'one',
 ]);
 /** Words that open a follow-up: "and now?", "so why?", "but when?" */
-const FOLLOW_UP_OPENERS: ReadonlySet<string> = new Set(['and', 'so', 'but', 'then', 'also', 'ok', 'okay', 'what about', 'how about']);
+const FOLLOW_UP_OPENERS: ReadonlySet<string> = new Set([
+  'and',
+  'so',
+  'but',
+  'then',
+  'also',
+  'ok',
+  'okay',
+  'what about',
+  'how about',
+]);
 /** Words of comparison: "more than", "bigger", "versus", "compare". */
-const COMPARATIVE = /\b(more|less|fewer|bigger|larger|smaller|greater|higher|lower|earlier|later|older|newer|versus|vs|compare|compared|comparison|than|difference|differ|both)\b/;
+const COMPARATIVE =
+  /\b(more|less|fewer|bigger|larger|smaller|greater|higher|lower|earlier|later|older|newer|versus|vs|compare|compared|comparison|than|difference|differ|both)\b/;
 
 /** A place named in a question that the article does not mention: "Brazil", "Hong Kong". */
 export interface OtherPlace {
@@ -146,7 +244,8 @@ export function readFrame(
     }
     if (/^(19|20)\d\d$/.test(t)) times.push(t);
   });
-  if (/\b(now|currently|today|presently|at present|right now|these days|at the moment|so far|to date)\b/.test(text)) times.push('now');
+  if (/\b(now|currently|today|presently|at present|right now|these days|at the moment|so far|to date)\b/.test(text))
+    times.push('now');
   for (const [pattern, time] of [
     [/\bthis year\b/, 'this-year'],
     [/\b(last|previous) year\b/, 'last-year'],
@@ -157,7 +256,11 @@ export function readFrame(
   }
 
   const scope: ('world' | 'outside')[] = [];
-  if (tokens.some((t, i) => WORLD_WORDS.has(t) && !inMention(i)) || /\b(in|around|across) the (world|globe)\b|\bthe whole world\b/.test(text)) scope.push('world');
+  if (
+    tokens.some((t, i) => WORLD_WORDS.has(t) && !inMention(i)) ||
+    /\b(in|around|across) the (world|globe)\b|\bthe whole world\b/.test(text)
+  )
+    scope.push('world');
   if (/\b(outside|beyond|except|excluding|abroad|overseas)\b/.test(text)) scope.push('outside');
 
   const otherPlaces: OtherPlace[] = [];
@@ -179,10 +282,17 @@ export function readFrame(
     }
   }
 
-  const opener = tokens[0] === 'what' && tokens[1] === 'about' ? 'what about' : tokens[0] === 'how' && tokens[1] === 'about' ? 'how about' : tokens[0];
+  const opener =
+    tokens[0] === 'what' && tokens[1] === 'about'
+      ? 'what about'
+      : tokens[0] === 'how' && tokens[1] === 'about'
+        ? 'how about'
+        : tokens[0];
   const refersBack =
-    FOLLOW_UP_OPENERS.has(opener ?? '') || tokens.some((t, i) => DEICTIC.has(t) && !inMention(i) && !(t === 'one' && tokens[i + 1] === 'of'));
-  const twoQuestions = (text.match(/\b(how|what|when|who|which|where|why)\b/g) ?? []).length >= 2 && /\band\b|,/.test(text);
+    FOLLOW_UP_OPENERS.has(opener ?? '') ||
+    tokens.some((t, i) => DEICTIC.has(t) && !inMention(i) && !(t === 'one' && tokens[i + 1] === 'of'));
+  const twoQuestions =
+    (text.match(/\b(how|what|when|who|which|where|why)\b/g) ?? []).length >= 2 && /\band\b|,/.test(text);
   const counted = countedWords(tokens, inMention);
   const yesNo = /^(is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b/.test(text);
   return {
@@ -202,17 +312,116 @@ export function readFrame(
 
 /** Words that are never taken for a place name, though WordNet has a place so called ("Reading", "Mobile"). */
 const NOT_PLACES: ReadonlySet<string> = new Set([
-  'a', 'an', 'the', 'of', 'in', 'on', 'at', 'to', 'is', 'it', 'its', 'and', 'or', 'how', 'what', 'who', 'when', 'where',
-  'why', 'which', 'many', 'much', 'this', 'that', 'there', 'here', 'now', 'then', 'mobile', 'reading', 'nice', 'bath',
-  'split', 'west', 'east', 'north', 'south', 'center', 'centre', 'home', 'office', 'market', 'earth', 'world',
+  'a',
+  'an',
+  'the',
+  'of',
+  'in',
+  'on',
+  'at',
+  'to',
+  'is',
+  'it',
+  'its',
+  'and',
+  'or',
+  'how',
+  'what',
+  'who',
+  'when',
+  'where',
+  'why',
+  'which',
+  'many',
+  'much',
+  'this',
+  'that',
+  'there',
+  'here',
+  'now',
+  'then',
+  'mobile',
+  'reading',
+  'nice',
+  'bath',
+  'split',
+  'west',
+  'east',
+  'north',
+  'south',
+  'center',
+  'centre',
+  'home',
+  'office',
+  'market',
+  'earth',
+  'world',
 ]);
 
 /** Words that end what "how many" counts: "how many employees does...", "how many people use...". */
 const END_OF_COUNTED: ReadonlySet<string> = new Set([
-  'does', 'do', 'did', 'is', 'are', 'was', 'were', 'will', 'would', 'can', 'could', 'have', 'has', 'had', 'there',
-  'they', 'it', 'he', 'she', 'we', 'you', 'i', 'in', 'at', 'on', 'for', 'of', 'that', 'this', 'now', 'so', 'them',
-  'those', 'these', 'us', 'use', 'uses', 'used', 'live', 'lives', 'work', 'works', 'joined', 'signed', 'visit', 'get',
-  'got', 'go', 'come', 'by', 'per', 'each', 'a', 'an', 'the', 'to', 'with', 'from', 'according', 'than', 'and', 'or',
+  'does',
+  'do',
+  'did',
+  'is',
+  'are',
+  'was',
+  'were',
+  'will',
+  'would',
+  'can',
+  'could',
+  'have',
+  'has',
+  'had',
+  'there',
+  'they',
+  'it',
+  'he',
+  'she',
+  'we',
+  'you',
+  'i',
+  'in',
+  'at',
+  'on',
+  'for',
+  'of',
+  'that',
+  'this',
+  'now',
+  'so',
+  'them',
+  'those',
+  'these',
+  'us',
+  'use',
+  'uses',
+  'used',
+  'live',
+  'lives',
+  'work',
+  'works',
+  'joined',
+  'signed',
+  'visit',
+  'get',
+  'got',
+  'go',
+  'come',
+  'by',
+  'per',
+  'each',
+  'a',
+  'an',
+  'the',
+  'to',
+  'with',
+  'from',
+  'according',
+  'than',
+  'and',
+  'or',
 ]);
 /** At most this many words are read after "how many". */
 const MAX_COUNTED_WORDS = 4;
@@ -221,7 +430,10 @@ const MAX_COUNTED_WORDS = 4;
  * The words "how many" counts, up to the verb: "how many fresh members does Tianji attract" counts "fresh
  * members". Names are left out ("how many WeChat users" counts users).
  */
-function countedWords(tokens: readonly string[], inMention: (i: number) => boolean): { words: string[]; portion: boolean } {
+function countedWords(
+  tokens: readonly string[],
+  inMention: (i: number) => boolean,
+): { words: string[]; portion: boolean } {
   for (let i = 0; i + 1 < tokens.length; i++) {
     if (tokens[i] !== 'how' || tokens[i + 1] !== 'many') continue;
     const words: string[] = [];
@@ -238,7 +450,18 @@ function countedWords(tokens: readonly string[], inMention: (i: number) => boole
 }
 
 /** Verbs after what "how many" counts that make the question ask a part of them: "how many users live in Beijing?" */
-const PORTION_VERBS: ReadonlySet<string> = new Set(['are', 'is', 'live', 'lives', 'hold', 'holds', 'use', 'uses', 'work', 'works']);
+const PORTION_VERBS: ReadonlySet<string> = new Set([
+  'are',
+  'is',
+  'live',
+  'lives',
+  'hold',
+  'holds',
+  'use',
+  'uses',
+  'work',
+  'works',
+]);
 
 /** Lowercase forms of the words capitalized after the first word of a text. */
 export function capitalizedWords(text: string): Set<string> {

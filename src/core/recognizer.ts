@@ -13,17 +13,141 @@ import type { Intent, Knowledge, Lexicon, Recognition } from './types.js';
  * use WeChat?" is as close to "how many people use WeChat" as it should be.
  */
 export const NON_CONTENT_WORDS: ReadonlySet<string> = new Set([
-  'who', 'whom', 'whose', 'what', 'when', 'where', 'why', 'how', 'which', 'many', 'much', 'tell', 'about',
-  'he', 'him', 'his', 'she', 'her', 'it', 'its', 'they', 'them', 'their', 'not', 'no', 'yes',
-  'i', 'me', 'my', 'you', 'your', 'we', 'us', 'our', 'can', 'could', 'would', 'will', 'should', 'do', 'please',
-  'know', 'wondering', 'wonder', 'curious', 'quick', 'question', 'reading', 'read', 'heard', 'hear', 'earlier',
-  'today', 'again', 'exactly', 'roughly', 'basically', 'anyway', 'btw', 'ok', 'okay', 'well', 'now',
-  'kind', 'sort', 'bit', 'little', 'maybe', 'perhaps', 'probably', 'give', 'let', 'any', 'some', 'something',
-  'thing', 'things', 'stuff', 'one', 'here', 'also', 'too', 'very', 'like', 'hi', 'hello', 'hey', 'thanks',
-  'thank', 'kindly', 'appreciate', 'grateful', 'advance', 'sorry', 'silly', 'help', 'out', 'mind', 'want',
-  'wanted', 'need', 'trying', 'try', 'figure', 'quickly', 'great', 'good', 'day', 'hope', 'doing', 'lot',
-  'much', 'many', 'really', 'article', 'piece', 'story', 'text', 'news', 'according', 'say', 'says', 'said',
-  'think', 'thinks', 'believe', 'believes', 'feel', 'feels', 'reckon', 'mean', 'means', 'get', 'gets', 'got',
+  'who',
+  'whom',
+  'whose',
+  'what',
+  'when',
+  'where',
+  'why',
+  'how',
+  'which',
+  'many',
+  'much',
+  'tell',
+  'about',
+  'he',
+  'him',
+  'his',
+  'she',
+  'her',
+  'it',
+  'its',
+  'they',
+  'them',
+  'their',
+  'not',
+  'no',
+  'yes',
+  'i',
+  'me',
+  'my',
+  'you',
+  'your',
+  'we',
+  'us',
+  'our',
+  'can',
+  'could',
+  'would',
+  'will',
+  'should',
+  'do',
+  'please',
+  'know',
+  'wondering',
+  'wonder',
+  'curious',
+  'quick',
+  'question',
+  'reading',
+  'read',
+  'heard',
+  'hear',
+  'earlier',
+  'today',
+  'again',
+  'exactly',
+  'roughly',
+  'basically',
+  'anyway',
+  'btw',
+  'ok',
+  'okay',
+  'well',
+  'now',
+  'kind',
+  'sort',
+  'bit',
+  'little',
+  'maybe',
+  'perhaps',
+  'probably',
+  'give',
+  'let',
+  'any',
+  'some',
+  'something',
+  'thing',
+  'things',
+  'stuff',
+  'one',
+  'here',
+  'also',
+  'too',
+  'very',
+  'like',
+  'hi',
+  'hello',
+  'hey',
+  'thanks',
+  'thank',
+  'kindly',
+  'appreciate',
+  'grateful',
+  'advance',
+  'sorry',
+  'silly',
+  'help',
+  'out',
+  'mind',
+  'want',
+  'wanted',
+  'need',
+  'trying',
+  'try',
+  'figure',
+  'quickly',
+  'great',
+  'good',
+  'day',
+  'hope',
+  'doing',
+  'lot',
+  'much',
+  'many',
+  'really',
+  'article',
+  'piece',
+  'story',
+  'text',
+  'news',
+  'according',
+  'say',
+  'says',
+  'said',
+  'think',
+  'thinks',
+  'believe',
+  'believes',
+  'feel',
+  'feels',
+  'reckon',
+  'mean',
+  'means',
+  'get',
+  'gets',
+  'got',
 ]);
 
 /** Longer questions keep only their first features: Bayes scores are products and underflow otherwise. */
@@ -159,7 +283,8 @@ export class Recognizer {
     const fallbackIntents = intents.filter((i) => i.answer.fallback).map((i) => i.intent);
     const inScopeWords = new Set<string>();
     for (const d of documents) if (!fallbackIntents.includes(d.intent)) for (const f of d.features) inScopeWords.add(f);
-    for (const p of knowledge.paragraphs) for (const f of analyze(p.text, matcher, speller, expansions, options).content) inScopeWords.add(f);
+    for (const p of knowledge.paragraphs)
+      for (const f of analyze(p.text, matcher, speller, expansions, options).content) inScopeWords.add(f);
     return new Recognizer(
       matcher,
       speller,
@@ -249,7 +374,9 @@ export class Recognizer {
         scoring.nearest.set(intent, nearest);
       }
       const bayes = scoring.total > 0 ? (scoring.bayes.get(intent) ?? 0) / scoring.total : 0;
-      return (weights.bayes * bayes + weights.chars * (scoring.chars.get(intent) ?? 0) + weights.nearest * nearest) / sum;
+      return (
+        (weights.bayes * bayes + weights.chars * (scoring.chars.get(intent) ?? 0) + weights.nearest * nearest) / sum
+      );
     };
     const candidates = only ?? scoring.candidates;
     return candidates.map((intent) => ({ intent, score: score(intent) })).sort((a, b) => b.score - a.score);
@@ -271,7 +398,11 @@ export class Recognizer {
     const weightOf = new Map<string, number>();
     for (const f of extra) weightOf.set(f, CONTEXT_WEIGHT);
     for (const f of analysis.synonyms) if (!weightOf.has(f)) weightOf.set(f, this.options.synonymWeight);
-    const observed = observationOrder([...analysis.features, ...extra, ...analysis.synonyms], this.featureIndex, MAX_FEATURES);
+    const observed = observationOrder(
+      [...analysis.features, ...extra, ...analysis.synonyms],
+      this.featureIndex,
+      MAX_FEATURES,
+    );
     let scoring: Scoring | null = null;
     if (observed.length > 0 || analysis.words.length > 0) {
       const indexWeights = new Map<number, number>();
@@ -291,7 +422,6 @@ export class Recognizer {
     byContext.set(context ?? null, scoring);
     return scoring;
   }
-
 }
 
 /** A question's scores from each model, kept while the question is being answered. */

@@ -1,10 +1,27 @@
-import { Answerer, fallbackReply, fill, joinList, TEMPLATES, toReply, type Answer, type Missing } from './answerer.js';
-import { PRONOUN_FORMS, type Mention, type Pronoun } from './entities.js';
-import { describeFacts, detailOf, misfit, PassageIndex, statementHolds, type Asked, type FactInfo, type Misfit, type Passage } from './facts.js';
-import { capitalizedWords, readFrame, type AnswerKind, type QuestionFrame } from './question.js';
+import { type Answer, Answerer, fallbackReply, fill, joinList, type Missing, TEMPLATES, toReply } from './answerer.js';
+import { type Mention, PRONOUN_FORMS, type Pronoun } from './entities.js';
+import {
+  type Asked,
+  describeFacts,
+  detailOf,
+  type FactInfo,
+  type Misfit,
+  misfit,
+  type Passage,
+  PassageIndex,
+  statementHolds,
+} from './facts.js';
+import { type AnswerKind, capitalizedWords, type QuestionFrame, readFrame } from './question.js';
 import type { Analysis, RecognitionResult, Recognizer } from './recognizer.js';
 import { normalizeQuestion, stem } from './text.js';
-import { emptyState, type ConversationState, type EntityRef, type Intent, type Knowledge, type Reply } from './types.js';
+import {
+  type ConversationState,
+  type EntityRef,
+  emptyState,
+  type Intent,
+  type Knowledge,
+  type Reply,
+} from './types.js';
 
 /** Entities remembered per conversation for pronouns and follow-ups. */
 const MAX_REMEMBERED = 6;
@@ -60,46 +77,222 @@ const BROADER_KIND: Partial<Record<AnswerKind, AnswerKind>> = {
 };
 
 /** Kinds of answer specific enough that a passage holding one is good evidence it is the answer. */
-const SPECIFIC_KINDS: ReadonlySet<AnswerKind> = new Set(['year', 'month', 'day', 'said-when', 'city', 'country', 'percent', 'compared', 'duration']);
+const SPECIFIC_KINDS: ReadonlySet<AnswerKind> = new Set([
+  'year',
+  'month',
+  'day',
+  'said-when',
+  'city',
+  'country',
+  'percent',
+  'compared',
+  'duration',
+]);
 
 /** A question about what someone said: "what did X say", "X's comments", "what does X think". */
-const SAYING = /\bwhat (did|does|do|has|have) .*\b(say|said|think|mean|tell)\b|\b(comment|comments|quote|quotes|statement|opinion|views|remarks)\b/;
+const SAYING =
+  /\bwhat (did|does|do|has|have) .*\b(say|said|think|mean|tell)\b|\b(comment|comments|quote|quotes|statement|opinion|views|remarks)\b/;
 /** Words that point at what the last answer said itself, not at its subject: "that", "this", "it". */
 const THE_LAST_ANSWER: ReadonlySet<string> = new Set(['that', 'this', 'it', 'its']);
 /** Words that say the thing referred to is an organization: "what kind of company is that?" */
-const ORGANIZATION_WORDS = /\b(company|companies|firm|organization|organisation|business|consultancy|platform|app|site|website|network|it)\b/;
+const ORGANIZATION_WORDS =
+  /\b(company|companies|firm|organization|organisation|business|consultancy|platform|app|site|website|network|it)\b/;
 /** Words that pair two things in one question: "current users vs. target". */
 const PAIRING = /\b(vs|versus|compare|compared|comparison|both|against)\b/;
 /** Words of a comparison of amounts: "more users", "bigger", "larger". */
-const AMOUNTS = /\b(more|fewer|less|bigger|larger|smaller|greater|higher|lower|users|members|number|numbers|figure|figures|count)\b/;
+const AMOUNTS =
+  /\b(more|fewer|less|bigger|larger|smaller|greater|higher|lower|users|members|number|numbers|figure|figures|count)\b/;
 
 /** Words that may surround a bare entity in a question asking who or what it is: "Who is He Miao?" */
 const PROFILE_WORDS: ReadonlySet<string> = new Set([
-  'who', 'what', 'is', 'are', 'was', 'tell', 'me', 'us', 'about', 'exactly', 'describe', 'explain', 'the', 'a',
-  'an', 'please', 'so', 'again', 'more', 'know', 'do', 'you', 'i', 'want', 'to', 'can', 'could',
+  'who',
+  'what',
+  'is',
+  'are',
+  'was',
+  'tell',
+  'me',
+  'us',
+  'about',
+  'exactly',
+  'describe',
+  'explain',
+  'the',
+  'a',
+  'an',
+  'please',
+  'so',
+  'again',
+  'more',
+  'know',
+  'do',
+  'you',
+  'i',
+  'want',
+  'to',
+  'can',
+  'could',
   // "What does the writer call WeChat?", "How does the article describe Tianji?"
-  'how', 'does', 'did', 'call', 'calls', 'called', 'describes', 'described', 'writer', 'author', 'reporter',
-  'article', 'story', 'piece', 'it', 'they',
+  'how',
+  'does',
+  'did',
+  'call',
+  'calls',
+  'called',
+  'describes',
+  'described',
+  'writer',
+  'author',
+  'reporter',
+  'article',
+  'story',
+  'piece',
+  'it',
+  'they',
 ]);
 
 /** Words that may surround a bare entity in an elliptical follow-up: "And LinkedIn?", "What about Tianji?" */
 const ELLIPSIS_WORDS: ReadonlySet<string> = new Set([
-  'and', 'what', 'about', 'how', 'for', 'with', 'then', 'the', 'of', 'also', 'same', 'question', 'ok', 'okay', 'now',
-  'in', 'worldwide', 'globally', 'global', 'world', 'whole', 'outside', 'there',
+  'and',
+  'what',
+  'about',
+  'how',
+  'for',
+  'with',
+  'then',
+  'the',
+  'of',
+  'also',
+  'same',
+  'question',
+  'ok',
+  'okay',
+  'now',
+  'in',
+  'worldwide',
+  'globally',
+  'global',
+  'world',
+  'whole',
+  'outside',
+  'there',
 ]);
 
 /** Words a follow-up may have besides what refers back and what it asks: "and how many are there now?" has no topic. */
 const NO_TOPIC_WORDS: ReadonlySet<string> = new Set([
-  'and', 'so', 'but', 'then', 'what', 'about', 'how', 'when', 'where', 'why', 'who', 'whom', 'which', 'many',
-  'much', 'is', 'are', 'was', 'were', 'do', 'does', 'did', 'that', 'this', 'it', 'its', 'they', 'them', 'their',
-  'there', 'he', 'she', 'his', 'her', 'him', 'the', 'a', 'an', 'of', 'in', 'to', 'for', 'with', 'by', 'now', 'say',
-  'says', 'said', 'compared', 'compare', 'percent', 'percentage', 'share', 'year', 'month', 'day', 'date', 'exactly',
-  'again', 'according', 'source', 'on', 'than', 'be', 'will', 'would', 'at', 'time', 'number', 'figure', 'come',
-  'from', 'ok', 'okay', 'really', 'then', 'also', 'too', 'currently', 'today', 'right', 'old', 'city', 'country',
-  'place', 'based', 'located', 'please', 'tell', 'me', 'happen', 'happened', 'reason', 'one', 'were', 'has', 'have',
+  'and',
+  'so',
+  'but',
+  'then',
+  'what',
+  'about',
+  'how',
+  'when',
+  'where',
+  'why',
+  'who',
+  'whom',
+  'which',
+  'many',
+  'much',
+  'is',
+  'are',
+  'was',
+  'were',
+  'do',
+  'does',
+  'did',
+  'that',
+  'this',
+  'it',
+  'its',
+  'they',
+  'them',
+  'their',
+  'there',
+  'he',
+  'she',
+  'his',
+  'her',
+  'him',
+  'the',
+  'a',
+  'an',
+  'of',
+  'in',
+  'to',
+  'for',
+  'with',
+  'by',
+  'now',
+  'say',
+  'says',
+  'said',
+  'compared',
+  'compare',
+  'percent',
+  'percentage',
+  'share',
+  'year',
+  'month',
+  'day',
+  'date',
+  'exactly',
+  'again',
+  'according',
+  'source',
+  'on',
+  'than',
+  'be',
+  'will',
+  'would',
+  'at',
+  'time',
+  'number',
+  'figure',
+  'come',
+  'from',
+  'ok',
+  'okay',
+  'really',
+  'then',
+  'also',
+  'too',
+  'currently',
+  'today',
+  'right',
+  'old',
+  'city',
+  'country',
+  'place',
+  'based',
+  'located',
+  'please',
+  'tell',
+  'me',
+  'happen',
+  'happened',
+  'reason',
+  'one',
+  'were',
+  'has',
+  'have',
   // Nouns that stand for what was just said: "what kind of company is that?"
-  'kind', 'sort', 'type', 'company', 'firm', 'organization', 'organisation', 'business', 'person', 'man', 'woman',
-  'app', 'platform', 'site', 'thing',
+  'kind',
+  'sort',
+  'type',
+  'company',
+  'firm',
+  'organization',
+  'organisation',
+  'business',
+  'person',
+  'man',
+  'woman',
+  'app',
+  'platform',
+  'site',
+  'thing',
 ]);
 
 /** The result of one turn: what to say and what to remember. */
@@ -182,7 +375,9 @@ export class Engine {
       if (!this.byName.has(name)) throw new Error(`intents/ has no ${name} intent: add intents/${name}.json`);
     }
     if (!parts.intents.some((i) => i.answer.fallback)) {
-      throw new Error('intents/ has no out-of-scope intent (an intent whose answer is {"fallback": true}), so nothing teaches the bot what the article does not answer');
+      throw new Error(
+        'intents/ has no out-of-scope intent (an intent whose answer is {"fallback": true}), so nothing teaches the bot what the article does not answer',
+      );
     }
     const { people, organizations, places } = parts.knowledge;
     this.within = new Map(places.flatMap((p) => (p.in ? [[p.id, p.in] as const] : [])));
@@ -238,11 +433,18 @@ export class Engine {
 
   private read(question: string, state: ConversationState): Reading {
     const analysis = this.parts.recognizer.analyze(question);
-    const frame = readFrame(analysis.tokens, analysis.mentions, this.parts.recognizer.lexicon.places, capitalizedWords(question));
+    const frame = readFrame(
+      analysis.tokens,
+      analysis.mentions,
+      this.parts.recognizer.lexicon.places,
+      capitalizedWords(question),
+    );
     const named = analysis.mentions.filter((m) => m.kind !== 'place');
     const places = analysis.mentions.filter((m) => m.kind === 'place').map((m) => m.id);
     const topical = (t: string, i: number) =>
-      !NO_TOPIC_WORDS.has(t) && !frame.kindWords.includes(t) && !analysis.mentions.some((m) => i >= m.start && i < m.end);
+      !NO_TOPIC_WORDS.has(t) &&
+      !frame.kindWords.includes(t) &&
+      !analysis.mentions.some((m) => i >= m.start && i < m.end);
     const hasTopic = named.length > 0 || analysis.tokens.some(topical);
     const asked: Asked = {
       frame,
@@ -255,18 +457,14 @@ export class Engine {
     // What a passage must hold: the question's content, less the words that only ask for the kind ("which city").
     // Only a specific kind is dropped: a passage must then hold that kind of answer, which is evidence enough.
     const kindStems = new Set(frame.kind && SPECIFIC_KINDS.has(frame.kind) ? frame.kindWords.map((w) => stem(w)) : []);
-    const query = kindStems.size === 0 ? analysis : { ...analysis, content: analysis.content.filter((f) => !kindStems.has(f)) };
+    const query =
+      kindStems.size === 0 ? analysis : { ...analysis, content: analysis.content.filter((f) => !kindStems.has(f)) };
     return { question, analysis, query, frame, state, named, places, asked, hasTopic };
   }
 
   /** Decides what to say: the steps are tried in order, and the first that applies answers. */
   private plan(r: Reading): Plan {
-    return (
-      this.ellipsis(r) ??
-      this.aboutLastAnswer(r) ??
-      this.profile(r) ??
-      this.recognized(r)
-    );
+    return this.ellipsis(r) ?? this.aboutLastAnswer(r) ?? this.profile(r) ?? this.recognized(r);
   }
 
   /**
@@ -277,7 +475,14 @@ export class Engine {
     const last = this.lastIntent(r.state);
     const { tokens, mentions } = r.analysis;
     if (!last?.aspect || mentions.length + r.frame.scope.length + r.frame.otherPlaces.length === 0) return null;
-    if (!tokens.every((t, i) => ELLIPSIS_WORDS.has(t) || mentions.some((m) => i >= m.start && i < m.end) || r.frame.otherPlaces.some((p) => i >= p.start && i < p.end))) {
+    if (
+      !tokens.every(
+        (t, i) =>
+          ELLIPSIS_WORDS.has(t) ||
+          mentions.some((m) => i >= m.start && i < m.end) ||
+          r.frame.otherPlaces.some((p) => i >= p.start && i < p.end),
+      )
+    ) {
       return null;
     }
     const entity = r.named[0]?.id ?? r.state.entities.find((e) => e.kind !== 'place')?.id;
@@ -299,19 +504,28 @@ export class Engine {
    */
   private aboutLastAnswer(r: Reading): Plan | null {
     const lastFacts = (r.state.facts ?? []).map((id) => this.facts.get(id)).filter((f) => f !== undefined);
-    const lastQuotes = (r.state.quotes ?? []).map((id) => this.parts.knowledge.quotes.find((q) => q.id === id)).filter((q) => q !== undefined);
+    const lastQuotes = (r.state.quotes ?? [])
+      .map((id) => this.parts.knowledge.quotes.find((q) => q.id === id))
+      .filter((q) => q !== undefined);
     const kind = r.frame.kind;
     if (!kind || r.named.length > 0 || (r.hasTopic && !r.frame.refersBack)) return null;
     if (lastFacts.length === 0 && lastQuotes.length === 0) return null;
     const intent = r.state.lastIntent ?? 'article.passage';
     if (kind === 'by') {
-      if (lastQuotes.length > 0 && (lastFacts.length === 0 || !r.state.facts?.length)) return { passages: [{ quote: lastQuotes[0]! }], intent, confidence: 1 };
-      return lastFacts[0] ? { attribution: lastFacts[0], intent, confidence: 1 } : { passages: [{ quote: lastQuotes[0]! }], intent, confidence: 1 };
+      if (lastQuotes.length > 0 && (lastFacts.length === 0 || !r.state.facts?.length))
+        return { passages: [{ quote: lastQuotes[0]! }], intent, confidence: 1 };
+      return lastFacts[0]
+        ? { attribution: lastFacts[0], intent, confidence: 1 }
+        : { passages: [{ quote: lastQuotes[0]! }], intent, confidence: 1 };
     }
     const topical = this.topicalStems(r);
     const fits = (f: FactInfo) => misfit(f, r.asked) === null;
     const shares = (f: FactInfo) => topical.length === 0 || topical.some((w) => f.words.has(w));
-    const answer = (f: FactInfo, confidence = 1): Plan => ({ passages: [this.holding(f, kind)], intent: this.intentOfFact.get(f.fact.id) ?? intent, confidence });
+    const answer = (f: FactInfo, confidence = 1): Plan => ({
+      passages: [this.holding(f, kind)],
+      intent: this.intentOfFact.get(f.fact.id) ?? intent,
+      confidence,
+    });
 
     const sharing = lastFacts.find((f) => fits(f) && shares(f));
     if (sharing) return answer(sharing);
@@ -319,7 +533,9 @@ export class Engine {
     const person = r.analysis.pronouns.find((p) => p === 'he' || p === 'she');
     const referent = person ? resolvePronoun(person, r.state.entities, this.parts.knowledge) : null;
     if (referent && topical.length > 0) {
-      const about = [...this.facts.values()].find((f) => (f.fact.subject === referent || f.people.includes(referent)) && fits(f) && shares(f));
+      const about = [...this.facts.values()].find(
+        (f) => (f.fact.subject === referent || f.people.includes(referent)) && fits(f) && shares(f),
+      );
       if (about) return answer(about);
     }
     // A question with words of its own that the last answer does not share is a new question: "when was it founded?"
@@ -329,7 +545,11 @@ export class Engine {
     // "and how many are there now?" after the target: another fact on the same subject, in the same scope; but
     // "how much is that in percent?" asks of the very figure just given.
     if (r.analysis.tokens.some((t) => THE_LAST_ANSWER.has(t))) {
-      return { missing: this.missingOf(misfit(lastFacts[0]!, r.asked)!, asksAmount(r)), nearest: lastFacts.slice(0, 1), confidence: 1 };
+      return {
+        missing: this.missingOf(misfit(lastFacts[0]!, r.asked)!, asksAmount(r)),
+        nearest: lastFacts.slice(0, 1),
+        confidence: 1,
+      };
     }
     const subject = lastFacts[0]!.fact.subject;
     const related = this.passageIndex.search(
@@ -338,13 +558,22 @@ export class Engine {
       1,
     )[0];
     if (related && 'fact' in related.passage) return answer(related.passage.fact, related.score);
-    return { missing: this.missingOf(misfit(lastFacts[0]!, r.asked)!, asksAmount(r)), nearest: lastFacts.slice(0, 1), confidence: 1 };
+    return {
+      missing: this.missingOf(misfit(lastFacts[0]!, r.asked)!, asksAmount(r)),
+      nearest: lastFacts.slice(0, 1),
+      confidence: 1,
+    };
   }
 
   /** Stems of the question's words that are neither function words nor what it asks: "team" in "where's his team?". */
   private topicalStems(r: Reading): string[] {
     return r.analysis.tokens
-      .filter((t, i) => !NO_TOPIC_WORDS.has(t) && !r.frame.kindWords.includes(t) && !r.analysis.mentions.some((m) => i >= m.start && i < m.end))
+      .filter(
+        (t, i) =>
+          !NO_TOPIC_WORDS.has(t) &&
+          !r.frame.kindWords.includes(t) &&
+          !r.analysis.mentions.some((m) => i >= m.start && i < m.end),
+      )
       .map((t) => stem(t));
   }
 
@@ -355,7 +584,11 @@ export class Engine {
   private holding(info: FactInfo, kind: AnswerKind): Passage {
     if (statementHolds(info, kind)) return { fact: info };
     for (const other of this.facts.values()) {
-      if (other.fact.source === info.fact.source && statementHolds(other, kind) && detailOf(other, kind) === detailOf(info, kind)) {
+      if (
+        other.fact.source === info.fact.source &&
+        statementHolds(other, kind) &&
+        detailOf(other, kind) === detailOf(info, kind)
+      ) {
         return { fact: other };
       }
     }
@@ -390,16 +623,23 @@ export class Engine {
       if (compared) return compared;
     }
     const intent = rec.intent ? this.byName.get(rec.intent) : undefined;
-    if (!intent || intent.answer.fallback) return this.search(r) ?? this.nearestMiss(r, rec) ?? this.unrecognized(r, rec);
+    if (!intent || intent.answer.fallback)
+      return this.search(r) ?? this.nearestMiss(r, rec) ?? this.unrecognized(r, rec);
     // "What did Sequoia China say?": the article must give words of someone the question names.
-    if (named.length > 0 && r.frame.kind !== 'by' && SAYING.test(r.analysis.tokens.join(' ')) && !named.some((m) => this.saysAnything(m.id))) {
+    if (
+      named.length > 0 &&
+      r.frame.kind !== 'by' &&
+      SAYING.test(r.analysis.tokens.join(' ')) &&
+      !named.some((m) => this.saysAnything(m.id))
+    ) {
       return { miss: { kind: 'entity', entity: named[0]!.id }, confidence: rec.confidence };
     }
     if (intent.about.length === 0 || !intent.aspect) return this.checked(intent, r, rec.confidence);
 
     // A named person or organization decides what the question is about.
     const concerns = this.concerns.get(intent.intent)!;
-    if (named.length > 0 && !named.some((m) => concerns.has(m.id))) return this.moveTo(intent, named, r, rec.confidence);
+    if (named.length > 0 && !named.some((m) => concerns.has(m.id)))
+      return this.moveTo(intent, named, r, rec.confidence);
     if (named.length > 0) return this.withSecond(intent, rec, r);
 
     const pronoun = pronouns[0];
@@ -420,8 +660,13 @@ export class Engine {
       if (found.length > 0) return this.checked(found[0]!, r, rec.confidence);
       // No intent asks the same of it: the intent about it that the question fits best, if any fits well.
       const own = this.parts.intents.filter((i) => !i.answer.fallback && this.concerns.get(i.intent)!.has(referent));
-      const best = this.parts.recognizer.rank(withEntity(r.analysis, referent), undefined, own.map((i) => i.intent))[0];
-      if (best && best.score >= this.parts.recognizer.options.minScore) return this.checked(this.byName.get(best.intent)!, r, best.score);
+      const best = this.parts.recognizer.rank(
+        withEntity(r.analysis, referent),
+        undefined,
+        own.map((i) => i.intent),
+      )[0];
+      if (best && best.score >= this.parts.recognizer.options.minScore)
+        return this.checked(this.byName.get(best.intent)!, r, best.score);
       return { miss: { kind: 'entity', entity: referent }, confidence: rec.confidence };
     }
     return this.withSecond(intent, rec, r);
@@ -436,10 +681,18 @@ export class Engine {
     const entity = intent.about[0];
     const pairs = PAIRING.test(r.analysis.tokens.join(' ')) || r.frame.twoQuestions;
     if (!pairs || !entity || !intent.answer.facts) return this.checked(intent, r, rec.confidence);
-    const own = this.parts.intents.filter((i) => i !== intent && i.about[0] === entity && i.answer.facts && !i.answer.fallback);
-    const least = rec.ranking[0]!.score * (r.frame.twoQuestions ? this.options.secondQuestionShare : this.options.secondIntentShare);
+    const own = this.parts.intents.filter(
+      (i) => i !== intent && i.about[0] === entity && i.answer.facts && !i.answer.fallback,
+    );
+    const least =
+      rec.ranking[0]!.score *
+      (r.frame.twoQuestions ? this.options.secondQuestionShare : this.options.secondIntentShare);
     const second = this.parts.recognizer
-      .rank(r.analysis, undefined, own.map((i) => i.intent))
+      .rank(
+        r.analysis,
+        undefined,
+        own.map((i) => i.intent),
+      )
       .find((x) => x.score >= least && x.score >= this.parts.recognizer.options.minScore);
     if (!second) return this.checked(intent, r, rec.confidence);
     const intents = [intent, this.byName.get(second.intent)!];
@@ -451,12 +704,19 @@ export class Engine {
    * with a figure, when the question compares amounts), and the figures compared when both are in the article.
    */
   private compare(named: readonly Mention[], r: Reading, confidence: number): Plan | null {
-    const amounts = r.frame.kind === 'number' || r.frame.kind === 'percent' || AMOUNTS.test(r.analysis.tokens.join(' '));
+    const amounts =
+      r.frame.kind === 'number' || r.frame.kind === 'percent' || AMOUNTS.test(r.analysis.tokens.join(' '));
     const choices = named.map((m) => {
       const own = this.parts.intents.filter(
         (i) => i.about[0] === m.id && i.answer.facts && (!amounts || this.facts.get(i.answer.facts[0]!)?.figure),
       );
-      return this.parts.recognizer.rank(r.analysis, undefined, own.map((i) => i.intent)).map((x) => ({ ...x, intent: this.byName.get(x.intent)! }));
+      return this.parts.recognizer
+        .rank(
+          r.analysis,
+          undefined,
+          own.map((i) => i.intent),
+        )
+        .map((x) => ({ ...x, intent: this.byName.get(x.intent)! }));
     });
     // The surest choice sets the aspect; the other entities answer the same aspect where they have it.
     const lead = choices.flatMap((c) => c.slice(0, 1)).sort((a, b) => b.score - a.score)[0];
@@ -464,7 +724,8 @@ export class Engine {
     const intents: Intent[] = [];
     for (const ranked of choices) {
       const chosen = ranked.find((x) => x.intent.aspect === lead.intent.aspect) ?? ranked[0];
-      if (chosen && chosen.score >= this.options.minComparedScore / 2 && !intents.includes(chosen.intent)) intents.push(chosen.intent);
+      if (chosen && chosen.score >= this.options.minComparedScore / 2 && !intents.includes(chosen.intent))
+        intents.push(chosen.intent);
     }
     if (intents.length < 2) return null;
     return { intents, confidence, compare: this.primaries(intents) };
@@ -479,7 +740,10 @@ export class Engine {
 
   /** Whether the article gives words of this person or organization: a quote, or a fact it reports from them. */
   private saysAnything(id: string): boolean {
-    return this.parts.knowledge.quotes.some((q) => q.speaker === id) || [...this.facts.values()].some((f) => f.fact.details?.by === id);
+    return (
+      this.parts.knowledge.quotes.some((q) => q.speaker === id) ||
+      [...this.facts.values()].some((f) => f.fact.details?.by === id)
+    );
   }
 
   private primaries(intents: readonly Intent[]): FactInfo[] {
@@ -490,14 +754,21 @@ export class Engine {
   private moveTo(intent: Intent, entities: readonly Mention[], r: Reading, confidence: number): Plan {
     for (const m of entities) {
       const found = this.withAspect(intent.aspect!, m.id);
-      if (found.length > 0) return this.checked(found.find((i) => this.primaryMisfit(i, r) === null) ?? found[0]!, r, confidence);
+      if (found.length > 0)
+        return this.checked(found.find((i) => this.primaryMisfit(i, r) === null) ?? found[0]!, r, confidence);
     }
     // No intent asks this of it ("When was WeChat founded?"): what the article says of it, as a near miss.
     const entity = entities[0]!.id;
     const own = this.parts.intents.filter((i) => i.about[0] === entity && i.answer.facts && !i.answer.fallback);
-    const ranked = this.parts.recognizer.rank(r.analysis, undefined, own.map((i) => i.intent));
+    const ranked = this.parts.recognizer.rank(
+      r.analysis,
+      undefined,
+      own.map((i) => i.intent),
+    );
     const near = ranked.map((x) => this.byName.get(x.intent)!).find((i) => this.primaryMisfit(i, r) !== null);
-    const otherwise: Plan = near ? this.nearMissFor(near, r, confidence) : { miss: { kind: 'entity', entity }, confidence };
+    const otherwise: Plan = near
+      ? this.nearMissFor(near, r, confidence)
+      : { miss: { kind: 'entity', entity }, confidence };
     return this.searchOr(r, otherwise);
   }
 
@@ -508,9 +779,13 @@ export class Engine {
   private checked(intent: Intent, r: Reading, confidence: number): Plan {
     if (intent.answer.absent) return this.nearMissFor(intent, r, confidence);
     const why = this.primaryMisfit(intent, r);
-    if (why === null) return (confidence < this.options.sureScore ? this.outcovered(intent, r) : null) ?? { intents: [intent], confidence };
+    if (why === null)
+      return (
+        (confidence < this.options.sureScore ? this.outcovered(intent, r) : null) ?? { intents: [intent], confidence }
+      );
     // "Is it based in Shanghai?" is answered by where it is based, "Did it grow in March?" by when it grew.
-    if (r.frame.yesNo && ('time' in why || ('place' in why && this.kinds.has(why.place)))) return { intents: [intent], confidence };
+    if (r.frame.yesNo && ('time' in why || ('place' in why && this.kinds.has(why.place))))
+      return { intents: [intent], confidence };
     // Another of its facts may hold the kind asked ("what month did Shen join?" asks his role's intent): those,
     // unless a fact elsewhere also shares the question's words ("where is Shen's team based?").
     if ('kind' in why) {
@@ -525,7 +800,9 @@ export class Engine {
     }
     const entity = intent.about[0];
     if (intent.aspect && entity) {
-      const alternative = this.withAspect(intent.aspect, entity).find((i) => i !== intent && this.primaryMisfit(i, r) === null);
+      const alternative = this.withAspect(intent.aspect, entity).find(
+        (i) => i !== intent && this.primaryMisfit(i, r) === null,
+      );
       if (alternative) return { intents: [alternative], confidence };
     }
     return this.searchOr(r, this.nearMissFor(intent, r, confidence));
@@ -538,7 +815,10 @@ export class Engine {
    */
   private outcovered(intent: Intent, r: Reading): Plan | null {
     if (!intent.answer.facts && !intent.answer.quotes) return null;
-    const own = new Set([...(intent.answer.facts ?? []).map((id) => `fact:${id}`), ...(intent.answer.quotes ?? []).map((id) => `quote:${id}`)]);
+    const own = new Set([
+      ...(intent.answer.facts ?? []).map((id) => `fact:${id}`),
+      ...(intent.answer.quotes ?? []).map((id) => `quote:${id}`),
+    ]);
     const key = (p: Passage) => ('quote' in p ? `quote:${p.quote.id}` : `fact:${factOf(p).fact.id}`);
     const mine = this.passageIndex.search(r.query, (p) => own.has(key(p)), 1)[0]?.score ?? 0;
     const found = this.search(r);
@@ -570,7 +850,9 @@ export class Engine {
     if (!why || nearest.length === 0) return { miss: { kind: 'unknown' }, confidence };
     // The nearest of its facts: one with the broader kind asked ("in January" for "which year?"), else its main one.
     const broader = 'kind' in why ? BROADER_KIND[why.kind] : undefined;
-    const closest = (broader && nearest.find((f) => misfit(f, { ...r.asked, frame: { ...r.frame, kind: broader } }) === null)) || nearest[0]!;
+    const closest =
+      (broader && nearest.find((f) => misfit(f, { ...r.asked, frame: { ...r.frame, kind: broader } }) === null)) ||
+      nearest[0]!;
     return { missing: this.missingOf(why, asksAmount(r)), nearest: [closest], confidence };
   }
 
@@ -579,7 +861,14 @@ export class Engine {
     const figure = asksAmount;
     if ('time' in why) return { where: timeName(why.time), figure };
     const place = why.place;
-    const name = place === 'world' ? 'the whole world' : place === 'outside' ? 'outside the places it names' : this.kinds.has(place) ? this.answerer.nameOf(place) : titleCase(place);
+    const name =
+      place === 'world'
+        ? 'the whole world'
+        : place === 'outside'
+          ? 'outside the places it names'
+          : this.kinds.has(place)
+            ? this.answerer.nameOf(place)
+            : titleCase(place);
     return { where: name, figure };
   }
 
@@ -603,7 +892,9 @@ export class Engine {
   /** No intent is sure: the fact or quote that covers the question best, if it covers enough; else `otherwise`. */
   private unrecognized(r: Reading, rec: RecognitionResult): Plan {
     const named = r.named[0];
-    const miss: Plan = named ? { miss: { kind: 'entity', entity: named.id }, confidence: rec.confidence } : { miss: { kind: 'unknown' }, confidence: rec.confidence };
+    const miss: Plan = named
+      ? { miss: { kind: 'entity', entity: named.id }, confidence: rec.confidence }
+      : { miss: { kind: 'unknown' }, confidence: rec.confidence };
     return this.searchOr(r, miss);
   }
 
@@ -618,12 +909,16 @@ export class Engine {
    */
   private search(r: Reading, required: readonly string[] = []): Plan | null {
     const names = (p: Passage) =>
-      'quote' in p ? [p.quote.speaker, ...this.concerns.get(this.intentOf(p))!] : [factOf(p).fact.subject, ...factOf(p).entities];
+      'quote' in p
+        ? [p.quote.speaker, ...this.concerns.get(this.intentOf(p))!]
+        : [factOf(p).fact.subject, ...factOf(p).entities];
     const accept = (p: Passage) =>
-      [...r.asked.named, ...required].every((id) => names(p).includes(id)) && (!('fact' in p) || misfit(p.fact, r.asked) === null);
+      [...r.asked.named, ...required].every((id) => names(p).includes(id)) &&
+      (!('fact' in p) || misfit(p.fact, r.asked) === null);
     const found = this.passageIndex.search(r.query, accept, 1)[0];
     // A passage that holds the very kind of answer asked ("which city", "what year") needs less of the wording.
-    const least = this.options.minPassageCoverage - (r.frame.kind && SPECIFIC_KINDS.has(r.frame.kind) ? this.options.kindBonus : 0);
+    const least =
+      this.options.minPassageCoverage - (r.frame.kind && SPECIFIC_KINDS.has(r.frame.kind) ? this.options.kindBonus : 0);
     if (found && found.score >= least && r.frame.otherPlaces.length === 0) {
       return { passages: [found.passage], intent: this.intentOf(found.passage), confidence: found.score };
     }
@@ -633,14 +928,25 @@ export class Engine {
   private intentOf(passage: Passage): string {
     if (!('quote' in passage)) return this.intentOfFact.get(factOf(passage).fact.id) ?? 'article.passage';
     const speaker = passage.quote.speaker;
-    return this.parts.intents.find((i) => i.answer.quotes?.includes(passage.quote.id) && i.about[0] === speaker)?.intent ?? 'article.passage';
+    return (
+      this.parts.intents.find((i) => i.answer.quotes?.includes(passage.quote.id) && i.about[0] === speaker)?.intent ??
+      'article.passage'
+    );
   }
 
   /** What the conversation was about, as a question's analysis: the last question's content words. */
   private contextOf(state: ConversationState): Analysis | undefined {
     const content = state.context ?? [];
     if (content.length === 0) return undefined;
-    return { tokens: [], mentions: [], pronouns: [], features: content, content, synonyms: [], words: content.map((f) => f.replace(/^@/, '')) };
+    return {
+      tokens: [],
+      mentions: [],
+      pronouns: [],
+      features: content,
+      content,
+      synonyms: [],
+      words: content.map((f) => f.replace(/^@/, '')),
+    };
   }
 
   /** The question's content with the last question's added: what a follow-up with no topic asks about. */
@@ -675,16 +981,39 @@ export class Engine {
     const context = r.hasTopic ? r.analysis.content.slice(0, MAX_CONTEXT) : (r.state.context ?? []);
     if ('miss' in plan) {
       const reply = this.fallback(r.question, plan.miss, plan.confidence);
-      return { reply, state: remember(r.state, { refs: mentioned, intent: r.state.lastIntent, facts: r.state.facts ?? [], quotes: r.state.quotes ?? [], context: r.state.context ?? [] }) };
+      return {
+        reply,
+        state: remember(r.state, {
+          refs: mentioned,
+          intent: r.state.lastIntent,
+          facts: r.state.facts ?? [],
+          quotes: r.state.quotes ?? [],
+          context: r.state.context ?? [],
+        }),
+      };
     }
     if ('missing' in plan) {
-      const answer = this.answerer.nearMiss(plan.missing, plan.nearest.map((f) => f.fact));
+      const answer = this.answerer.nearMiss(
+        plan.missing,
+        plan.nearest.map((f) => f.fact),
+      );
       const subject = plan.nearest[0]?.fact.subject;
-      const suggestions = subject ? this.suggestAbout(r.question, subject) : this.suggest(r.question, this.defaultSuggestions);
+      const suggestions = subject
+        ? this.suggestAbout(r.question, subject)
+        : this.suggest(r.question, this.defaultSuggestions);
       const text = `${answer.text}\n${this.youCouldAsk(suggestions)}`.trim();
       const reply = fallbackReply(text, plan.confidence, suggestions, answer.sources);
       const refs = [...plan.nearest.map((f) => this.ref(f.fact.subject)), ...mentioned];
-      return { reply, state: remember(r.state, { refs, intent: r.state.lastIntent, facts: plan.nearest.map((f) => f.fact.id), quotes: [], context }) };
+      return {
+        reply,
+        state: remember(r.state, {
+          refs,
+          intent: r.state.lastIntent,
+          facts: plan.nearest.map((f) => f.fact.id),
+          quotes: [],
+          context,
+        }),
+      };
     }
     let answer: Answer;
     let intent: string;
@@ -703,7 +1032,9 @@ export class Engine {
       facts = [plan.attribution];
     } else {
       answer = this.answerer.passages(
-        plan.passages.map((p) => ('quote' in p ? { quote: p.quote } : 'fact' in p ? { fact: p.fact.fact } : { sentence: p.sentence.fact })),
+        plan.passages.map((p) =>
+          'quote' in p ? { quote: p.quote } : 'fact' in p ? { fact: p.fact.fact } : { sentence: p.sentence.fact },
+        ),
       );
       intent = plan.intent;
       facts = plan.passages.flatMap((p) => ('quote' in p ? [] : [factOf(p)]));
@@ -719,7 +1050,8 @@ export class Engine {
       ...(answered?.about ?? []).map((id) => this.ref(id)),
     ];
     const factIds = [...new Set([...facts.map((f) => f.fact.id), ...(answered?.answer.facts ?? [])])];
-    const suggestions = 'intents' in plan ? plan.intents.flatMap((i) => i.suggestions ?? []) : (answered?.suggestions ?? []);
+    const suggestions =
+      'intents' in plan ? plan.intents.flatMap((i) => i.suggestions ?? []) : (answered?.suggestions ?? []);
     const reply = toReply(intent, plan.confidence, answer, this.suggest(r.question, suggestions));
     return { reply, state: remember(r.state, { refs, intent, facts: factIds, quotes, context }) };
   }
@@ -727,7 +1059,9 @@ export class Engine {
   private fallback(question: string, miss: Miss, confidence: number): Reply {
     if (miss.kind === 'ambiguous') return this.clarify(question, miss.pronoun, miss.entities, confidence);
     const suggestions =
-      miss.kind === 'entity' ? this.suggestAbout(question, miss.entity) : this.suggest(question, this.defaultSuggestions);
+      miss.kind === 'entity'
+        ? this.suggestAbout(question, miss.entity)
+        : this.suggest(question, this.defaultSuggestions);
     const about = miss.kind === 'entity' ? ` about ${this.answerer.nameOf(miss.entity)}` : '';
     const text = `${fill(TEMPLATES.sorry, { about })} ${this.youCouldAsk(suggestions)}`.trim();
     return fallbackReply(text, confidence, suggestions);
@@ -841,7 +1175,13 @@ function remember(state: ConversationState, turn: Remembered): ConversationState
 /** A time as a near miss names it: "July", "2013", "this year". */
 function timeName(time: string): string {
   if (/^\d{4}$/.test(time)) return time;
-  const relative: Record<string, string> = { now: 'now', 'this-year': 'this year', 'last-year': 'last year', 'next-year': 'next year', 'past-year': 'the past year' };
+  const relative: Record<string, string> = {
+    now: 'now',
+    'this-year': 'this year',
+    'last-year': 'last year',
+    'next-year': 'next year',
+    'past-year': 'the past year',
+  };
   return relative[time] ?? titleCase(time);
 }
 

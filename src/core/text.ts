@@ -2,18 +2,49 @@ import porterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 
 /** Chat spellings and contractions, written out: "r u" -> "are you", "what's" -> "what is". */
 const SPELLED_OUT = new Map<string, string[]>([
-  ['r', ['are']], ['u', ['you']], ['ur', ['your']], ['ya', ['you']], ['pls', ['please']], ['plz', ['please']],
-  ['ppl', ['people']], ['hw', ['how']], ['wat', ['what']], ['wht', ['what']], ['abt', ['about']],
-  ['bc', ['because']], ['cuz', ['because']], ['coz', ['because']], ['thx', ['thanks']], ['thnx', ['thanks']],
-  ['gonna', ['going', 'to']], ['wanna', ['want', 'to']], ['gotta', ['got', 'to']], ['whats', ['what', 'is']],
-  ['hows', ['how', 'is']], ['whos', ['who', 'is']], ['wheres', ['where', 'is']], ['dont', ['do', 'not']],
-  ['doesnt', ['does', 'not']], ['isnt', ['is', 'not']], ['didnt', ['did', 'not']], ['cant', ['can', 'not']],
-  ['im', ['i', 'am']], ['ive', ['i', 'have']], ['tldr', ['summary']], ['ca', ['can']], ['wo', ['will']],
+  ['r', ['are']],
+  ['u', ['you']],
+  ['ur', ['your']],
+  ['ya', ['you']],
+  ['pls', ['please']],
+  ['plz', ['please']],
+  ['ppl', ['people']],
+  ['hw', ['how']],
+  ['wat', ['what']],
+  ['wht', ['what']],
+  ['abt', ['about']],
+  ['bc', ['because']],
+  ['cuz', ['because']],
+  ['coz', ['because']],
+  ['thx', ['thanks']],
+  ['thnx', ['thanks']],
+  ['gonna', ['going', 'to']],
+  ['wanna', ['want', 'to']],
+  ['gotta', ['got', 'to']],
+  ['whats', ['what', 'is']],
+  ['hows', ['how', 'is']],
+  ['whos', ['who', 'is']],
+  ['wheres', ['where', 'is']],
+  ['dont', ['do', 'not']],
+  ['doesnt', ['does', 'not']],
+  ['isnt', ['is', 'not']],
+  ['didnt', ['did', 'not']],
+  ['cant', ['can', 'not']],
+  ['im', ['i', 'am']],
+  ['ive', ['i', 'have']],
+  ['tldr', ['summary']],
+  ['ca', ['can']],
+  ['wo', ['will']],
 ]);
 
 /** What a contraction's second part ("'re", "n't") stands for. */
 const CONTRACTIONS = new Map<string, string>([
-  ['re', 'are'], ['ve', 'have'], ['ll', 'will'], ['d', 'would'], ['m', 'am'], ['t', 'not'],
+  ['re', 'are'],
+  ['ve', 'have'],
+  ['ll', 'will'],
+  ['d', 'would'],
+  ['m', 'am'],
+  ['t', 'not'],
 ]);
 
 /**
@@ -49,8 +80,28 @@ export function tokenize(text: string): string[] {
 }
 
 const UNITS = new Map(
-  ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve',
-    'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'].map((w, i) => [w, i]),
+  [
+    'zero',
+    'one',
+    'two',
+    'three',
+    'four',
+    'five',
+    'six',
+    'seven',
+    'eight',
+    'nine',
+    'ten',
+    'eleven',
+    'twelve',
+    'thirteen',
+    'fourteen',
+    'fifteen',
+    'sixteen',
+    'seventeen',
+    'eighteen',
+    'nineteen',
+  ].map((w, i) => [w, i]),
 );
 const TENS = new Map(
   ['twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'].map((w, i) => [w, (i + 2) * 10]),
@@ -64,7 +115,8 @@ const WRITTEN_SCALES: ReadonlySet<string> = new Set(['million', 'millions', 'bil
  * "one" stays a word ("which one", "one of its top priorities"); "one million" and "a million" become "1 million".
  */
 function numbersAsDigits(tokens: string[]): string[] {
-  if (!tokens.some((t) => UNITS.has(t) || TENS.has(t) || t === 'hundred' || t === 'thousand' || t === 'a')) return tokens;
+  if (!tokens.some((t) => UNITS.has(t) || TENS.has(t) || t === 'hundred' || t === 'thousand' || t === 'a'))
+    return tokens;
   const out: string[] = [];
   let i = 0;
   while (i < tokens.length) {
@@ -91,7 +143,8 @@ function readNumber(tokens: readonly string[], i: number): { value: number; end:
     const next = tokens[j + 1];
     if (UNITS.has(t)) current += UNITS.get(t)!;
     else if (TENS.has(t)) current += TENS.get(t)!;
-    else if (t === 'a' && words === 0 && (next === 'hundred' || next === 'thousand' || WRITTEN_SCALES.has(next ?? ''))) current = 1;
+    else if (t === 'a' && words === 0 && (next === 'hundred' || next === 'thousand' || WRITTEN_SCALES.has(next ?? '')))
+      current = 1;
     else if (t === 'hundred' && words > 0) current = Math.max(current, 1) * 100;
     else if (t === 'thousand' && words > 0) {
       total += Math.max(current, 1) * 1000;
@@ -111,7 +164,10 @@ function readNumber(tokens: readonly string[], i: number): { value: number; end:
 
 /** Lowercase with punctuation folded to single spaces: how two questions are compared for "the same". */
 export function normalizeQuestion(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 /** Stems already computed. The stemmer is a pure function of the token, so sharing them is safe. */
@@ -140,9 +196,47 @@ export function stem(token: string): string {
  * different intents.
  */
 export const STOP_WORDS: ReadonlySet<string> = new Set([
-  'a', 'an', 'the', 'of', 'to', 'in', 'on', 'at', 'by', 'for', 'from', 'with', 'as', 'and', 'or',
-  'is', 'are', 'was', 'were', 'be', 'been', 'being', 'am', 'does', 'did', 'has', 'have', 'had',
-  'this', 'that', 'these', 'those', 'there', 'just', 'so', 'then', 'really', 'actually', 'um', 'uh', 'hmm',
+  'a',
+  'an',
+  'the',
+  'of',
+  'to',
+  'in',
+  'on',
+  'at',
+  'by',
+  'for',
+  'from',
+  'with',
+  'as',
+  'and',
+  'or',
+  'is',
+  'are',
+  'was',
+  'were',
+  'be',
+  'been',
+  'being',
+  'am',
+  'does',
+  'did',
+  'has',
+  'have',
+  'had',
+  'this',
+  'that',
+  'these',
+  'those',
+  'there',
+  'just',
+  'so',
+  'then',
+  'really',
+  'actually',
+  'um',
+  'uh',
+  'hmm',
 ]);
 
 /** Three rows of the distance table, reused by every call (the spelling corrector makes thousands per typo). */
@@ -248,7 +342,8 @@ export class SpellCorrector {
 export function baseForms(word: string): string[] {
   const forms = [word];
   const strip = (suffix: string, replacement: string) => {
-    if (word.length > suffix.length + 2 && word.endsWith(suffix)) forms.push(word.slice(0, -suffix.length) + replacement);
+    if (word.length > suffix.length + 2 && word.endsWith(suffix))
+      forms.push(word.slice(0, -suffix.length) + replacement);
   };
   strip('s', '');
   strip('es', '');
@@ -262,4 +357,3 @@ export function baseForms(word: string): string[] {
   strip('men', 'man');
   return forms;
 }
-

@@ -181,7 +181,8 @@ export function emptyState(): ConversationState {
 /** Whether `value` is a {@link ConversationState} the core can use (state read back from storage is untrusted). */
 export function isConversationState(value: unknown): value is ConversationState {
   const s = value as ConversationState | undefined;
-  const strings = (v: unknown) => v === undefined || (Array.isArray(v) && v.length <= 64 && v.every((x) => typeof x === 'string'));
+  const strings = (v: unknown) =>
+    v === undefined || (Array.isArray(v) && v.length <= 64 && v.every((x) => typeof x === 'string'));
   return (
     typeof s === 'object' &&
     s !== null &&
@@ -198,7 +199,10 @@ export function isConversationState(value: unknown): value is ConversationState 
 function isEntityRef(value: unknown): value is EntityRef {
   const v = value as EntityRef;
   return (
-    typeof v === 'object' && v !== null && typeof v.id === 'string' && ['person', 'organization', 'place'].includes(v.kind)
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.id === 'string' &&
+    ['person', 'organization', 'place'].includes(v.kind)
   );
 }
 

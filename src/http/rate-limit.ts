@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { HttpError } from '../channels/http-errors.js';
+import { HttpError } from './errors.js';
 
 /** A limit of `requests` per `windowMs` for each key; 0 requests means no limit. */
 export interface RateLimit {
@@ -9,7 +9,10 @@ export interface RateLimit {
 
 /** A request over its limit; `retryAfterSeconds` is when the next one would be let through. */
 export class RateLimitedError extends HttpError {
-  constructor(readonly retryAfterSeconds: number, what: string) {
+  constructor(
+    readonly retryAfterSeconds: number,
+    what: string,
+  ) {
     super(429, 'rate_limited', `Too many requests from this ${what}; try again in ${retryAfterSeconds} s.`);
     this.name = 'RateLimitedError';
   }
@@ -62,7 +65,7 @@ export class RateLimiter {
 
 /** Express middleware limiting requests per client address; over the limit it passes a {@link RateLimitedError} on. */
 export function limitPerAddress(limiter: RateLimiter): RequestHandler {
-  return (req, res, next) => {
+  return (req, _res, next) => {
     const wait = limiter.take(req.ip ?? req.socket.remoteAddress ?? 'unknown');
     next(wait === 0 ? undefined : new RateLimitedError(wait, 'address'));
   };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { withLogContext, type Logger } from '../log.js';
+import { type Logger, withLogContext } from '../log.js';
 
 /** A caller's X-Request-Id is kept only when it is short and plain, so it cannot inject into logs. */
 const CALLER_ID = /^[A-Za-z0-9._:-]{1,64}$/;

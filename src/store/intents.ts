@@ -71,7 +71,9 @@ export function parseIntent(data: unknown, file: string, knowledge: Knowledge): 
     if (a.fallback !== true) at.fail('fallback', 'must be true when present');
     answer.fallback = true;
   }
-  const kinds = [answer.facts?.length || answer.quotes?.length, answer.text, answer.list, answer.fallback].filter(Boolean);
+  const kinds = [answer.facts?.length || answer.quotes?.length, answer.text, answer.list, answer.fallback].filter(
+    Boolean,
+  );
   if (kinds.length !== 1) {
     r.fail('answer', 'must have exactly one of: facts and/or quotes, text, list, fallback');
   }

@@ -32,8 +32,14 @@ export function parseKnowledge(data: unknown, file: string): Knowledge {
 
   const knowledge: Knowledge = {
     title: r.string(root, 'title'),
-    source: { name: r.child('source').string(source, 'name'), copyright: r.child('source').string(source, 'copyright') },
-    paragraphs: each<Paragraph>('paragraphs', (o, at) => ({ number: at.integer(o, 'number', 1), text: at.string(o, 'text') })),
+    source: {
+      name: r.child('source').string(source, 'name'),
+      copyright: r.child('source').string(source, 'copyright'),
+    },
+    paragraphs: each<Paragraph>('paragraphs', (o, at) => ({
+      number: at.integer(o, 'number', 1),
+      text: at.string(o, 'text'),
+    })),
     facts: each<Fact>('facts', (o, at) => {
       const fact: Fact = {
         id: at.string(o, 'id'),
@@ -42,7 +48,8 @@ export function parseKnowledge(data: unknown, file: string): Knowledge {
         paragraph: o.paragraph === null ? null : at.integer(o, 'paragraph', 1),
         source: at.string(o, 'source'),
       };
-      if (o.details !== undefined) fact.details = parseDetails(at.object(o.details, 'details'), at.child('details'), fact.source);
+      if (o.details !== undefined)
+        fact.details = parseDetails(at.object(o.details, 'details'), at.child('details'), fact.source);
       const scope = at.optionalStrings(o, 'scope');
       if (scope) fact.scope = scope;
       return fact;
@@ -89,12 +96,14 @@ const DETAIL_FIELDS = ['figure', 'when', 'said', 'where', 'compared', 'why'] as 
 function parseDetails(o: Record<string, unknown>, at: Reader, source: string): FactDetails {
   const details: FactDetails = {};
   for (const key of Object.keys(o)) {
-    if (key !== 'by' && !(DETAIL_FIELDS as readonly string[]).includes(key)) at.fail(key, `is not a detail (${[...DETAIL_FIELDS, 'by'].join(', ')})`);
+    if (key !== 'by' && !(DETAIL_FIELDS as readonly string[]).includes(key))
+      at.fail(key, `is not a detail (${[...DETAIL_FIELDS, 'by'].join(', ')})`);
   }
   for (const key of DETAIL_FIELDS) {
     const value = at.optionalString(o, key);
     if (value === undefined) continue;
-    if (!source.includes(value)) at.fail(key, `must be words of the fact's source sentence, verbatim: ${JSON.stringify(value)}`);
+    if (!source.includes(value))
+      at.fail(key, `must be words of the fact's source sentence, verbatim: ${JSON.stringify(value)}`);
     details[key] = value;
   }
   const by = at.optionalString(o, 'by');
@@ -106,7 +115,10 @@ function checkReferences(k: Knowledge, r: Reader): void {
   const ids = new Set<string>();
   const unique = (field: string, list: { id: string }[]) =>
     list.forEach((item, i) => {
-      if (ids.has(item.id)) r.child(field).child(i).fail('id', `repeats the id ${JSON.stringify(item.id)}`);
+      if (ids.has(item.id))
+        r.child(field)
+          .child(i)
+          .fail('id', `repeats the id ${JSON.stringify(item.id)}`);
       ids.add(item.id);
     });
   unique('facts', k.facts);
@@ -122,15 +134,18 @@ function checkReferences(k: Knowledge, r: Reader): void {
   const people = new Set(k.people.map((p) => p.id));
   const places = new Set(k.places.map((p) => p.id));
   k.facts.forEach((f, i) => {
-    if (!entities.has(f.subject)) r.child('facts').child(i).fail('subject', `names no person, organization or place: ${f.subject}`);
+    if (!entities.has(f.subject))
+      r.child('facts').child(i).fail('subject', `names no person, organization or place: ${f.subject}`);
     const by = f.details?.by;
     if (by !== undefined && !people.has(by) && !organizations.has(by)) {
       r.child('facts').child(i).child('details').fail('by', `names no person or organization: ${by}`);
     }
     f.scope?.forEach((p, s) => {
-      if (p !== 'world' && !places.has(p)) r.child('facts').child(i).child('scope').fail(s, `names no place (or "world"): ${p}`);
+      if (p !== 'world' && !places.has(p))
+        r.child('facts').child(i).child('scope').fail(s, `names no place (or "world"): ${p}`);
     });
-    if (f.paragraph !== null && !paragraphs.has(f.paragraph)) r.child('facts').child(i).fail('paragraph', `is not a paragraph number`);
+    if (f.paragraph !== null && !paragraphs.has(f.paragraph))
+      r.child('facts').child(i).fail('paragraph', `is not a paragraph number`);
   });
   k.quotes.forEach((q, i) => {
     if (!people.has(q.speaker)) r.child('quotes').child(i).fail('speaker', `names no person: ${q.speaker}`);
@@ -140,6 +155,7 @@ function checkReferences(k: Knowledge, r: Reader): void {
     if (p.in !== undefined && !places.has(p.in)) r.child('places').child(i).fail('in', `names no place: ${p.in}`);
   });
   k.people.forEach((p, i) => {
-    if (!organizations.has(p.organization)) r.child('people').child(i).fail('organization', `names no organization: ${p.organization}`);
+    if (!organizations.has(p.organization))
+      r.child('people').child(i).fail('organization', `names no organization: ${p.organization}`);
   });
 }

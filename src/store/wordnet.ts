@@ -63,7 +63,10 @@ function readProperNouns(data: string): { properNouns: Set<string>; places: Set<
         const wordEnd = data.indexOf(' ', cursor);
         const first = data.charCodeAt(cursor);
         if (first >= 65 && first <= 90) {
-          const word = data.slice(cursor, wordEnd).toLowerCase().replace(/\(.*\)$/, '');
+          const word = data
+            .slice(cursor, wordEnd)
+            .toLowerCase()
+            .replace(/\(.*\)$/, '');
           if (!word.includes('_')) properNouns.add(word);
           if (PLACE_FILES.has(lexFile)) places.add(word.replace(/_/g, ' '));
         }
@@ -81,7 +84,11 @@ function readProperNouns(data: string): { properNouns: Set<string>; places: Set<
  * at its byte offset) lists the words that share it. Every such word maps to the vocabulary words it shares a
  * sense with.
  */
-function synonyms(indexes: readonly string[], data: readonly string[], vocabulary: Iterable<string>): Map<string, string[]> {
+function synonyms(
+  indexes: readonly string[],
+  data: readonly string[],
+  vocabulary: Iterable<string>,
+): Map<string, string[]> {
   const wanted = new Map<string, Set<string>>();
   for (const word of vocabulary) {
     if (!/^[a-z]{3,}$/.test(word)) continue;

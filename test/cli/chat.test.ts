@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.js';
 
 /** Runs `npm run chat`'s command with the lines as typed input and returns what it printed. */
-function chat(lines: string[]): Promise<{ code: number | null; stdout: string }> {
+function chat(lines: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/chat.ts'], {
     cwd: PROJECT_ROOT,
+    env: { ...process.env, ARTICLE_DIR: '', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -16,12 +17,19 @@ function chat(lines: string[]): Promise<{ code: number | null; stdout: string }>
 
 describe('npm run chat', () => {
   it('greets, answers, follows up and quits', async () => {
-    const { code, stdout } = await chat(['Tell me about Tianji', 'How many users does it have?', 'Who founded Google?', 'quit']);
+    const { code, stdout } = await chat([
+      'Tell me about Tianji',
+      'How many users does it have?',
+      'Who founded Google?',
+      'quit',
+    ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Hello!/);
     const answers = stdout.split('\n> ').slice(1);
     expect(answers[0]).toContain('founded in 2005');
-    expect(answers[1]).toMatch(/^Tianji\.com, a Beijing-based platform, boasts more than 18 million users \(paragraph 13\)\./);
+    expect(answers[1]).toMatch(
+      /^Tianji\.com, a Beijing-based platform, boasts more than 18 million users \(paragraph 13\)\./,
+    );
     expect(answers[2]).toContain('does not say');
   });
 
@@ -29,5 +37,14 @@ describe('npm run chat', () => {
     const { code, stdout } = await chat(['hello']);
     expect(code).toBe(0);
     expect(stdout.split('\n> ')[1]).toMatch(/^Hello!/);
+  });
+
+  it('talks about the article ARTICLE_DIR names', async () => {
+    const { code, stdout } = await chat(['How many members does the garden club have?', 'quit'], {
+      ARTICLE_DIR: 'test/fixtures/second-article',
+    });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Hello! I answer questions about one news story: the Millbrook library/);
+    expect(stdout.split('\n> ')[1]).toMatch(/^The Millbrook Garden Club has 85 members \(paragraph 5\)\./);
   });
 });

@@ -3,7 +3,7 @@ import porterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import { describe, expect, it } from 'vitest';
 import { BayesScorer, observationOrder } from '../../src/core/bayes.js';
 import { trainQuickly } from '../../src/core/recognizer.js';
-import { fixture, sharedBot } from '../helpers.js';
+import { fixture, sharedBot } from '../support/article.js';
 
 const { recognizer, intents } = await sharedBot();
 
@@ -53,7 +53,12 @@ describe('BayesScorer', () => {
       const expected = natural.classifier.getClassifications(observation);
       const { top, total } = scorer.classify(indices, labels);
       expect(top).toEqual(expected);
-      expect(Object.is(total, expected.reduce((sum, s) => sum + s.value, 0))).toBe(true);
+      expect(
+        Object.is(
+          total,
+          expected.reduce((sum, s) => sum + s.value, 0),
+        ),
+      ).toBe(true);
       expect(scorer.classify(indices, 5).top).toEqual(expected.slice(0, 5));
       compared++;
     }
@@ -61,7 +66,14 @@ describe('BayesScorer', () => {
   });
 
   it('lists integer-like features first, in ascending order, as for...in does', () => {
-    const index = new Map([['b', 0], ['10', 1], ['a', 2], ['2', 3], ['02', 4], ['4294967295', 5]]);
+    const index = new Map([
+      ['b', 0],
+      ['10', 1],
+      ['a', 2],
+      ['2', 3],
+      ['02', 4],
+      ['4294967295', 5],
+    ]);
     const object: Record<string, number> = Object.create(null);
     for (const [f, i] of index) object[f] = i;
     const walked: number[] = [];

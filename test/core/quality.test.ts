@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { loadQuestionSet, scoreEngine } from '../../src/cli/evaluation.js';
 import { PROJECT_ROOT } from '../../src/config.js';
-import { sharedBot } from '../helpers.js';
+import { loadQuestionSet, scoreEngine } from '../../tools/eval/evaluation.js';
+import { sharedBot } from '../support/article.js';
 
 const { engine, intents } = await sharedBot();
 
 describe('answer quality on the held-out set (what npm run eval reports)', async () => {
   const questions = await loadQuestionSet(`${PROJECT_ROOT}/test/fixtures/heldout.json`, intents);
   const scores = scoreEngine(engine, questions);
-  const wrong = scores.outcomes
-    .filter((o) => !o.correct)
-    .map((o) => `${o.question.q} -> ${o.got ?? '(fallback)'}`);
+  const wrong = scores.outcomes.filter((o) => !o.correct).map((o) => `${o.question.q} -> ${o.got ?? '(fallback)'}`);
 
   it('is a real held-out set: at least 150 questions, at least 30 out of scope', () => {
     expect(questions.length).toBeGreaterThanOrEqual(150);

@@ -2,7 +2,7 @@ import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js
 import porterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import { describe, expect, it } from 'vitest';
 import { trainQuickly } from '../../src/core/recognizer.js';
-import { sharedBot } from '../helpers.js';
+import { sharedBot } from '../support/article.js';
 
 const { recognizer, intents } = await sharedBot();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { emptyState, type ConversationState } from '../../src/core/types.js';
-import { ARTICLE_FLAT, ARTICLE_TEXT, fixture, sharedBot } from '../helpers.js';
+import { type ConversationState, emptyState } from '../../src/core/types.js';
+import { ARTICLE_FLAT, ARTICLE_TEXT, fixture, sharedBot } from '../support/article.js';
 
 const { engine, knowledge } = await sharedBot();
 
@@ -18,14 +18,30 @@ describe('respond(): answers', () => {
   it.each([
     { q: 'How many members does LinkedIn have?', intent: 'linkedin.members', words: ['300 million', 'paragraph 2'] },
     { q: 'How many users does WeChat have?', intent: 'wechat.users', words: ['500 million', 'paragraph 4'] },
-    { q: 'How many Chinese users does LinkedIn have?', intent: 'linkedin.china-users', words: ['5 million', 'end of May'] },
+    {
+      q: 'How many Chinese users does LinkedIn have?',
+      intent: 'linkedin.china-users',
+      words: ['5 million', 'end of May'],
+    },
     { q: 'When was Tianji founded?', intent: 'tianji.founded', words: ['2005', 'paragraph 13'] },
     { q: 'How fast is Tianji growing?', intent: 'tianji.growth', words: ['500,000'] },
-    { q: "What is LinkedIn's user target in China?", intent: 'linkedin.user-target', words: ['10 million', 'early next year'] },
-    { q: 'Who are the partners in the joint venture?', intent: 'linkedin.joint-venture', words: ['Sequoia China', 'China Broadband Capital'] },
+    {
+      q: "What is LinkedIn's user target in China?",
+      intent: 'linkedin.user-target',
+      words: ['10 million', 'early next year'],
+    },
+    {
+      q: 'Who are the partners in the joint venture?',
+      intent: 'linkedin.joint-venture',
+      words: ['Sequoia China', 'China Broadband Capital'],
+    },
     { q: 'What share of users are managers?', intent: 'linkedin.user-seniority', words: ['42 percent'] },
     { q: 'Who is Derek Shen?', intent: 'people.derek-shen', words: ['president of LinkedIn China', 'January'] },
-    { q: 'What is the key to success in China?', intent: 'market.localization', words: ['localization', 'paragraph 15'] },
+    {
+      q: 'What is the key to success in China?',
+      intent: 'market.localization',
+      words: ['localization', 'paragraph 15'],
+    },
     { q: 'linkedn memebers', intent: 'linkedin.members', words: ['300 million'] },
     { q: 'wechat user numbr', intent: 'wechat.users', words: ['500 million'] },
     { q: 'who is he maio', intent: 'people.he-miao', words: ['marketing director', 'Tianji.com'] },
@@ -124,7 +140,12 @@ describe('respond(): follow-ups', () => {
   });
 
   it('resolves "she" to the most recent woman and "he" to the most recent man', () => {
-    const replies = converse(['Who is Jin Xiaolei?', 'Who is Derek Shen?', 'What did she say?', 'And what did he say?']);
+    const replies = converse([
+      'Who is Jin Xiaolei?',
+      'Who is Derek Shen?',
+      'What did she say?',
+      'And what did he say?',
+    ]);
     expect(replies[2]!.intent).toBe('quotes.jin-xiaolei');
     expect(replies[3]!.intent).toBe('quotes.derek-shen');
   });

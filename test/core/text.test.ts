@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EntityMatcher, findPronouns } from '../../src/core/entities.js';
 import { editDistance, SpellCorrector, tokenize } from '../../src/core/text.js';
-import { sharedBot } from '../helpers.js';
+import { sharedBot } from '../support/article.js';
 
 describe('tokenize', () => {
   it.each([
@@ -45,7 +45,14 @@ describe('editDistance', () => {
 });
 
 describe('SpellCorrector', () => {
-  const speller = new SpellCorrector(new Map([['members', 5], ['number', 3], ['wechat', 4], ['member', 1]]));
+  const speller = new SpellCorrector(
+    new Map([
+      ['members', 5],
+      ['number', 3],
+      ['wechat', 4],
+      ['member', 1],
+    ]),
+  );
   it('corrects close misspellings and leaves the rest', () => {
     expect(speller.correct('memebers')).toBe('members');
     expect(speller.correct('numbr')).toBe('number');
@@ -86,12 +93,15 @@ describe('EntityMatcher', async () => {
 
 /** Optimal string alignment distance from the whole table, no shortcuts: the reference for editDistance. */
 function osaDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
     }
   }
   return d[a.length]![b.length]!;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { emptyState, type ConversationState, type Reply } from '../../src/core/types.js';
-import { ARTICLE_FLAT, sharedBot } from '../helpers.js';
+import { type ConversationState, emptyState, type Reply } from '../../src/core/types.js';
+import { ARTICLE_FLAT, sharedBot } from '../support/article.js';
 
 const { engine, recognizer } = await sharedBot();
 
@@ -114,7 +114,9 @@ describe('questions about two things', () => {
     expect(reply.fallback).toBe(false);
     expect(reply.text).toContain('more than 18 million users');
     expect(reply.text).toContain('5 million');
-    expect(reply.text).toContain("By the article's figures, more than 18 million (Tianji.com) is more than 5 million (LinkedIn).");
+    expect(reply.text).toContain(
+      "By the article's figures, more than 18 million (Tianji.com) is more than 5 million (LinkedIn).",
+    );
   });
 
   it('gives both figures of one entity when the question pairs them, without ranking them', () => {
@@ -134,11 +136,18 @@ describe('questions about two things', () => {
 describe('follow-ups that follow', () => {
   it.each([
     { said: ['Tell me about the joint venture', 'when was it set up?'], has: 'January', not: '2005' },
-    { said: ['What is the target for Chinese users?', 'and how many are there now?'], has: '5 million', not: '500 million' },
+    {
+      said: ['What is the target for Chinese users?', 'and how many are there now?'],
+      has: '5 million',
+      not: '500 million',
+    },
     { said: ['How much did daily new users grow?', 'compared to when?'], has: 'January' },
     { said: ['How many people use WeChat?', 'says who?'], has: 'Derek Shen' },
     { said: ['How many users does Tianji have?', 'when was it founded?'], has: '2005' },
-    { said: ['Who is Jin Xiaolei?', 'where does she work?', 'what kind of company is that?'], has: 'Internet consultancy' },
+    {
+      said: ['Who is Jin Xiaolei?', 'where does she work?', 'what kind of company is that?'],
+      has: 'Internet consultancy',
+    },
     { said: ['What did the analyst say about LinkedIn?', 'says who?'], has: 'Jin Xiaolei' },
     { said: ['How big is Tianji?', 'over what period did it grow?'], has: 'over the past year' },
     { said: ['How many users does WeChat have?', 'and LinkedIn China?'], has: '5 million', not: '300 million' },
@@ -158,7 +167,10 @@ describe('follow-ups that follow', () => {
     expect(when).toMatchObject({ fallback: true, intent: null });
     expect(when!.text).toContain('The article does not say when.');
     expect(when!.text).toContain('500 million');
-    const [, percent] = converse(["How many of LinkedIn's Chinese users use the Chinese site?", 'how much is that in percent?']);
+    const [, percent] = converse([
+      "How many of LinkedIn's Chinese users use the Chinese site?",
+      'how much is that in percent?',
+    ]);
     expect(percent!.fallback).toBe(true);
     expect(percent!.text).toContain('Nearly 1 million');
   });

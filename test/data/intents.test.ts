@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MIN_UTTERANCES } from '../../src/store/intents.js';
-import { fixture, normalizeQuestion, sharedBot } from '../helpers.js';
+import { fixture, normalizeQuestion, sharedBot } from '../support/article.js';
 
 const { knowledge, intents, engine } = await sharedBot();
 
@@ -15,8 +15,14 @@ describe('intents/', () => {
   it('has small talk, article-level questions and an out-of-scope intent', () => {
     const names = intents.map((i) => i.intent);
     for (const name of [
-      'smalltalk.greeting', 'smalltalk.help', 'smalltalk.thanks', 'smalltalk.goodbye',
-      'article.summary', 'article.quoted', 'article.companies', 'article.source',
+      'smalltalk.greeting',
+      'smalltalk.help',
+      'smalltalk.thanks',
+      'smalltalk.goodbye',
+      'article.summary',
+      'article.quoted',
+      'article.companies',
+      'article.source',
     ]) {
       expect(names).toContain(name);
     }

@@ -1,7 +1,7 @@
 /** The fuzzing is only as good as its invariants: each must catch what it is there to catch, and only that. */
 import { describe, expect, it } from 'vitest';
-import { checkResponse, Watchdog } from './check.js';
-import type { FuzzCase, FuzzResponse } from './targets.js';
+import { checkResponse, Watchdog } from '../../tools/fuzz/check.js';
+import type { FuzzCase, FuzzResponse } from '../../tools/fuzz/targets.js';
 
 const request = (fields: Partial<FuzzCase> = {}): FuzzCase => ({
   route: 'webhook',
@@ -20,7 +20,9 @@ const answer = (status: number, body: string, type = 'application/json; charset=
   body: Buffer.from(body),
 });
 
-const jsonError = JSON.stringify({ error: { code: 'invalid_json', message: 'The request body is not valid UTF-8 JSON.' } });
+const jsonError = JSON.stringify({
+  error: { code: 'invalid_json', message: 'The request body is not valid UTF-8 JSON.' },
+});
 
 describe('checkResponse', () => {
   it.each([
@@ -48,18 +50,28 @@ describe('checkResponse', () => {
     ['a 2xx claiming JSON that is not', answer(200, '{"text":'), '2xx JSON that does not parse'],
     [
       'a stack trace',
-      answer(500, 'TypeError: x is not iterable\n    at questionText (/work/main/src/channels/bot-framework-bot.ts:110:33)', 'text/html'),
+      answer(
+        500,
+        'TypeError: x is not iterable\n    at questionText (/work/main/src/channels/bot-framework-bot.ts:110:33)',
+        'text/html',
+      ),
       'internals in the body',
     ],
     ['a source location', answer(200, '{"where":"dist/channels/slack.js:12:7"}'), 'internals in the body'],
     ['a node_modules path', answer(200, '{"where":"node_modules/botbuilder"}'), 'internals in the body'],
-    ["Express's HTML error page", answer(400, '<!DOCTYPE html><html><pre>SyntaxError</pre></html>', 'text/html'), 'internals in the body'],
+    [
+      "Express's HTML error page",
+      answer(400, '<!DOCTYPE html><html><pre>SyntaxError</pre></html>', 'text/html'),
+      'internals in the body',
+    ],
   ])('flags %s', (_name, response, problem) => {
     expect(checkResponse(request(), response).map((p) => p.split(': ')[0])).toContain(problem);
   });
 
   it('excuses a leak pattern that only echoes the request', () => {
-    const echoed = request({ body: Buffer.from('{"type":"url_verification","challenge":"see node_modules/x.js:1:2"}') });
+    const echoed = request({
+      body: Buffer.from('{"type":"url_verification","challenge":"see node_modules/x.js:1:2"}'),
+    });
     expect(checkResponse(echoed, answer(200, '{"challenge":"see node_modules/x.js:1:2"}'))).toEqual([]);
   });
 

@@ -7,8 +7,17 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkResponse, Watchdog } from './check.js';
-import { knownCases, routeArbitraries, ROUTE_PATHS, ROUTES, SECRETS, startTarget, type FuzzCase, type FuzzTarget } from './targets.js';
+import { checkResponse, Watchdog } from '../../tools/fuzz/check.js';
+import {
+  type FuzzCase,
+  type FuzzTarget,
+  knownCases,
+  ROUTE_PATHS,
+  ROUTES,
+  routeArbitraries,
+  SECRETS,
+  startTarget,
+} from '../../tools/fuzz/targets.js';
 
 /** Cases per route: enough to meet every kind of generator a few times, few enough for a few seconds. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
@@ -33,7 +42,9 @@ async function expectInvariants(c: FuzzCase): Promise<void> {
   const problems = [...checkResponse(c, response), ...watchdog.take()];
   if (problems.length === 0) return;
   const body = response.body.subarray(0, 300).toString('utf8');
-  const logged = target.logs.problemsOf(response.headers['x-request-id']).map((line) => `\nlogged: ${line.slice(0, 400)}`);
+  const logged = target.logs
+    .problemsOf(response.headers['x-request-id'])
+    .map((line) => `\nlogged: ${line.slice(0, 400)}`);
   throw new Error(`${problems.join('\n')}\nanswer: ${response.status} ${JSON.stringify(body)}${logged.join('')}`);
 }
 

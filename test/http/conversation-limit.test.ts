@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { useChannelEnv } from '../channel-helpers.js';
+import { useChannelEnv } from '../support/channels.js';
 
 const env = useChannelEnv('conversation-limit-test-');
 const TELEGRAM = { secretToken: 'conversation-limit-secret_01' };
@@ -8,7 +8,8 @@ const TELEGRAM = { secretToken: 'conversation-limit-secret_01' };
 describe('the per-conversation limit', () => {
   it('answers the webhook with 429 and Retry-After, without taking the turn, and leaves other conversations alone', async () => {
     const app = env.app({}, { perConversationLimit: 2 });
-    const ask = (text: string, conversationId: string) => request(app).post('/api/webhook').send({ text, conversationId });
+    const ask = (text: string, conversationId: string) =>
+      request(app).post('/api/webhook').send({ text, conversationId });
     expect((await ask('How many users does WeChat have?', 'limited')).status).toBe(200);
     expect((await ask('How many users does WeChat have?', 'limited')).status).toBe(200);
     const turns = env.counting.total;
@@ -30,7 +31,10 @@ describe('the per-conversation limit', () => {
       message: { message_id: id, date: 0, chat: { id: 4242, type: 'private' }, text },
     });
     const send = (id: number, text: string) =>
-      request(app).post('/api/telegram').set('X-Telegram-Bot-Api-Secret-Token', TELEGRAM.secretToken).send(update(id, text));
+      request(app)
+        .post('/api/telegram')
+        .set('X-Telegram-Bot-Api-Secret-Token', TELEGRAM.secretToken)
+        .send(update(id, text));
     expect((await send(1, 'How many users does WeChat have?')).body.text).toContain('500 million');
     const limited = await send(2, 'And LinkedIn?');
     expect(limited.status).toBe(200);

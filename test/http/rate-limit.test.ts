@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { RateLimiter } from '../../src/http/rate-limit.js';
 import { createLogger } from '../../src/log.js';
-import { LowConversationStore } from '../../src/store/conversations.js';
-import { sharedBot } from '../helpers.js';
+import { LowConversationStore } from '../../src/store/conversations/store.js';
+import { sharedBot } from '../support/article.js';
 
 describe('RateLimiter', () => {
   it('lets a burst up to the limit through, then says how long to wait, then refills', () => {
@@ -47,7 +47,6 @@ describe('the per-address limit on the app', () => {
       engine: bot.engine,
       conversations: store,
       logger: createLogger('silent'),
-      webhookSecret: null,
       perAddressLimit: 2,
     });
     const ask = () => request(app).post('/api/webhook').send({ text: 'Who is Derek Shen?' });

@@ -1,5 +1,5 @@
-import request from 'supertest';
 import express from 'express';
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { requestContext } from '../../src/http/request-context.js';
 import { createLogger } from '../../src/log.js';

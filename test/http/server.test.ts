@@ -1,9 +1,9 @@
-import net from 'node:net';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import net from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen } from '../../src/http/server.js';
-import type { Server } from 'node:http';
 
 let server: Server;
 let port: number;

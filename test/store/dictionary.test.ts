@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import wordListPath from 'word-list';
 import { describe, expect, it } from 'vitest';
+import wordListPath from 'word-list';
 import { loadDictionary, SortedWordList } from '../../src/store/dictionary.js';
 
 describe('SortedWordList', () => {
@@ -8,7 +8,12 @@ describe('SortedWordList', () => {
     const list = SortedWordList.fromText('apple\nbanana\ncherry\n');
     expect(['apple', 'banana', 'cherry'].map((w) => list.has(w))).toEqual([true, true, true]);
     expect(['', 'appl', 'apples', 'aardvark', 'zebra', 'banana\ncherry'].map((w) => list.has(w))).toEqual([
-      false, false, false, false, false, false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
     ]);
     expect(list.size).toBe(3);
   });

@@ -13,7 +13,6 @@ const INTENTS = path.join(PROJECT_ROOT, 'intents');
 const MEMBERS = path.join(INTENTS, 'linkedin.members.json');
 const HE_MIAO_QUOTES = path.join(INTENTS, 'quotes.he-miao.json');
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 const readJson = (file: string): Json => JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -51,32 +50,128 @@ describe('parseKnowledge', () => {
   });
 
   const cases: { name: string; field: string; problem?: RegExp; breakIt: (d: Json) => void }[] = [
-    { name: 'a paragraph number that is not an integer', field: 'facts[3].paragraph', problem: /integer/, breakIt: (d) => (d.facts[3].paragraph = 'two') },
-    { name: 'a paragraph number below 1', field: 'facts[3].paragraph', problem: /at least 1/, breakIt: (d) => (d.facts[3].paragraph = 0) },
-    { name: 'a paragraph number that does not exist', field: 'facts[3].paragraph', problem: /not a paragraph/, breakIt: (d) => (d.facts[3].paragraph = 999) },
+    {
+      name: 'a paragraph number that is not an integer',
+      field: 'facts[3].paragraph',
+      problem: /integer/,
+      breakIt: (d) => (d.facts[3].paragraph = 'two'),
+    },
+    {
+      name: 'a paragraph number below 1',
+      field: 'facts[3].paragraph',
+      problem: /at least 1/,
+      breakIt: (d) => (d.facts[3].paragraph = 0),
+    },
+    {
+      name: 'a paragraph number that does not exist',
+      field: 'facts[3].paragraph',
+      problem: /not a paragraph/,
+      breakIt: (d) => (d.facts[3].paragraph = 999),
+    },
     { name: 'a missing title', field: 'title', problem: /non-empty string/, breakIt: (d) => delete d.title },
     { name: 'a blank title', field: 'title', problem: /non-empty string/, breakIt: (d) => (d.title = '   ') },
-    { name: 'a source that is not an object', field: 'source', problem: /object/, breakIt: (d) => (d.source = 'China Daily') },
+    {
+      name: 'a source that is not an object',
+      field: 'source',
+      problem: /object/,
+      breakIt: (d) => (d.source = 'China Daily'),
+    },
     { name: 'a missing source name', field: 'source.name', breakIt: (d) => delete d.source.name },
-    { name: 'paragraphs that are not an array', field: 'paragraphs', problem: /array/, breakIt: (d) => (d.paragraphs = {}) },
+    {
+      name: 'paragraphs that are not an array',
+      field: 'paragraphs',
+      problem: /array/,
+      breakIt: (d) => (d.paragraphs = {}),
+    },
     { name: 'no facts at all', field: 'facts', problem: /at least 1/, breakIt: (d) => (d.facts = []) },
-    { name: 'a fact that is not an object', field: 'facts[2]', problem: /object/, breakIt: (d) => (d.facts[2] = 'a fact') },
+    {
+      name: 'a fact that is not an object',
+      field: 'facts[2]',
+      problem: /object/,
+      breakIt: (d) => (d.facts[2] = 'a fact'),
+    },
     { name: 'a fact without a statement', field: 'facts[0].statement', breakIt: (d) => delete d.facts[0].statement },
-    { name: 'a fact about an unknown subject', field: 'facts[0].subject', problem: /nobody/, breakIt: (d) => (d.facts[0].subject = 'nobody') },
-    { name: 'a duplicate fact id', field: 'facts[1].id', problem: /repeats/, breakIt: (d) => (d.facts[1].id = d.facts[0].id) },
-    { name: 'a duplicate quote id', field: 'quotes[1].id', problem: /repeats/, breakIt: (d) => (d.quotes[1].id = d.quotes[0].id) },
-    { name: 'a quote id equal to a fact id', field: 'quotes[0].id', problem: /repeats/, breakIt: (d) => (d.quotes[0].id = d.facts[5].id) },
-    { name: 'a duplicate person id', field: 'people[1].id', problem: /repeats/, breakIt: (d) => (d.people[1].id = d.people[0].id) },
-    { name: 'a quote speaker that is an organization, not a person', field: 'quotes[0].speaker', problem: /names no person/, breakIt: (d) => (d.quotes[0].speaker = 'linkedin') },
-    { name: 'a quote speaker that does not exist', field: 'quotes[0].speaker', problem: /names no person/, breakIt: (d) => (d.quotes[0].speaker = 'someone') },
-    { name: 'a quote in a paragraph that does not exist', field: 'quotes[2].paragraph', breakIt: (d) => (d.quotes[2].paragraph = 500) },
-    { name: 'a quote without a paragraph', field: 'quotes[2].paragraph', breakIt: (d) => (d.quotes[2].paragraph = null) },
-    { name: 'a pronoun other than he or she', field: 'people[0].pronoun', problem: /"he", "she"/, breakIt: (d) => (d.people[0].pronoun = 'it') },
-    { name: 'aliases that are not an array', field: 'people[0].aliases', problem: /array/, breakIt: (d) => (d.people[0].aliases = 'Shen') },
+    {
+      name: 'a fact about an unknown subject',
+      field: 'facts[0].subject',
+      problem: /nobody/,
+      breakIt: (d) => (d.facts[0].subject = 'nobody'),
+    },
+    {
+      name: 'a duplicate fact id',
+      field: 'facts[1].id',
+      problem: /repeats/,
+      breakIt: (d) => (d.facts[1].id = d.facts[0].id),
+    },
+    {
+      name: 'a duplicate quote id',
+      field: 'quotes[1].id',
+      problem: /repeats/,
+      breakIt: (d) => (d.quotes[1].id = d.quotes[0].id),
+    },
+    {
+      name: 'a quote id equal to a fact id',
+      field: 'quotes[0].id',
+      problem: /repeats/,
+      breakIt: (d) => (d.quotes[0].id = d.facts[5].id),
+    },
+    {
+      name: 'a duplicate person id',
+      field: 'people[1].id',
+      problem: /repeats/,
+      breakIt: (d) => (d.people[1].id = d.people[0].id),
+    },
+    {
+      name: 'a quote speaker that is an organization, not a person',
+      field: 'quotes[0].speaker',
+      problem: /names no person/,
+      breakIt: (d) => (d.quotes[0].speaker = 'linkedin'),
+    },
+    {
+      name: 'a quote speaker that does not exist',
+      field: 'quotes[0].speaker',
+      problem: /names no person/,
+      breakIt: (d) => (d.quotes[0].speaker = 'someone'),
+    },
+    {
+      name: 'a quote in a paragraph that does not exist',
+      field: 'quotes[2].paragraph',
+      breakIt: (d) => (d.quotes[2].paragraph = 500),
+    },
+    {
+      name: 'a quote without a paragraph',
+      field: 'quotes[2].paragraph',
+      breakIt: (d) => (d.quotes[2].paragraph = null),
+    },
+    {
+      name: 'a pronoun other than he or she',
+      field: 'people[0].pronoun',
+      problem: /"he", "she"/,
+      breakIt: (d) => (d.people[0].pronoun = 'it'),
+    },
+    {
+      name: 'aliases that are not an array',
+      field: 'people[0].aliases',
+      problem: /array/,
+      breakIt: (d) => (d.people[0].aliases = 'Shen'),
+    },
     { name: 'an empty alias', field: 'people[0].aliases[1]', breakIt: (d) => (d.people[0].aliases = ['Shen', '']) },
-    { name: 'a person at an unknown organization', field: 'people[0].organization', problem: /nowhere/, breakIt: (d) => (d.people[0].organization = 'nowhere') },
-    { name: 'a person whose organization is a person', field: 'people[0].organization', breakIt: (d) => (d.people[0].organization = 'he-miao') },
-    { name: 'an organization without a description', field: 'organizations[1].description', breakIt: (d) => delete d.organizations[1].description },
+    {
+      name: 'a person at an unknown organization',
+      field: 'people[0].organization',
+      problem: /nowhere/,
+      breakIt: (d) => (d.people[0].organization = 'nowhere'),
+    },
+    {
+      name: 'a person whose organization is a person',
+      field: 'people[0].organization',
+      breakIt: (d) => (d.people[0].organization = 'he-miao'),
+    },
+    {
+      name: 'an organization without a description',
+      field: 'organizations[1].description',
+      breakIt: (d) => delete d.organizations[1].description,
+    },
     { name: 'a place without a name', field: 'places[0].name', breakIt: (d) => (d.places[0].name = 3) },
   ];
 
@@ -159,7 +254,12 @@ describe('parseIntent', () => {
     data.utterances = data.utterances.slice(0, 15);
     expect(parseIntent(data, MEMBERS, knowledge).utterances).toHaveLength(15);
     data.utterances = data.utterances.slice(0, 14);
-    expectFieldError(() => parseIntent(data, MEMBERS, knowledge), MEMBERS, 'utterances', /at least 15 entries \(has 14\)/);
+    expectFieldError(
+      () => parseIntent(data, MEMBERS, knowledge),
+      MEMBERS,
+      'utterances',
+      /at least 15 entries \(has 14\)/,
+    );
   });
 
   const cases: { name: string; field: string; problem?: RegExp; file?: string; breakIt: (d: Json) => void }[] = [
@@ -167,23 +267,67 @@ describe('parseIntent', () => {
     { name: 'utterances that are a string', field: 'utterances', breakIt: (d) => (d.utterances = 'linkedin members') },
     { name: 'an utterance that is not a string', field: 'utterances[2]', breakIt: (d) => (d.utterances[2] = 42) },
     { name: 'an empty utterance', field: 'utterances[0]', breakIt: (d) => (d.utterances[0] = ' ') },
-    { name: 'an unknown fact id', field: 'answer.facts[0]', problem: /no-such-fact/, breakIt: (d) => (d.answer.facts = ['no-such-fact']) },
-    { name: 'an unknown fact id after a good one', field: 'answer.facts[1]', breakIt: (d) => d.answer.facts.push('no-such-fact') },
+    {
+      name: 'an unknown fact id',
+      field: 'answer.facts[0]',
+      problem: /no-such-fact/,
+      breakIt: (d) => (d.answer.facts = ['no-such-fact']),
+    },
+    {
+      name: 'an unknown fact id after a good one',
+      field: 'answer.facts[1]',
+      breakIt: (d) => d.answer.facts.push('no-such-fact'),
+    },
     { name: 'a fact id that is not a string', field: 'answer.facts[0]', breakIt: (d) => (d.answer.facts = [7]) },
-    { name: 'a name that does not match the file name', field: 'intent', problem: /file name/, breakIt: (d) => (d.intent = 'linkedin.growth') },
-    { name: 'a name that is not domain-first', field: 'intent', problem: /domain-first/, breakIt: (d) => (d.intent = 'members') },
+    {
+      name: 'a name that does not match the file name',
+      field: 'intent',
+      problem: /file name/,
+      breakIt: (d) => (d.intent = 'linkedin.growth'),
+    },
+    {
+      name: 'a name that is not domain-first',
+      field: 'intent',
+      problem: /domain-first/,
+      breakIt: (d) => (d.intent = 'members'),
+    },
     { name: 'a name with capitals', field: 'intent', breakIt: (d) => (d.intent = 'LinkedIn.Members') },
     { name: 'a missing name', field: 'intent', breakIt: (d) => delete d.intent },
     { name: 'a missing description', field: 'description', breakIt: (d) => delete d.description },
-    { name: 'an unknown entity in about', field: 'about[0]', problem: /names no person/, breakIt: (d) => (d.about = ['myspace']) },
+    {
+      name: 'an unknown entity in about',
+      field: 'about[0]',
+      problem: /names no person/,
+      breakIt: (d) => (d.about = ['myspace']),
+    },
     { name: 'a missing answer', field: 'answer', problem: /object/, breakIt: (d) => delete d.answer },
-    { name: 'an answer with both facts and text', field: 'answer', problem: /exactly one/, breakIt: (d) => (d.answer.text = 'Lots.') },
+    {
+      name: 'an answer with both facts and text',
+      field: 'answer',
+      problem: /exactly one/,
+      breakIt: (d) => (d.answer.text = 'Lots.'),
+    },
     { name: 'an empty answer', field: 'answer', problem: /exactly one/, breakIt: (d) => (d.answer = {}) },
     { name: 'fallback: false', field: 'answer.fallback', breakIt: (d) => (d.answer = { fallback: false }) },
     { name: 'an unknown list kind', field: 'answer.list', breakIt: (d) => (d.answer = { list: 'cities' }) },
-    { name: 'suggestions that are not strings', field: 'suggestions[1]', breakIt: (d) => (d.suggestions = ['Who is Derek Shen?', null]) },
-    { name: 'an unknown quote id', field: 'answer.quotes[1]', problem: /names no quote/, file: HE_MIAO_QUOTES, breakIt: (d) => (d.answer.quotes[1] = 'made-up-quote') },
-    { name: 'a fact id used as a quote id', field: 'answer.quotes[0]', file: HE_MIAO_QUOTES, breakIt: (d) => (d.answer.quotes[0] = 'linkedin-members') },
+    {
+      name: 'suggestions that are not strings',
+      field: 'suggestions[1]',
+      breakIt: (d) => (d.suggestions = ['Who is Derek Shen?', null]),
+    },
+    {
+      name: 'an unknown quote id',
+      field: 'answer.quotes[1]',
+      problem: /names no quote/,
+      file: HE_MIAO_QUOTES,
+      breakIt: (d) => (d.answer.quotes[1] = 'made-up-quote'),
+    },
+    {
+      name: 'a fact id used as a quote id',
+      field: 'answer.quotes[0]',
+      file: HE_MIAO_QUOTES,
+      breakIt: (d) => (d.answer.quotes[0] = 'linkedin-members'),
+    },
   ];
 
   it.each(cases)('rejects $name, naming field "$field"', ({ field, problem, file = MEMBERS, breakIt }) => {
@@ -218,7 +362,10 @@ describe('loadIntents', () => {
   it('loads the 42 real intents, each named after its file', async () => {
     const intents = await loadIntents(INTENTS, knowledge);
     expect(intents).toHaveLength(42);
-    const files = fs.readdirSync(INTENTS).filter((n) => n.endsWith('.json')).sort();
+    const files = fs
+      .readdirSync(INTENTS)
+      .filter((n) => n.endsWith('.json'))
+      .sort();
     expect(intents.map((i) => `${i.intent}.json`)).toEqual(files);
     expect(new Set(intents.map((i) => i.intent)).size).toBe(42);
     for (const intent of intents) expect(intent.utterances.length).toBeGreaterThanOrEqual(MIN_UTTERANCES);

@@ -1,0 +1,102 @@
+import type { Engine } from '../core/respond.js';
+import type { Reply } from '../core/types.js';
+import { RateLimitedError, type RateLimiter } from '../http/rate-limit.js';
+import { KeyedQueue } from '../store/conversations/keyed-queue.js';
+import type { ConversationStore } from '../store/conversations/store.js';
+
+/** What {@link Turns.answer} does with a conversation over its rate limit. */
+export type WhenLimited = 'reply' | 'throw';
+
+/**
+ * Longest question answered, in characters after trimming. The JSON webhook and Bot Framework refuse a
+ * longer `text` with a 400; platform channels, which cannot show an HTTP error to the user, get
+ * {@link Turns.answer}'s polite reply instead.
+ */
+export const MAX_QUESTION_LENGTH = 2000;
+
+/** What a channel says when a question could not be answered (the conversation store failed, say). */
+export const APOLOGY = 'Sorry, something went wrong on my side. Please ask again in a moment.';
+
+/** What the turn path is built from. */
+export interface TurnsDeps {
+  engine: Engine;
+  conversations: ConversationStore;
+  /** Questions per conversation; none when omitted. */
+  limiter?: RateLimiter;
+}
+
+/**
+ * The one turn path every channel answers through: the per-conversation rate limit, the conversation's
+ * order, and read, respond and write, the new state stored before the reply is handed back.
+ */
+export class Turns {
+  private readonly order = new KeyedQueue();
+
+  constructor(private readonly deps: TurnsDeps) {}
+
+  /** The greeting for someone new: what the bot can answer, with suggested questions. Not a turn. */
+  welcome(): Reply {
+    return this.deps.engine.welcome();
+  }
+
+  /**
+   * Answers `text` in the context of `conversationId` (or without context when it is undefined). The new
+   * context is stored before the promise resolves, so a channel sends the reply only after it is safe.
+   * Turns of one conversation run one after another (the store's transaction), so none loses another's context.
+   *
+   * Neither of these is a turn (the conversation is left as it was):
+   * - a question over {@link MAX_QUESTION_LENGTH} characters gets a reply asking for a shorter one, with the
+   *   welcome's suggestions;
+   * - a conversation over the rate limit gets a reply asking to wait, or with `whenLimited: 'throw'` a
+   *   {@link RateLimitedError} (a 429 for channels that can show one).
+   */
+  answer(conversationId: string | undefined, text: string, whenLimited: WhenLimited = 'reply'): Promise<Reply> {
+    const { engine, conversations, limiter } = this.deps;
+    if (text.trim().length > MAX_QUESTION_LENGTH) return Promise.resolve(tooLongReply(engine));
+    if (conversationId === undefined) return Promise.resolve(engine.respond(text).reply);
+    const wait = limiter?.take(conversationId) ?? 0;
+    if (wait > 0) {
+      if (whenLimited === 'throw') return Promise.reject(new RateLimitedError(wait, 'conversation'));
+      return Promise.resolve(slowDownReply(wait));
+    }
+    return conversations.transact(conversationId, (state) => {
+      const turn = engine.respond(text, state);
+      return { state: turn.state, result: turn.reply };
+    });
+  }
+
+  /**
+   * Runs `work` once all work given before for the same conversation has settled (whether it succeeded or
+   * not). For channels that send replies themselves after the turn (Bot Framework, LINE): answering and
+   * delivering inside `work` keeps the replies of one conversation in the order its questions came.
+   */
+  inOrder<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
+    return this.order.run(conversationId, work);
+  }
+}
+
+/** The reply to a conversation asking faster than its rate limit allows. */
+function slowDownReply(waitSeconds: number): Reply {
+  return {
+    text: `You are asking faster than I can keep up with; please wait ${waitSeconds} s and ask again.`,
+    intent: null,
+    confidence: 0,
+    fallback: true,
+    sources: [],
+    quotes: [],
+    suggestions: [],
+  };
+}
+
+function tooLongReply(engine: Engine): Reply {
+  return {
+    text: `Sorry, that question is too long for me (more than ${MAX_QUESTION_LENGTH} characters); please ask it in fewer words.`,
+    intent: null,
+    confidence: 0,
+    fallback: true,
+    sources: [],
+    quotes: [],
+    // Short questions the bot answers show what "fewer words" means.
+    suggestions: engine.welcome().suggestions,
+  };
+}

@@ -1,0 +1,46 @@
+import type { ErrorRequestHandler } from 'express';
+import { describeError, type Logger } from '../log.js';
+import { HttpError, sendError } from './errors.js';
+import { RateLimitedError } from './rate-limit.js';
+
+/** body-parser errors carry `status` and `type`; map them to the JSON error shape. */
+interface ParserError {
+  status?: number;
+  type?: string;
+}
+
+/**
+ * The app's one error sink, mounted last: an {@link HttpError} becomes its status and JSON error (a 429 with
+ * Retry-After), body-parser's refusals a JSON 4xx (413 for a body over a route's limit), and anything else is
+ * logged and answered with a JSON 500 that says nothing about the cause. No stack trace ever reaches a client.
+ */
+export function errorBoundary(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    if (res.headersSent) {
+      logger.error('error after the response started', { path: req.path, ...describeError(error) });
+      res.end();
+      return;
+    }
+    if (error instanceof HttpError) {
+      if (error instanceof RateLimitedError) res.set('Retry-After', String(error.retryAfterSeconds));
+      sendError(res, error.status, error.code, error.message);
+      return;
+    }
+    const parser = error as ParserError;
+    if (parser.type === 'entity.too.large') {
+      sendError(res, 413, 'payload_too_large', 'The request body is too large.');
+      return;
+    }
+    if (typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500) {
+      sendError(
+        res,
+        parser.status,
+        parser.type?.replace(/\./g, '_') ?? 'bad_request',
+        'The request could not be read.',
+      );
+      return;
+    }
+    logger.error('unhandled error', { path: req.path, ...describeError(error) });
+    sendError(res, 500, 'internal_error', 'Something went wrong on our side; please try again.');
+  };
+}
