@@ -37,7 +37,7 @@ export const TEMPLATES = {
 } as const;
 
 /** What the article does not give, for a question asking this kind of answer: "The article does not say {…}." */
-const KIND_PHRASES: Record<AnswerKind, string> = {
+export const KIND_PHRASES: Record<AnswerKind, string> = {
   when: 'when',
   year: 'in which year',
   month: 'in which month',

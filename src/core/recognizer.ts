@@ -178,7 +178,7 @@ export interface RecognizerOptions {
 export const DEFAULT_OPTIONS: RecognizerOptions = {
   bigrams: true,
   smoothing: 0.01,
-  weights: { bayes: 0.2, chars: 0.3, nearest: 0.5 },
+  weights: { bayes: 0.15, chars: 0.45, nearest: 0.4 },
   synonymWeight: 0.5,
   minScore: 0.35,
   minMargin: 0.1,
@@ -252,7 +252,8 @@ export class Recognizer {
    */
   static train(
     intents: readonly Pick<Intent, 'intent' | 'utterances' | 'answer'>[],
-    knowledge: Pick<Knowledge, 'people' | 'organizations' | 'places' | 'paragraphs'>,
+    knowledge: Pick<Knowledge, 'people' | 'organizations' | 'places' | 'paragraphs'> &
+      Partial<Pick<Knowledge, 'facts' | 'quotes'>>,
     lexicon: Lexicon,
     options: RecognizerOptions = DEFAULT_OPTIONS,
   ): Recognizer {
@@ -270,8 +271,16 @@ export class Recognizer {
     const expansions = new Expansions(lexicon, new Set(vocabulary.keys()));
     const documents: { intent: string; features: string[] }[] = [];
     const texts: { label: string; words: string[] }[] = [];
+    // An intent's own answer, its facts' statements and its quotes, is trained on as well: questions often
+    // use the answer's words ("founded", "joint venture", "two identities").
+    const statements = new Map((knowledge.facts ?? []).map((f) => [f.id, f.statement]));
+    const quoted = new Map((knowledge.quotes ?? []).map((q) => [q.id, q.text]));
     for (const intent of intents) {
-      for (const utterance of intent.utterances) {
+      const answers = [
+        ...(intent.answer.facts ?? []).flatMap((id) => statements.get(id) ?? []),
+        ...(intent.answer.quotes ?? []).flatMap((id) => quoted.get(id) ?? []),
+      ];
+      for (const utterance of [...intent.utterances, ...answers]) {
         const analysis = analyze(utterance, matcher, speller, expansions, options);
         if (analysis.features.length === 0) continue;
         classifier.addDocument(analysis.features, intent.intent);
@@ -331,11 +340,15 @@ export class Recognizer {
     if (!top) return { intent: null, confidence: 1, ranking: [], analysis };
     const outOfScope = ranking.find((r) => this.fallbackIntents.has(r.intent));
     const margin = top.score - (outOfScope && outOfScope !== top ? outOfScope.score : 0);
+    // The thresholds were chosen on data with out-of-scope examples; data without any declares a closed world,
+    // where every question is one of its intents.
+    const rejects = this.fallbackIntents.size > 0;
     const inScope =
       !this.fallbackIntents.has(top.intent) &&
-      top.score >= this.options.minScore &&
-      margin >= this.options.minMargin &&
-      (context !== undefined || this.knownShare(analysis) >= this.options.minKnown);
+      (!rejects ||
+        (top.score >= this.options.minScore &&
+          margin >= this.options.minMargin &&
+          (context !== undefined || this.knownShare(analysis) >= this.options.minKnown)));
     return {
       intent: inScope ? top.intent : null,
       confidence: round(inScope ? top.score : 1 - top.score),

@@ -344,6 +344,8 @@ interface Reading {
   asked: Asked;
   /** Whether the question has a topic of its own, beyond what it refers back to and what it asks. */
   hasTopic: boolean;
+  /** The entity its first pronoun stands for in the conversation, if any. */
+  referent: string | null;
 }
 
 /**
@@ -459,7 +461,10 @@ export class Engine {
     const kindStems = new Set(frame.kind && SPECIFIC_KINDS.has(frame.kind) ? frame.kindWords.map((w) => stem(w)) : []);
     const query =
       kindStems.size === 0 ? analysis : { ...analysis, content: analysis.content.filter((f) => !kindStems.has(f)) };
-    return { question, analysis, query, frame, state, named, places, asked, hasTopic };
+    // Whom "she" or "it" stands for, from the conversation, when it says.
+    const pronoun = analysis.pronouns[0];
+    const referent = pronoun ? resolvePronoun(pronoun, state.entities, this.parts.knowledge) : null;
+    return { question, analysis, query, frame, state, named, places, asked, hasTopic, referent };
   }
 
   /** Decides what to say: the steps are tried in order, and the first that applies answers. */
@@ -612,9 +617,11 @@ export class Engine {
   private recognized(r: Reading): Plan {
     const { pronouns } = r.analysis;
     const refersBack = r.frame.refersBack && r.named.length === 0 && r.state.lastIntent !== null;
-    // A follow-up with no topic of its own borrows the last question's: "and how many are there now?"
+    // "Where does she work?" is recognized as "where does He Miao work?"; a follow-up with no topic of its own
+    // borrows the last question's: "and how many are there now?"
+    const resolved = r.referent && r.named.length === 0 ? withEntity(r.analysis, r.referent) : r.analysis;
     const rec = this.parts.recognizer.recognizeAnalysis(
-      r.analysis,
+      resolved,
       refersBack && !r.hasTopic ? this.contextOf(r.state) : undefined,
     );
     const named = r.named.filter((m, i, all) => all.findIndex((x) => x.id === m.id) === i);
@@ -913,7 +920,7 @@ export class Engine {
         ? [p.quote.speaker, ...this.concerns.get(this.intentOf(p))!]
         : [factOf(p).fact.subject, ...factOf(p).entities];
     const accept = (p: Passage) =>
-      [...r.asked.named, ...required].every((id) => names(p).includes(id)) &&
+      [...r.asked.named, ...(r.referent ? [r.referent] : []), ...required].every((id) => names(p).includes(id)) &&
       (!('fact' in p) || misfit(p.fact, r.asked) === null);
     const found = this.passageIndex.search(r.query, accept, 1)[0];
     // A passage that holds the very kind of answer asked ("which city", "what year") needs less of the wording.
