@@ -86,33 +86,47 @@ export class CentroidIndex {
       if (df[b]! > 0 && df[b]! <= common) this.idf[b] = Math.log((n + 1) / (df[b]! + 1)) + 1;
 
     this.labels = [...new Set(documents.map((d) => d.label))];
+    // Each label's centroid is summed in one dense array (reused label after label), then kept sparse.
+    const byLabel = this.labels.map(() => [] as number[]);
     const labelIndex = new Map(this.labels.map((l, i) => [l, i]));
-    const sums = this.labels.map(() => new Map<number, number>());
     documents.forEach((d, i) => {
-      const sum = sums[labelIndex.get(d.label)!]!;
-      const { buckets, weights } = this.vector(counted[i]!);
-      buckets.forEach((b, k) => {
-        sum.set(b, (sum.get(b) ?? 0) + weights[k]!);
-      });
+      byLabel[labelIndex.get(d.label)!]!.push(i);
     });
+    const dense = new Float64Array(BUCKETS);
+    const centroids: { buckets: Int32Array; weights: Float64Array }[] = [];
+    for (const docs of byLabel) {
+      const touched: number[] = [];
+      for (const i of docs) {
+        const { buckets, weights } = this.vector(counted[i]!);
+        for (let k = 0; k < buckets.length; k++) {
+          const b = buckets[k]!;
+          if (dense[b] === 0) touched.push(b);
+          dense[b] = dense[b]! + weights[k]!;
+        }
+      }
+      let norm = 0;
+      for (const b of touched) norm += dense[b]! * dense[b]!;
+      norm = Math.sqrt(norm) || 1;
+      const buckets = Int32Array.from(touched);
+      const weights = Float64Array.from(touched, (b) => dense[b]! / norm);
+      for (const b of touched) dense[b] = 0;
+      centroids.push({ buckets, weights });
+    }
     // Counted first, then placed: bucket by bucket, labels in order.
     let total = 0;
-    for (const sum of sums) {
-      for (const bucket of sum.keys()) this.starts[bucket + 1]!++;
-      total += sum.size;
+    for (const c of centroids) {
+      for (const b of c.buckets) this.starts[b + 1]!++;
+      total += c.buckets.length;
     }
     for (let b = 0; b < BUCKETS; b++) this.starts[b + 1]! += this.starts[b]!;
     this.labelsOf = new Int32Array(total);
     this.weightsOf = new Float32Array(total);
     const filled = this.starts.slice(0, BUCKETS);
-    sums.forEach((sum, label) => {
-      let norm = 0;
-      for (const w of sum.values()) norm += w * w;
-      norm = Math.sqrt(norm) || 1;
-      for (const [bucket, w] of sum) {
-        const at = filled[bucket]!++;
+    centroids.forEach((c, label) => {
+      for (let k = 0; k < c.buckets.length; k++) {
+        const at = filled[c.buckets[k]!]!++;
         this.labelsOf[at] = label;
-        this.weightsOf[at] = w / norm;
+        this.weightsOf[at] = c.weights[k]!;
       }
     });
     this.sums = new Float64Array(this.labels.length);

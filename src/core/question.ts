@@ -85,6 +85,12 @@ const KIND_PATTERNS: readonly (readonly [AnswerKind, RegExp, readonly string[]])
   ],
 );
 
+/** Per word, the patterns it can start a match of (their indexes in {@link KIND_PATTERNS}). */
+const PATTERNS_BY_WORD = new Map<string, number[]>();
+KIND_PATTERNS.forEach(([, , triggers], index) => {
+  for (const word of triggers) PATTERNS_BY_WORD.set(word, [...(PATTERNS_BY_WORD.get(word) ?? []), index]);
+});
+
 /** Month names and their short forms; "may" and "march" count only where a month is plausible. */
 const MONTHS = [
   'january',
@@ -223,10 +229,11 @@ export function readFrame(
   const text = tokens.join(' ');
   let kind: AnswerKind | null = null;
   let kindWords: string[] = [];
-  const present = new Set(tokens);
-  for (const [k, pattern, triggers] of KIND_PATTERNS) {
-    // Only a pattern one of whose words is in the question can match: most are skipped without a regex.
-    if (!triggers.some((t) => present.has(t))) continue;
+  // Only a pattern one of whose words is in the question can match: most are never tried.
+  const tried = new Set<number>();
+  for (const t of tokens) for (const index of PATTERNS_BY_WORD.get(t) ?? []) tried.add(index);
+  for (const index of [...tried].sort((a, b) => a - b)) {
+    const [k, pattern] = KIND_PATTERNS[index]!;
     const match = pattern.exec(text);
     if (match) {
       kind = k;
@@ -266,6 +273,13 @@ export function readFrame(
   const otherPlaces: OtherPlace[] = [];
   for (let i = 0; i < tokens.length; i++) {
     if (inMention(i) || MONTHS.includes(tokens[i]!) || NOT_PLACES.has(tokens[i]!)) continue;
+    // Most words start no place name: one look-up says so before any name is put together.
+    if (
+      !places.has(tokens[i]!) &&
+      !(tokens[i + 1] && places.has(`${tokens[i]} ${tokens[i + 1]}`)) &&
+      !(tokens[i + 2] && places.has(`${tokens[i]} ${tokens[i + 1]} ${tokens[i + 2]}`))
+    )
+      continue;
     for (let length = 3; length >= 1; length--) {
       if (i + length > tokens.length) continue;
       const name = tokens.slice(i, i + length).join(' ');

@@ -328,6 +328,12 @@ type Plan =
   | { missing: Missing; nearest: FactInfo[]; confidence: number }
   | { miss: Miss; confidence: number };
 
+/** What a question says on its own: the part of a {@link Reading} that does not depend on the conversation. */
+type QuestionReading = Omit<Reading, 'state' | 'referent'>;
+
+/** Distinct questions whose readings are kept; the oldest goes first. */
+const MAX_READINGS = 2_000;
+
 /** What a turn read in the question and the conversation. */
 interface Reading {
   question: string;
@@ -367,6 +373,8 @@ export class Engine {
   private readonly concerns = new Map<string, Set<string>>();
   /** Per place, the place it is in. */
   private readonly within: Map<string, string>;
+  /** Readings of questions asked lately, by their text (see {@link readQuestion}). */
+  private readonly readings = new Map<string, QuestionReading>();
   readonly options: EngineOptions;
 
   /** Checks that the intents a bot needs are there: a bad article fails when it is loaded, naming the file. */
@@ -434,6 +442,21 @@ export class Engine {
   }
 
   private read(question: string, state: ConversationState): Reading {
+    const reading = this.readQuestion(question);
+    // Whom "she" or "it" stands for, from the conversation, when it says.
+    const pronoun = reading.analysis.pronouns[0];
+    const referent = pronoun ? resolvePronoun(pronoun, state.entities, this.parts.knowledge) : null;
+    return { ...reading, state, referent };
+  }
+
+  /**
+   * What a question says on its own, whatever the conversation: read once per distinct question and kept (a
+   * bounded number), since people ask the same questions, and a suggestion clicked is the same text each time.
+   * The reading is never changed after it is made.
+   */
+  private readQuestion(question: string): QuestionReading {
+    const kept = this.readings.get(question);
+    if (kept) return kept;
     const analysis = this.parts.recognizer.analyze(question);
     const frame = readFrame(
       analysis.tokens,
@@ -461,10 +484,10 @@ export class Engine {
     const kindStems = new Set(frame.kind && SPECIFIC_KINDS.has(frame.kind) ? frame.kindWords.map((w) => stem(w)) : []);
     const query =
       kindStems.size === 0 ? analysis : { ...analysis, content: analysis.content.filter((f) => !kindStems.has(f)) };
-    // Whom "she" or "it" stands for, from the conversation, when it says.
-    const pronoun = analysis.pronouns[0];
-    const referent = pronoun ? resolvePronoun(pronoun, state.entities, this.parts.knowledge) : null;
-    return { question, analysis, query, frame, state, named, places, asked, hasTopic, referent };
+    const reading: QuestionReading = { question, analysis, query, frame, named, places, asked, hasTopic };
+    if (this.readings.size >= MAX_READINGS) this.readings.delete(this.readings.keys().next().value!);
+    this.readings.set(question, reading);
+    return reading;
   }
 
   /** Decides what to say: the steps are tried in order, and the first that applies answers. */

@@ -53,19 +53,44 @@ const CONTRACTIONS = new Map<string, string>([
  * out, so "LinkedIn's" -> ["linkedin"] and "r u" -> ["are", "you"].
  */
 export function tokenize(text: string): string[] {
-  const normalized = text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\u2018\u2019\u02bc]/g, "'")
-    .replace(/(\d),(?=\d{3}\b)/g, '$1')
-    .replace(/\b(what|who|where|how|it|that|there|here)'s\b/g, '$1 is')
-    .replace(/(\d)\s*%/g, '$1 percent ')
-    .replace(/\b(\d+(?:\.\d+)?)\s?(?:m|mn|mln|mil)\b/g, '$1 million')
-    .replace(/\b(\d+(?:\.\d+)?)\s?(?:bn)\b/g, '$1 billion')
-    .replace(/\b(\d+)k\b/g, '$1000')
-    .replace(/'s\b/g, '')
-    .replace(/n't\b/g, " n't")
-    .replace(/\btl;?dr\b/g, 'tldr');
+  let tokens = tokenized.get(text);
+  if (tokens === undefined) {
+    tokens = tokenizeOnce(text);
+    // Training reads each utterance more than once, and people ask the same questions: remembered, bounded.
+    if (tokenized.size >= MAX_TOKENIZED) tokenized.clear();
+    tokenized.set(text, tokens);
+  }
+  return [...tokens];
+}
+
+/** Texts already tokenized (the tokens are copied out, so callers may change theirs). */
+const tokenized = new Map<string, readonly string[]>();
+const MAX_TOKENIZED = 10_000;
+
+function tokenizeOnce(text: string): string[] {
+  // NFKC only where a character may change under it: most questions are plain ASCII.
+  let normalized = /[^ -~]/.test(text)
+    ? text
+        .normalize('NFKC')
+        .toLowerCase()
+        .replace(/[\u2018\u2019\u02bc]/g, "'")
+    : text.toLowerCase();
+  // Each rewrite only where its trigger is there at all.
+  if (/\d/.test(normalized)) {
+    normalized = normalized
+      .replace(/(\d),(?=\d{3}\b)/g, '$1')
+      .replace(/(\d)\s*%/g, '$1 percent ')
+      .replace(/\b(\d+(?:\.\d+)?)\s?(?:m|mn|mln|mil)\b/g, '$1 million')
+      .replace(/\b(\d+(?:\.\d+)?)\s?(?:bn)\b/g, '$1 billion')
+      .replace(/\b(\d+)k\b/g, '$1000');
+  }
+  if (normalized.includes("'")) {
+    normalized = normalized
+      .replace(/\b(what|who|where|how|it|that|there|here)'s\b/g, '$1 is')
+      .replace(/'s\b/g, '')
+      .replace(/n't\b/g, " n't");
+  }
+  if (normalized.includes('tl')) normalized = normalized.replace(/\btl;?dr\b/g, 'tldr');
   const tokens: string[] = [];
   for (const raw of normalized.match(/[\p{Script=Han}]+|\d+\.\d+|[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu) ?? []) {
     const [word, suffix] = raw.split("'") as [string, string | undefined];
@@ -318,6 +343,9 @@ export class SpellCorrector {
       if (allowedEdits(length) === 0) continue;
       for (const word of this.byLength.get(length) ?? []) {
         if (this.sameFirstLetter && word[0] !== token[0]) continue;
+        // A typo keeps one of its word's first two letters in one of its own first two places ("wehcat",
+        // "ewchat", "linkdin"); the few that do not are left alone, and the scan of thousands of words is cheap.
+        if (word[0] !== token[0] && word[1] !== token[1] && word[0] !== token[1] && word[1] !== token[0]) continue;
         const distance = editDistance(token, word, Math.min(max, bestDistance));
         if (distance > bestDistance) continue;
         const frequency = this.words.get(word)!;

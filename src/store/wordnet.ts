@@ -102,13 +102,14 @@ function synonyms(
   PARTS_OF_SPEECH.forEach((_, p) => {
     const index = indexes[p]!;
     const synsets = data[p]!;
-    for (let at = 0; at < index.length; ) {
-      const end = index.indexOf('\n', at);
-      const lineEnd = end === -1 ? index.length : end;
-      const lemmaEnd = index.indexOf(' ', at);
-      const words = index.charCodeAt(at) === 32 ? undefined : wanted.get(index.slice(at, lemmaEnd));
-      if (words) {
-        const fields = index.slice(at, lineEnd).trimEnd().split(' ');
+    for (const [form, words] of wanted) {
+      const at = findLine(index, form);
+      if (at >= 0) {
+        const end = index.indexOf('\n', at);
+        const fields = index
+          .slice(at, end === -1 ? index.length : end)
+          .trimEnd()
+          .split(' ');
         const senses = Number(fields[2]);
         for (const offset of fields.slice(fields.length - senses, fields.length - senses + SENSES_OF_KNOWN_WORD)) {
           for (const lemma of synsetWords(synsets, Number(offset))) {
@@ -119,10 +120,34 @@ function synonyms(
           }
         }
       }
-      at = lineEnd + 1;
     }
   });
   return new Map([...out].filter(([, set]) => set.size > 0).map(([lemma, set]) => [lemma, [...set]]));
+}
+
+/**
+ * Where the line of `lemma` starts in an index file, or -1: the files are sorted by lemma, so a bisection over
+ * the text finds it in a few dozen steps (the licence lines at the top start with a space and sort first).
+ */
+function findLine(index: string, lemma: string): number {
+  let low = 0;
+  let high = index.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    let start = index.lastIndexOf('\n', middle - 1) + 1;
+    if (start < low) start = low;
+    const lineEnd = index.indexOf('\n', start);
+    const next = lineEnd === -1 ? index.length : lineEnd + 1;
+    if (index.charCodeAt(start) === 32) {
+      low = next;
+      continue;
+    }
+    const key = index.slice(start, index.indexOf(' ', start));
+    if (key === lemma) return start;
+    if (key < lemma) low = next;
+    else high = start;
+  }
+  return -1;
 }
 
 /** The words of the synset whose line starts at `offset` of a data file, lowercase. */
