@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.js';
-import { loadQuestionSet, scoreEngine } from '../../tools/eval/evaluation.js';
+import { accuracy, loadAnswerSet, loadQuestionSet, scoreAnswers, scoreEngine } from '../../tools/eval/evaluation.js';
 import { sharedBot } from '../support/article.js';
 
 const { engine, intents } = await sharedBot();
@@ -24,5 +24,35 @@ describe('answer quality on the held-out set (what npm run eval reports)', async
 
   it('rejects at least 90% of out-of-scope questions', () => {
     expect(scores.outOfScope.rejection, wrong.join('\n')).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe('answer quality on the fresh held-out set, scored by what the answers say', async () => {
+  const set = await loadAnswerSet(`${PROJECT_ROOT}/test/fixtures/heldout-fresh.json`);
+  const scores = scoreAnswers(engine, set);
+  const wrong = (outcomes: readonly { q: string; correct: boolean; got: string }[]) =>
+    outcomes
+      .filter((o) => !o.correct)
+      .map((o) => `${o.q} -> ${o.got}`)
+      .join('\n');
+
+  it('is a real held-out set: at least 200 in scope, 60 out of scope, 20 conversations', () => {
+    expect(set.inScope.length).toBeGreaterThanOrEqual(200);
+    expect(set.outOfScope.length).toBeGreaterThanOrEqual(60);
+    expect(set.conversations.length).toBeGreaterThanOrEqual(20);
+  });
+
+  // Floors a little below the figures measured when this recognizer landed (88.6%, 86.5%, 71.2%): a guard
+  // against regressions, not the targets (95%, 92%, 90%), which npm run eval reports.
+  it('answers at least 86% of in-scope questions with what the article says', () => {
+    expect(accuracy(scores.inScope), wrong(scores.inScope)).toBeGreaterThanOrEqual(0.86);
+  });
+
+  it('gives at least 84% of out-of-scope questions a fallback', () => {
+    expect(accuracy(scores.outOfScope), wrong(scores.outOfScope)).toBeGreaterThanOrEqual(0.84);
+  });
+
+  it('answers at least 67% of follow-up turns in context', () => {
+    expect(accuracy(scores.followUps), wrong(scores.followUps)).toBeGreaterThanOrEqual(0.67);
   });
 });
