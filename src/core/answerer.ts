@@ -30,7 +30,7 @@ export const TEMPLATES = {
   notGiven: 'The article does not give {what} for {where}.',
   notGivenAt: 'The article does not give {what}.',
   whatItSays: 'What it does say: {fact}',
-  comparison: "By the article's figures, {a} ({nameA}) is more than {b} ({nameB}).",
+  comparison: "By the article's figures, {nameA} has the larger figure: {a}, against {b} for {nameB}.",
   sorry: 'Sorry, the article does not say that{about}; I only answer from what it says.',
   youCouldAsk: 'You could ask: {suggestions}',
   whoDoYouMean: 'Who do you mean: {names}?',

@@ -44,6 +44,8 @@ export interface EngineOptions {
   secondQuestionShare: number;
   /** Least score of the intent chosen for each entity a comparison names. */
   minComparedScore: number;
+  /** A follow-up with no topic stays on the last intent when it scores this share of the best one. */
+  stayShare: number;
   /** Least score of an intent, out of scope as a whole, for its fact to be given as the nearest thing the article says. */
   minNearMissScore: number;
   /** How much less coverage a passage needs when it holds the specific kind of answer asked (a city, a year). */
@@ -61,6 +63,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   sureScore: 0.6,
   kindBonus: 0.2,
   minNearMissScore: 0.4,
+  stayShare: 0.8,
 };
 
 /** The broader kind a fact may hold when it lacks the one asked: a month for "which year?", a place for "which city?". */
@@ -92,8 +95,8 @@ const SPECIFIC_KINDS: ReadonlySet<AnswerKind> = new Set([
 /** A question about what someone said: "what did X say", "X's comments", "what does X think". */
 const SAYING =
   /\bwhat (did|does|do|has|have) .*\b(say|said|think|mean|tell)\b|\b(comment|comments|quote|quotes|statement|opinion|views|remarks)\b/;
-/** Words that point at what the last answer said itself, not at its subject: "that", "this", "it". */
-const THE_LAST_ANSWER: ReadonlySet<string> = new Set(['that', 'this', 'it', 'its']);
+/** Words that point at what the last answer said itself, not at its subject ("it"): "that", "this". */
+const THE_LAST_ANSWER: ReadonlySet<string> = new Set(['that', 'this']);
 /** Words that say the thing referred to is an organization: "what kind of company is that?" */
 const ORGANIZATION_WORDS =
   /\b(company|companies|firm|organization|organisation|business|consultancy|platform|app|site|website|network|it)\b/;
@@ -293,6 +296,11 @@ const NO_TOPIC_WORDS: ReadonlySet<string> = new Set([
   'platform',
   'site',
   'thing',
+  'through',
+  'via',
+  'instead',
+  'else',
+  'details',
 ]);
 
 /** The result of one turn: what to say and what to remember. */
@@ -446,7 +454,18 @@ export class Engine {
     // Whom "she" or "it" stands for, from the conversation, when it says.
     const pronoun = reading.analysis.pronouns[0];
     const referent = pronoun ? resolvePronoun(pronoun, state.entities, this.parts.knowledge) : null;
-    return { ...reading, state, referent };
+    // "there" is the place the last answer held for: "is Tianji bigger than LinkedIn there?" after China.
+    const there =
+      reading.places.length === 0 && reading.analysis.tokens.includes('there') ? this.lastPlaces(state) : [];
+    if (there.length === 0) return { ...reading, state, referent };
+    const places = [...reading.places, ...there];
+    return { ...reading, state, referent, places, asked: { ...reading.asked, places } };
+  }
+
+  /** The places (not "world") the last answer's main fact holds for. */
+  private lastPlaces(state: ConversationState): string[] {
+    const fact = this.facts.get(state.facts?.[0] ?? '');
+    return fact ? fact.scope.filter((p) => p !== 'world').slice(0, 1) : [];
   }
 
   /**
@@ -643,10 +662,8 @@ export class Engine {
     // "Where does she work?" is recognized as "where does He Miao work?"; a follow-up with no topic of its own
     // borrows the last question's: "and how many are there now?"
     const resolved = r.referent && r.named.length === 0 ? withEntity(r.analysis, r.referent) : r.analysis;
-    const rec = this.parts.recognizer.recognizeAnalysis(
-      resolved,
-      refersBack && !r.hasTopic ? this.contextOf(r.state) : undefined,
-    );
+    const context = refersBack && !r.hasTopic ? this.contextOf(r.state) : undefined;
+    const rec = this.stayOnTopic(r, this.parts.recognizer.recognizeAnalysis(resolved, context), resolved, context);
     const named = r.named.filter((m, i, all) => all.findIndex((x) => x.id === m.id) === i);
     if (named.length >= 2 && (r.frame.comparative || /\b(or|vs|versus)\b/.test(r.analysis.tokens.join(' ')))) {
       const compared = this.compare(named, r, rec.confidence);
@@ -703,6 +720,24 @@ export class Engine {
   }
 
   /**
+   * A follow-up with no topic of its own and no kind of answer asked ("through what?", "with whom?") stays on the
+   * last answer's intent when the recognizer finds it nearly as likely as its best guess.
+   */
+  private stayOnTopic(
+    r: Reading,
+    rec: RecognitionResult,
+    analysis: Analysis,
+    context: Analysis | undefined,
+  ): RecognitionResult {
+    const last = r.state.lastIntent;
+    if (!context || !last || r.frame.kind || !this.byName.has(last)) return rec;
+    const top = rec.ranking[0];
+    const own = this.parts.recognizer.rank(analysis, context, [last])[0];
+    if (!top || !own || own.score < this.options.stayShare * top.score) return rec;
+    return { ...rec, intent: last, confidence: own.score };
+  }
+
+  /**
    * A question that pairs two things about one entity ("LinkedIn China: current users vs. target?", "its users in
    * China compared with its global membership", "how many now, and how many next year?") gets both intents, the
    * places and times asked split between them, and the figures compared.
@@ -753,9 +788,19 @@ export class Engine {
     if (!lead || lead.score < this.options.minComparedScore) return null;
     const intents: Intent[] = [];
     for (const ranked of choices) {
-      const chosen = ranked.find((x) => x.intent.aspect === lead.intent.aspect) ?? ranked[0];
-      if (chosen && chosen.score >= this.options.minComparedScore / 2 && !intents.includes(chosen.intent))
-        intents.push(chosen.intent);
+      // The same aspect as the surest choice needs no more evidence than that choice had.
+      // The place asked decides between the entity's figures ("there", after China: its users in China), yes or no.
+      const strict: Reading = {
+        ...r,
+        frame: { ...r.frame, yesNo: false },
+        asked: { ...r.asked, frame: { ...r.frame, yesNo: false } },
+      };
+      const same =
+        ranked.find((x) => x.intent.aspect === lead.intent.aspect && this.primaryMisfit(x.intent, strict) === null) ??
+        ranked.find((x) => x.intent.aspect === lead.intent.aspect);
+      const chosen =
+        same ?? (ranked[0] && ranked[0].score >= this.options.minComparedScore / 2 ? ranked[0] : undefined);
+      if (chosen && !intents.includes(chosen.intent)) intents.push(chosen.intent);
     }
     if (intents.length < 2) return null;
     return { intents, confidence, compare: this.primaries(intents) };

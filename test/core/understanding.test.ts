@@ -115,7 +115,7 @@ describe('questions about two things', () => {
     expect(reply.text).toContain('more than 18 million users');
     expect(reply.text).toContain('5 million');
     expect(reply.text).toContain(
-      "By the article's figures, more than 18 million (Tianji.com) is more than 5 million (LinkedIn).",
+      "By the article's figures, Tianji.com has the larger figure: more than 18 million, against 5 million for LinkedIn.",
     );
   });
 
