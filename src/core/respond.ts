@@ -95,6 +95,8 @@ const SPECIFIC_KINDS: ReadonlySet<AnswerKind> = new Set([
 /** A question about what someone said: "what did X say", "X's comments", "what does X think". */
 const SAYING =
   /\bwhat (did|does|do|has|have) .*\b(say|said|think|mean|tell)\b|\b(comment|comments|quote|quotes|statement|opinion|views|remarks)\b/;
+/** The kinds of answer a quote can give: why, who said it, who. A quote holds no figure, date or place. */
+const QUOTE_KINDS: ReadonlySet<AnswerKind> = new Set(['why', 'by', 'person', 'agent']);
 /** Words that point at what the last answer said itself, not at its subject ("it"): "that", "this". */
 const THE_LAST_ANSWER: ReadonlySet<string> = new Set(['that', 'this']);
 /** Words that say the thing referred to is an organization: "what kind of company is that?" */
@@ -989,7 +991,7 @@ export class Engine {
         : [factOf(p).fact.subject, ...factOf(p).entities];
     const accept = (p: Passage) =>
       [...r.asked.named, ...(r.referent ? [r.referent] : []), ...required].every((id) => names(p).includes(id)) &&
-      (!('fact' in p) || misfit(p.fact, r.asked) === null);
+      ('quote' in p ? quoteAnswers(p.quote.text, r.frame.kind) : misfit(factOf(p), r.asked) === null);
     const found = this.passageIndex.search(r.query, accept, 1)[0];
     // A passage that holds the very kind of answer asked ("which city", "what year") needs less of the wording.
     const least =
@@ -1193,6 +1195,12 @@ function withEntity(analysis: Analysis, id: string): Analysis {
     content: [...analysis.content, feature],
     words: [...analysis.words, id],
   };
+}
+
+/** Whether a quote can answer a question asking this kind: why, who, or how many when it says a number ("two identities"). */
+function quoteAnswers(text: string, kind: AnswerKind | null): boolean {
+  if (!kind || QUOTE_KINDS.has(kind)) return true;
+  return kind === 'number' && /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b/i.test(text);
 }
 
 /** The fact a passage that is not a quote gives or rests on. */

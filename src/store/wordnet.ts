@@ -67,7 +67,8 @@ function readProperNouns(data: string): { properNouns: Set<string>; places: Set<
             .slice(cursor, wordEnd)
             .toLowerCase()
             .replace(/\(.*\)$/, '');
-          if (!word.includes('_')) properNouns.add(word);
+          // Each word of a name is a word too ("hong" of Hong Kong), never to be "corrected" into another.
+          for (const part of word.split('_')) if (/^[a-z]+$/.test(part)) properNouns.add(part);
           if (PLACE_FILES.has(lexFile)) places.add(word.replace(/_/g, ' '));
         }
         cursor = data.indexOf(' ', wordEnd + 1) + 1; // skip lex_id
