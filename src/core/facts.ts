@@ -28,6 +28,8 @@ export interface FactInfo {
 
 /** Words for the people a platform counts: a question counting "customers" is answered by a count of "users". */
 const USER_WORDS: ReadonlySet<string> = new Set([
+  'profil',
+  'nation',
   'user',
   'member',
   'peopl',
@@ -89,7 +91,8 @@ export function describeFacts(knowledge: Knowledge, analyze: (text: string) => A
       // "How old is Tianji?" is answered by its founding year; "how long has it been operating?" by that or a duration.
       const founding = /\b(19|20)\d\d\b/.test(d.when) && BEGINNING.test(fact.statement);
       if (founding) kinds.add('age');
-      if (founding || /\b(months|years|year)\b/.test(d.when)) kinds.add('duration');
+      // "How long has he been with LinkedIn?" is answered by when he joined, too.
+      kinds.add('duration');
     }
     if (d.said) {
       kinds.add('said-when');
@@ -152,6 +155,8 @@ export interface Asked {
   counted: readonly string[];
   /** Per place of the article, the place it is in ("beijing" -> "china"). */
   within: ReadonlyMap<string, string>;
+  /** Stems of the utterances of the intent whose fact this is, if any: what it was taught its figure counts. */
+  taught?: ReadonlySet<string>;
 }
 
 /**
@@ -165,8 +170,8 @@ export function misfit(info: FactInfo, asked: Asked): Misfit {
   if (kind && !answersKind(info, kind, asked)) return { kind };
   // "How many employees" is not answered by a count of users, nor "how many new users" by a percentage.
   if (asked.counted.length > 0 && info.figure && !asked.counted.includes('percent')) {
-    if ((info.figure.percent && !frame.portion) || !asked.counted.some((w) => counts(info, w)))
-      return { kind: 'number' };
+    const counted = asked.counted.some((w) => counts(info, w) || asked.taught?.has(w));
+    if ((info.figure.percent && !frame.portion) || !counted) return { kind: 'number' };
   }
   // "Is it based in Shanghai?", "Did it grow in March?": the fact answers by saying where, or when.
   if (frame.yesNo) return frame.otherPlaces[0] ? { place: frame.otherPlaces[0].name } : null;

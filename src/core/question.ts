@@ -38,7 +38,7 @@ const KIND_REGEXPS: readonly (readonly [AnswerKind, RegExp])[] = [
   ['percent', /\bpercent(age)?\b|\b(what|which|the) share\b|\bshare of\b|\bproportion\b|\bfraction\b|\bratio\b/],
   [
     'money',
-    /\b(revenue|revenues|profit|profits|profitable|income|salary|salaries|earn|earns|earnings|cost|costs|price|prices|pay|paid|worth|valuation|valued|funding|funds|fund|dollars?|yuan|rmb|money|invest(ed|ment)?|spend|spent|budget)\b/,
+    /\b(revenue|revenues|profit|profits|profitable|income|salary|salaries|earnings|price|prices|valuation|valued|funding|dollars?|yuan|rmb|money|budget)\b|\bhow much\b.*\b(cost|costs|pay|paid|spend|spent|earn|earns|worth|invest|invested|charge|charges)\b/,
   ],
   [
     'said-when',
@@ -48,7 +48,7 @@ const KIND_REGEXPS: readonly (readonly [AnswerKind, RegExp])[] = [
   ['month', /\b(what|which) month\b/],
   ['date', /\b(what|which) date\b|\bexact (date|day)\b|\bdate (was|did|is)\b/],
   ['day', /\b(what|which) day\b|\bon what day\b/],
-  ['duration', /\bhow many years\b|\bhow long (has|have|had)\b|\bfor how long\b/],
+  ['duration', /\bhow many years\b|\bhow long (has|have|had|is|was)\b|\bfor how long\b/],
   ['age', /\bhow old\b|\bage\b/],
   ['city', /\b(what|which) (city|cities|town)\b|\bin what city\b/],
   ['country', /\b(what|which) (country|countries|nation)\b/],
@@ -62,7 +62,7 @@ const KIND_REGEXPS: readonly (readonly [AnswerKind, RegExp])[] = [
     /\bwhere\b(?! (does|did|do|is) \S+ (work|working|employed))|\b(what|which) (place|location)\b|\blocated\b|\bheadquarter(s|ed)?\b|\bbased in\b/,
   ],
   ['why', /\bwhy\b|\bwhat for\b|\bhow come\b|\b(the )?(reason|reasons|purpose|motive|aim|goal) (for|of|behind)\b/],
-  ['number', /\bhow (many|much)\b|\bwhat (is|was) the (number|figure|count|total)\b|\bnumber of\b|\bhow (big|large)\b/],
+  ['number', /\bhow (many|much)\b|\bwhat (is|was) the (number|figure|count|total)\b|\bnumber of\b/],
   [
     'person',
     /\bwho (is|was|are|were) (the|its|their|his|her) (ceo|president|head|boss|founder|founders|director|chairman|chief|leader|manager)\b|\b(name|names) of the (ceo|founder|founders|president)\b/,
@@ -131,7 +131,6 @@ const WORLD_WORDS: ReadonlySet<string> = new Set([
   'global',
   'international',
   'internationally',
-  'overall',
 ]);
 /** Prepositions that make the next word a place: "in Brazil", "outside China", "across Europe". */
 const PLACE_PREPOSITIONS: ReadonlySet<string> = new Set([
@@ -308,7 +307,9 @@ export function readFrame(
   const twoQuestions =
     (text.match(/\b(how|what|when|who|which|where|why)\b/g) ?? []).length >= 2 && /\band\b|,/.test(text);
   const counted = countedWords(tokens, inMention);
-  const yesNo = /^(is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b/.test(text);
+  // "Is it based in Shanghai?" and "Chinese or Western company?" are answered by saying which it is.
+  const yesNo =
+    /^(is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b/.test(text) || /\w \bor\b \w/.test(text);
   return {
     kind,
     kindWords,
@@ -370,6 +371,7 @@ const NOT_PLACES: ReadonlySet<string> = new Set([
   'market',
   'earth',
   'world',
+  'us',
 ]);
 
 /** Words that end what "how many" counts: "how many employees does...", "how many people use...". */
@@ -437,6 +439,26 @@ const END_OF_COUNTED: ReadonlySet<string> = new Set([
   'and',
   'or',
 ]);
+/** Words between "how many" and what it counts that say which of them, not what: "how many new daily users". */
+const COUNT_MODIFIERS: ReadonlySet<string> = new Set([
+  'new',
+  'daily',
+  'monthly',
+  'active',
+  'total',
+  'registered',
+  'current',
+  'actual',
+  'real',
+  'local',
+  'mainland',
+  'foreign',
+  'overseas',
+  'such',
+  'those',
+  'these',
+  'of',
+]);
 /** At most this many words are read after "how many". */
 const MAX_COUNTED_WORDS = 4;
 
@@ -453,7 +475,8 @@ function countedWords(
     const words: string[] = [];
     let j = i + 2;
     for (; j < tokens.length && words.length < MAX_COUNTED_WORDS; j++) {
-      if (END_OF_COUNTED.has(tokens[j]!)) break;
+      if (END_OF_COUNTED.has(tokens[j]!) || PORTION_VERBS.has(tokens[j]!)) break;
+      if (COUNT_MODIFIERS.has(tokens[j]!)) continue;
       if (!inMention(j) && !/^\d/.test(tokens[j]!)) words.push(tokens[j]!);
     }
     // "How many users are managers?" asks a part of them, which a percentage answers; "how many new users did it

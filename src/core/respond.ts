@@ -92,9 +92,18 @@ const SPECIFIC_KINDS: ReadonlySet<AnswerKind> = new Set([
   'duration',
 ]);
 
-/** A question about what someone said: "what did X say", "X's comments", "what does X think". */
-const SAYING =
-  /\bwhat (did|does|do|has|have) .*\b(say|said|think|mean|tell)\b|\b(comment|comments|quote|quotes|statement|opinion|views|remarks)\b/;
+/** Verbs of saying: "what did X say", "what does X think". */
+const SAYING_VERBS: ReadonlySet<string> = new Set([
+  'say',
+  'said',
+  'think',
+  'mean',
+  'tell',
+  'comment',
+  'announce',
+  'claim',
+  'report',
+]);
 /** The kinds of answer a quote can give: why, who said it, who. A quote holds no figure, date or place. */
 const QUOTE_KINDS: ReadonlySet<AnswerKind> = new Set(['why', 'by', 'person', 'agent']);
 /** Words that point at what the last answer said itself, not at its subject ("it"): "that", "this". */
@@ -383,6 +392,8 @@ export class Engine {
   private readonly concerns = new Map<string, Set<string>>();
   /** Per place, the place it is in. */
   private readonly within: Map<string, string>;
+  /** Per intent, the stems of its utterances: what it was taught (see {@link askedFor}). */
+  private readonly taught = new Map<string, Set<string>>();
   /** Readings of questions asked lately, by their text (see {@link readQuestion}). */
   private readonly readings = new Map<string, QuestionReading>();
   readonly options: EngineOptions;
@@ -435,6 +446,7 @@ export class Engine {
         if (person) for (const m of analyze(person.role).mentions) concerns.add(m.id);
       }
       this.concerns.set(intent.intent, concerns);
+      this.taught.set(intent.intent, new Set(intent.utterances.flatMap((u) => analyze(u).tokens.map((t) => stem(t)))));
     }
   }
 
@@ -674,15 +686,10 @@ export class Engine {
     const intent = rec.intent ? this.byName.get(rec.intent) : undefined;
     if (!intent || intent.answer.fallback)
       return this.search(r) ?? this.nearestMiss(r, rec) ?? this.unrecognized(r, rec);
-    // "What did Sequoia China say?": the article must give words of someone the question names.
-    if (
-      named.length > 0 &&
-      r.frame.kind !== 'by' &&
-      SAYING.test(r.analysis.tokens.join(' ')) &&
-      !named.some((m) => this.saysAnything(m.id))
-    ) {
-      return { miss: { kind: 'entity', entity: named[0]!.id }, confidence: rec.confidence };
-    }
+    // "What did Sequoia China say?": the article must give words of whoever the question has speak.
+    const speaker = this.speakerAsked(r);
+    if (speaker && !this.saysAnything(speaker))
+      return { miss: { kind: 'entity', entity: speaker }, confidence: rec.confidence };
     if (intent.about.length === 0 || !intent.aspect) return this.checked(intent, r, rec.confidence);
 
     // A named person or organization decides what the question is about.
@@ -817,10 +824,26 @@ export class Engine {
 
   /** Whether the article gives words of this person or organization: a quote, or a fact it reports from them. */
   private saysAnything(id: string): boolean {
+    // An organization speaks through its people: Analysys International through its analyst.
+    const voices = [id, ...this.parts.knowledge.people.filter((p) => p.organization === id).map((p) => p.id)];
     return (
-      this.parts.knowledge.quotes.some((q) => q.speaker === id) ||
-      [...this.facts.values()].some((f) => f.fact.details?.by === id)
+      this.parts.knowledge.quotes.some((q) => voices.includes(q.speaker)) ||
+      [...this.facts.values()].some((f) => voices.includes(f.fact.details?.by ?? ''))
     );
+  }
+
+  /**
+   * The person or organization a question has speak: the one named between "what did" and "say" ("What did
+   * Sequoia China say about it?"), not one it asks about ("What does the analyst think of the WeChat deal?").
+   */
+  private speakerAsked(r: Reading): string | null {
+    if (r.frame.kind === 'by') return null;
+    const { tokens, mentions } = r.analysis;
+    const verb = tokens.findIndex((t) => SAYING_VERBS.has(t));
+    const aux = tokens.findIndex((t) => t === 'did' || t === 'does' || t === 'do' || t === 'has');
+    if (verb < 0 || aux < 0 || aux > verb) return null;
+    const speaker = mentions.find((m) => m.kind !== 'place' && m.start > aux && m.end <= verb);
+    return speaker?.id ?? null;
   }
 
   private primaries(intents: readonly Intent[]): FactInfo[] {
@@ -865,9 +888,15 @@ export class Engine {
       return { intents: [intent], confidence };
     // Another of its facts may hold the kind asked ("what month did Shen join?" asks his role's intent): those,
     // unless a fact elsewhere also shares the question's words ("where is Shen's team based?").
-    if ('kind' in why) {
+    if ('kind' in why || 'time' in why) {
       const all = (intent.answer.facts ?? []).map((id) => this.facts.get(id)!);
-      const fitting = all.filter((f) => misfit(f, this.askedFor(intent, r)) === null);
+      // For a time it does not fit, another fact only when it shares the question's words ("satisfied so far?").
+      const own = this.topicalStems(r);
+      const fitting = all.filter(
+        (f) =>
+          misfit(f, this.askedFor(intent, r)) === null &&
+          ('kind' in why || own.some((w) => f.words.has(w) && !all[0]!.words.has(w))),
+      );
       const topical = this.topicalStems(r).filter((w) => !all.some((f) => f.words.has(w)));
       const elsewhere = topical.length > 0 ? this.search(r, intent.about.slice(0, 1)) : null;
       if (elsewhere) return elsewhere;
@@ -909,15 +938,20 @@ export class Engine {
 
   /** Why the intent's main fact does not answer the question, or null when it does (or the intent has no facts). */
   private primaryMisfit(intent: Intent, r: Reading): Misfit {
+    // An intent about the article itself ("where was it published?") answers as it is.
+    if (intent.about.length === 0 && !intent.answer.absent) return null;
     const primary = this.facts.get(intent.answer.facts?.[0] ?? '');
     if (!primary) return r.frame.otherPlaces[0] ? { place: r.frame.otherPlaces[0].name } : null;
     return misfit(primary, this.askedFor(intent, r));
   }
 
-  /** What is asked, less the places the intent is about: "Where do Chinese users live?" asks the cities' intent about them. */
+  /**
+   * What is asked, for this intent: less the places it is about ("Where do Chinese users live?" asks the cities'
+   * intent about them), and with what its utterances say its figure counts ("white-collar workers").
+   */
   private askedFor(intent: Intent, r: Reading): Asked {
     const places = r.places.filter((p) => !intent.about.includes(p));
-    return places.length === r.places.length ? r.asked : { ...r.asked, places };
+    return { ...r.asked, places, taught: this.taught.get(intent.intent) };
   }
 
   private nearMissFor(intent: Intent, r: Reading, confidence: number): Plan {

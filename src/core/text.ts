@@ -300,6 +300,9 @@ export function editDistance(a: string, b: string, max: number): number {
   return prev[n]!;
 }
 
+/** Added to a candidate's frequency when the typo is its beginning: it wins every tie. */
+const PREFIX_BONUS = 1e9;
+
 /** How many edits a misspelling of a word this long may have and still be corrected. */
 function allowedEdits(length: number): number {
   if (length < 4) return 0;
@@ -348,7 +351,8 @@ export class SpellCorrector {
         if (word[0] !== token[0] && word[1] !== token[1] && word[0] !== token[1] && word[1] !== token[0]) continue;
         const distance = editDistance(token, word, Math.min(max, bestDistance));
         if (distance > bestDistance) continue;
-        const frequency = this.words.get(word)!;
+        // Ties go to a word the typo begins ("wher" is "where", not "when"), then to the more frequent word.
+        const frequency = this.words.get(word)! + (word.startsWith(token) ? PREFIX_BONUS : 0);
         if (distance < bestDistance || (distance === bestDistance && distance <= max && frequency > bestFrequency)) {
           best = word;
           bestDistance = distance;
