@@ -13,7 +13,7 @@ import {
 } from './facts.js';
 import { type AnswerKind, capitalizedWords, type QuestionFrame, readFrame } from './question.js';
 import type { Analysis, RecognitionResult, Recognizer } from './recognizer.js';
-import { normalizeQuestion, stem } from './text.js';
+import { normalizeQuestion, stem, tokenize } from './text.js';
 import {
   type ConversationState,
   type EntityRef,
@@ -446,7 +446,7 @@ export class Engine {
         if (person) for (const m of analyze(person.role).mentions) concerns.add(m.id);
       }
       this.concerns.set(intent.intent, concerns);
-      this.taught.set(intent.intent, new Set(intent.utterances.flatMap((u) => analyze(u).tokens.map((t) => stem(t)))));
+      this.taught.set(intent.intent, new Set(intent.utterances.flatMap((u) => tokenize(u).map((t) => stem(t)))));
     }
   }
 
