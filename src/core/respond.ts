@@ -1,5 +1,5 @@
-import { type Answer, Answerer, fallbackReply, fill, joinList, type Missing, TEMPLATES, toReply } from './answerer.js';
-import { type Mention, PRONOUN_FORMS, type Pronoun } from './entities.js';
+import { type Answer, Answerer, fallbackReply, type Missing, toReply } from './answerer.js';
+import type { Mention, Pronoun } from './entities.js';
 import {
   type Asked,
   describeFacts,
@@ -11,9 +11,10 @@ import {
   PassageIndex,
   statementHolds,
 } from './facts.js';
+import { Fallbacks, type Miss } from './fallbacks.js';
 import { type AnswerKind, capitalizedWords, type QuestionFrame, readFrame } from './question.js';
 import type { Analysis, RecognitionResult, Recognizer } from './recognizer.js';
-import { normalizeQuestion, stem, tokenize } from './text.js';
+import { stem, tokenize } from './text.js';
 import {
   type ConversationState,
   type EntityRef,
@@ -22,10 +23,20 @@ import {
   type Knowledge,
   type Reply,
 } from './types.js';
+import {
+  AMOUNTS,
+  ELLIPSIS_WORDS,
+  NO_TOPIC_WORDS,
+  ORGANIZATION_WORDS,
+  PAIRING,
+  PROFILE_WORDS,
+  QUOTE_KINDS,
+  SAYING_VERBS,
+  THE_LAST_ANSWER,
+} from './wording.js';
 
 /** Entities remembered per conversation for pronouns and follow-ups. */
 const MAX_REMEMBERED = 6;
-const MAX_SUGGESTIONS = 3;
 /** Content words of the last question remembered for a follow-up with no topic of its own. */
 const MAX_CONTEXT = 8;
 /** The aspect of intents that say who or what an entity is. */
@@ -92,228 +103,6 @@ const SPECIFIC_KINDS: ReadonlySet<AnswerKind> = new Set([
   'duration',
 ]);
 
-/** Verbs of saying: "what did X say", "what does X think". */
-const SAYING_VERBS: ReadonlySet<string> = new Set([
-  'say',
-  'said',
-  'think',
-  'mean',
-  'tell',
-  'comment',
-  'announce',
-  'claim',
-  'report',
-]);
-/** The kinds of answer a quote can give: why, who said it, who. A quote holds no figure, date or place. */
-const QUOTE_KINDS: ReadonlySet<AnswerKind> = new Set(['why', 'by', 'person', 'agent']);
-/** Words that point at what the last answer said itself, not at its subject ("it"): "that", "this". */
-const THE_LAST_ANSWER: ReadonlySet<string> = new Set(['that', 'this']);
-/** Words that say the thing referred to is an organization: "what kind of company is that?" */
-const ORGANIZATION_WORDS =
-  /\b(company|companies|firm|organization|organisation|business|consultancy|platform|app|site|website|network|it)\b/;
-/** Words that pair two things in one question: "current users vs. target". */
-const PAIRING = /\b(vs|versus|compare|compared|comparison|both|against)\b/;
-/** Words of a comparison of amounts: "more users", "bigger", "larger". */
-const AMOUNTS =
-  /\b(more|fewer|less|bigger|larger|smaller|greater|higher|lower|users|members|number|numbers|figure|figures|count)\b/;
-
-/** Words that may surround a bare entity in a question asking who or what it is: "Who is He Miao?" */
-const PROFILE_WORDS: ReadonlySet<string> = new Set([
-  'who',
-  'what',
-  'is',
-  'are',
-  'was',
-  'tell',
-  'me',
-  'us',
-  'about',
-  'exactly',
-  'describe',
-  'explain',
-  'the',
-  'a',
-  'an',
-  'please',
-  'so',
-  'again',
-  'more',
-  'know',
-  'do',
-  'you',
-  'i',
-  'want',
-  'to',
-  'can',
-  'could',
-  // "What does the writer call WeChat?", "How does the article describe Tianji?"
-  'how',
-  'does',
-  'did',
-  'call',
-  'calls',
-  'called',
-  'describes',
-  'described',
-  'writer',
-  'author',
-  'reporter',
-  'article',
-  'story',
-  'piece',
-  'it',
-  'they',
-]);
-
-/** Words that may surround a bare entity in an elliptical follow-up: "And LinkedIn?", "What about Tianji?" */
-const ELLIPSIS_WORDS: ReadonlySet<string> = new Set([
-  'and',
-  'what',
-  'about',
-  'how',
-  'for',
-  'with',
-  'then',
-  'the',
-  'of',
-  'also',
-  'same',
-  'question',
-  'ok',
-  'okay',
-  'now',
-  'in',
-  'worldwide',
-  'globally',
-  'global',
-  'world',
-  'whole',
-  'outside',
-  'there',
-]);
-
-/** Words a follow-up may have besides what refers back and what it asks: "and how many are there now?" has no topic. */
-const NO_TOPIC_WORDS: ReadonlySet<string> = new Set([
-  'and',
-  'so',
-  'but',
-  'then',
-  'what',
-  'about',
-  'how',
-  'when',
-  'where',
-  'why',
-  'who',
-  'whom',
-  'which',
-  'many',
-  'much',
-  'is',
-  'are',
-  'was',
-  'were',
-  'do',
-  'does',
-  'did',
-  'that',
-  'this',
-  'it',
-  'its',
-  'they',
-  'them',
-  'their',
-  'there',
-  'he',
-  'she',
-  'his',
-  'her',
-  'him',
-  'the',
-  'a',
-  'an',
-  'of',
-  'in',
-  'to',
-  'for',
-  'with',
-  'by',
-  'now',
-  'say',
-  'says',
-  'said',
-  'compared',
-  'compare',
-  'percent',
-  'percentage',
-  'share',
-  'year',
-  'month',
-  'day',
-  'date',
-  'exactly',
-  'again',
-  'according',
-  'source',
-  'on',
-  'than',
-  'be',
-  'will',
-  'would',
-  'at',
-  'time',
-  'number',
-  'figure',
-  'come',
-  'from',
-  'ok',
-  'okay',
-  'really',
-  'then',
-  'also',
-  'too',
-  'currently',
-  'today',
-  'right',
-  'old',
-  'city',
-  'country',
-  'place',
-  'based',
-  'located',
-  'please',
-  'tell',
-  'me',
-  'happen',
-  'happened',
-  'reason',
-  'one',
-  'were',
-  'has',
-  'have',
-  // Nouns that stand for what was just said: "what kind of company is that?"
-  'kind',
-  'sort',
-  'type',
-  'company',
-  'firm',
-  'organization',
-  'organisation',
-  'business',
-  'person',
-  'man',
-  'woman',
-  'app',
-  'platform',
-  'site',
-  'thing',
-  'through',
-  'via',
-  'instead',
-  'else',
-  'details',
-]);
-
 /** The result of one turn: what to say and what to remember. */
 export interface Turn {
   reply: Reply;
@@ -327,13 +116,6 @@ export interface EngineParts {
   recognizer: Recognizer;
   options?: Partial<EngineOptions>;
 }
-
-/** Why a turn ends in a fallback; shapes the apology. */
-type Miss =
-  | { kind: 'unknown' }
-  | { kind: 'entity'; entity: string }
-  /** A pronoun with nobody in the conversation yet that could mean several entities. */
-  | { kind: 'ambiguous'; pronoun: Pronoun; entities: string[] };
 
 /** What a turn will say. */
 type Plan =
@@ -381,9 +163,7 @@ export class Engine {
   private readonly byName: Map<string, Intent>;
   private readonly kinds: Map<string, EntityRef['kind']>;
   private readonly answerer: Answerer;
-  private readonly defaultSuggestions: string[];
-  /** Every intent's suggestions, normalised once: they are compared with each question asked. */
-  private readonly normalizedSuggestions: Map<string, string>;
+  private readonly fallbacks: Fallbacks;
   private readonly facts: Map<string, FactInfo>;
   private readonly passageIndex: PassageIndex;
   /** Per fact, the intent that gives it first (its own intent), else one that gives it at all. */
@@ -418,10 +198,7 @@ export class Engine {
       ...people.map((p) => [p.id, 'person'] as const),
     ]);
     this.answerer = new Answerer(parts.knowledge);
-    this.defaultSuggestions = this.byName.get('smalltalk.help')?.suggestions ?? [];
-    this.normalizedSuggestions = new Map(
-      parts.intents.flatMap((i) => i.suggestions ?? []).map((s) => [s, normalizeQuestion(s)]),
-    );
+    this.fallbacks = new Fallbacks(parts.intents, this.answerer);
     const analyze = (text: string) => parts.recognizer.analyze(text);
     this.facts = describeFacts(parts.knowledge, analyze);
     this.passageIndex = new PassageIndex(this.facts.values(), parts.knowledge.quotes, analyze);
@@ -1091,7 +868,7 @@ export class Engine {
     const mentioned = r.analysis.mentions.map(({ id, kind }) => ({ id, kind }));
     const context = r.hasTopic ? r.analysis.content.slice(0, MAX_CONTEXT) : (r.state.context ?? []);
     if ('miss' in plan) {
-      const reply = this.fallback(r.question, plan.miss, plan.confidence);
+      const reply = this.fallbacks.reply(r.question, plan.miss, plan.confidence);
       return {
         reply,
         state: remember(r.state, {
@@ -1110,9 +887,9 @@ export class Engine {
       );
       const subject = plan.nearest[0]?.fact.subject;
       const suggestions = subject
-        ? this.suggestAbout(r.question, subject)
-        : this.suggest(r.question, this.defaultSuggestions);
-      const text = `${answer.text}\n${this.youCouldAsk(suggestions)}`.trim();
+        ? this.fallbacks.suggestAbout(r.question, subject)
+        : this.fallbacks.suggest(r.question, this.fallbacks.defaults);
+      const text = `${answer.text}\n${this.fallbacks.youCouldAsk(suggestions)}`.trim();
       const reply = fallbackReply(text, plan.confidence, suggestions, answer.sources);
       const refs = [...plan.nearest.map((f) => this.ref(f.fact.subject)), ...mentioned];
       return {
@@ -1163,54 +940,8 @@ export class Engine {
     const factIds = [...new Set([...facts.map((f) => f.fact.id), ...(answered?.answer.facts ?? [])])];
     const suggestions =
       'intents' in plan ? plan.intents.flatMap((i) => i.suggestions ?? []) : (answered?.suggestions ?? []);
-    const reply = toReply(intent, plan.confidence, answer, this.suggest(r.question, suggestions));
+    const reply = toReply(intent, plan.confidence, answer, this.fallbacks.suggest(r.question, suggestions));
     return { reply, state: remember(r.state, { refs, intent, facts: factIds, quotes, context }) };
-  }
-
-  private fallback(question: string, miss: Miss, confidence: number): Reply {
-    if (miss.kind === 'ambiguous') return this.clarify(question, miss.pronoun, miss.entities, confidence);
-    const suggestions =
-      miss.kind === 'entity'
-        ? this.suggestAbout(question, miss.entity)
-        : this.suggest(question, this.defaultSuggestions);
-    const about = miss.kind === 'entity' ? ` about ${this.answerer.nameOf(miss.entity)}` : '';
-    const text = `${fill(TEMPLATES.sorry, { about })} ${this.youCouldAsk(suggestions)}`.trim();
-    return fallbackReply(text, confidence, suggestions);
-  }
-
-  /** "You could ask: ..." with the suggestions, or nothing when there are none. */
-  private youCouldAsk(suggestions: readonly string[]): string {
-    if (suggestions.length === 0) return '';
-    return fill(TEMPLATES.youCouldAsk, { suggestions: joinList(suggestions.map((s) => `"${s}"`)) });
-  }
-
-  /** Asks who a pronoun means, suggesting the question again with each name in its place. */
-  private clarify(question: string, pronoun: Pronoun, entities: string[], confidence: number): Reply {
-    const names = entities.map((id) => this.answerer.nameOf(id));
-    const suggestions = names.map((name) => replacePronoun(question.trim(), pronoun, name));
-    return fallbackReply(fill(TEMPLATES.whoDoYouMean, { names: joinList(names, ', ', 'or') }), confidence, suggestions);
-  }
-
-  /** Up to three suggestions, none of them the question just asked. */
-  private suggest(question: string, candidates: readonly string[]): string[] {
-    const asked = normalizeQuestion(question);
-    const out: string[] = [];
-    for (const s of candidates) {
-      const normalized = this.normalizedSuggestions.get(s) ?? normalizeQuestion(s);
-      if (normalized !== asked && !out.includes(s)) out.push(s);
-      if (out.length === MAX_SUGGESTIONS) break;
-    }
-    return out;
-  }
-
-  /** Suggestions that the article does answer about an entity, else the general ones. */
-  private suggestAbout(question: string, entity: string): string[] {
-    const name = this.answerer.nameOf(entity);
-    const related = this.parts.intents
-      .filter((i) => i.about[0] === entity)
-      .flatMap((i) => i.suggestions ?? [])
-      .filter((s) => mentionsName(s, name));
-    return this.suggest(question, [...related, ...this.defaultSuggestions]);
   }
 }
 
@@ -1304,21 +1035,4 @@ function timeName(time: string): string {
 
 function titleCase(text: string): string {
   return text.replace(/\b\p{L}/gu, (c) => c.toUpperCase());
-}
-
-/** The question with its first pronoun of this kind replaced by a name: "What is her job?" -> "What is He Miao's job?" */
-function replacePronoun(question: string, pronoun: Pronoun, name: string): string {
-  for (const [form, possessive] of PRONOUN_FORMS[pronoun]) {
-    const match = new RegExp(`\\b${form}\\b(\\s+\\w)?`, 'i').exec(question);
-    if (!match) continue;
-    // "her" before a noun is possessive; at the end ("talk to her") it is not.
-    const replacement = possessive && (form !== 'her' || match[1]) ? `${name}'s` : name;
-    return question.slice(0, match.index) + replacement + question.slice(match.index + form.length);
-  }
-  return question;
-}
-
-/** Whether `text` names the entity (by the first word of its name: "Tianji" for "Tianji.com"). */
-function mentionsName(text: string, name: string): boolean {
-  return normalizeQuestion(text).includes(normalizeQuestion(name).split(' ')[0]!);
 }
