@@ -259,21 +259,23 @@ export function statementHolds(info: FactInfo, kind: AnswerKind): boolean {
  * passage cannot score high on a question about something else.
  */
 export class PassageIndex {
-  private readonly passages: { passage: Passage; features: Set<string> }[] = [];
+  /** Each passage's words: a fact's are its statement's and its sentence's; `own` are its statement's alone. */
+  private readonly passages: { passage: Passage; features: Set<string>; own: Set<string> }[] = [];
   private readonly byKey = new Map<string, Set<string>>();
   private readonly idf = new Map<string, number>();
   private readonly unseen: number;
 
   constructor(facts: Iterable<FactInfo>, quotes: readonly Quote[], analyze: (text: string) => Analysis) {
     for (const info of facts) {
-      const features = new Set([...analyze(info.fact.statement).content, ...analyze(info.fact.source).content]);
-      for (const w of info.words) if (!w.includes('_')) features.add(w);
-      features.add(`@${info.fact.subject}`);
-      this.passages.push({ passage: { fact: info }, features });
+      const own = new Set(analyze(info.fact.statement).content);
+      for (const w of info.words) if (!w.includes('_')) own.add(w);
+      own.add(`@${info.fact.subject}`);
+      const features = new Set([...own, ...analyze(info.fact.source).content]);
+      this.passages.push({ passage: { fact: info }, features, own });
     }
     for (const quote of quotes) {
       const features = new Set([...analyze(quote.text).content, `@${quote.speaker}`]);
-      this.passages.push({ passage: { quote }, features });
+      this.passages.push({ passage: { quote }, features, own: features });
     }
     for (const p of this.passages) this.byKey.set(passageKey(p.passage), p.features);
     const df = new Map<string, number>();
@@ -295,7 +297,8 @@ export class PassageIndex {
 
   /**
    * The best-covered passages for the question's content (and its synonyms), best first, with their coverage
-   * (0 to 1); only passages `accept` lets through.
+   * (0 to 1); only passages `accept` lets through. Of two facts from one sentence, the one whose statement holds
+   * the question's words leads ("where will LinkedIn hold seminars?" is the campaigns, not the advertisements).
    */
   search(analysis: Analysis, accept: (p: Passage) => boolean, limit = 3): { passage: Passage; score: number }[] {
     const weights = new Map<string, number>();
@@ -304,14 +307,21 @@ export class PassageIndex {
     for (const w of weights.values()) total += w;
     if (total === 0) return [];
     const synonyms = analysis.synonyms;
-    const scored: { passage: Passage; score: number }[] = [];
-    for (const { passage, features } of this.passages) {
+    const scored: { passage: Passage; score: number; ownScore: number }[] = [];
+    for (const { passage, features, own } of this.passages) {
       if (!accept(passage)) continue;
       let covered = 0;
-      for (const [f, w] of weights) if (features.has(f)) covered += w;
+      let ownCovered = 0;
+      for (const [f, w] of weights) {
+        if (features.has(f)) covered += w;
+        if (own.has(f)) ownCovered += w;
+      }
       for (const s of synonyms) if (features.has(s)) covered += 0.5 * (this.idf.get(s) ?? 0);
-      if (covered > 0) scored.push({ passage, score: Math.min(1, covered / total) });
+      if (covered > 0) scored.push({ passage, score: Math.min(1, covered / total), ownScore: ownCovered });
     }
-    return scored.sort((a, b) => b.score - a.score).slice(0, limit);
+    return scored
+      .sort((a, b) => b.score - a.score || b.ownScore - a.ownScore)
+      .slice(0, limit)
+      .map(({ passage, score }) => ({ passage, score }));
   }
 }

@@ -25,6 +25,9 @@ import {
 } from './types.js';
 import {
   AMOUNTS,
+  DETAIL_ASKING,
+  DETAIL_FILLERS,
+  DETAIL_PREPOSITIONS,
   ELLIPSIS_WORDS,
   NO_TOPIC_WORDS,
   ORGANIZATION_WORDS,
@@ -35,6 +38,8 @@ import {
   THE_LAST_ANSWER,
 } from './wording.js';
 
+/** The most words a follow-up asking for more of the last answer has: "and through what exactly?" */
+const MAX_DETAIL_WORDS = 5;
 /** Entities remembered per conversation for pronouns and follow-ups. */
 const MAX_REMEMBERED = 6;
 /** Content words of the last question remembered for a follow-up with no topic of its own. */
@@ -331,6 +336,14 @@ export class Engine {
     const fitting = found.filter((i) => this.primaryMisfit(i, r) === null);
     if (fitting.length > 0) return { intents: fitting, confidence: 1 };
     if (found.length > 0) return this.nearMissFor(found[0]!, r, 1);
+    // "What did Shen say about WeChat?" then "and about LinkedIn?": what the same person says of it.
+    const speaker = last.about[0];
+    if (speaker && this.kinds.get(speaker) === 'person' && this.kinds.get(entity) !== 'person') {
+      const said = this.search(r, [speaker], (p) =>
+        'quote' in p ? p.quote.speaker === speaker : factOf(p).fact.details?.by === speaker,
+      );
+      if (said) return said;
+    }
     return { miss: { kind: 'entity', entity }, confidence: 1 };
   }
 
@@ -341,12 +354,17 @@ export class Engine {
    * ("his", "her"), then from other facts about the same thing; or the article does not say.
    */
   private aboutLastAnswer(r: Reading): Plan | null {
-    const lastFacts = (r.state.facts ?? []).map((id) => this.facts.get(id)).filter((f) => f !== undefined);
+    const given = (r.state.facts ?? []).map((id) => this.facts.get(id)).filter((f) => f !== undefined);
+    // Those that say the detail asked in so many words first: "where?" after the campaigns is "China's biggest
+    // cities", not the "in China" of the sentence before.
+    const kind = r.frame.kind;
+    const says = (f: FactInfo) => kind !== null && detailOf(f, kind) !== undefined;
+    const lastFacts = [...given.filter(says), ...given.filter((f) => !says(f))];
     const lastQuotes = (r.state.quotes ?? [])
       .map((id) => this.parts.knowledge.quotes.find((q) => q.id === id))
       .filter((q) => q !== undefined);
-    const kind = r.frame.kind;
-    if (!kind || r.named.length > 0 || (r.hasTopic && !r.frame.refersBack)) return null;
+    if (!kind) return this.moreOfLastAnswer(r, lastFacts);
+    if (r.named.length > 0 || (r.hasTopic && !r.frame.refersBack)) return null;
     if (lastFacts.length === 0 && lastQuotes.length === 0) return null;
     const intent = r.state.lastIntent ?? 'article.passage';
     if (kind === 'by') {
@@ -401,6 +419,27 @@ export class Engine {
       nearest: lastFacts.slice(0, 1),
       confidence: 1,
     };
+  }
+
+  /**
+   * "through what?", "with whom?", "how exactly?" after an answer ask for more of what it said: the article's
+   * sentence it came from, when that says more than the answer did ("by creating a joint venture with Sequoia
+   * China…" after the 140 million professionals); else the facts just given that have the question's preposition
+   * ("with whom?" after seminars "jointly with top universities").
+   */
+  private moreOfLastAnswer(r: Reading, lastFacts: readonly FactInfo[]): Plan | null {
+    const { tokens } = r.analysis;
+    if (r.named.length > 0 || lastFacts.length === 0 || tokens.length > MAX_DETAIL_WORDS) return null;
+    const detailWord = (t: string) => DETAIL_ASKING.has(t) || DETAIL_PREPOSITIONS.has(t) || DETAIL_FILLERS.has(t);
+    if (!tokens.every(detailWord) || !tokens.some((t) => DETAIL_ASKING.has(t))) return null;
+    const intent = r.state.lastIntent ?? 'article.passage';
+    const analyze = (text: string) => this.parts.recognizer.analyze(text).content;
+    const said = new Set(lastFacts.flatMap((f) => analyze(f.fact.statement)));
+    const fuller = lastFacts.find((f) => analyze(f.fact.source).some((w) => !said.has(w)));
+    if (fuller) return { passages: [{ sentence: fuller }], intent, confidence: 1 };
+    const prepositions = tokens.filter((t) => DETAIL_PREPOSITIONS.has(t));
+    const having = lastFacts.filter((f) => prepositions.some((p) => tokenize(f.fact.statement).includes(p)));
+    return having.length > 0 ? { passages: having.map((fact) => ({ fact })), intent, confidence: 1 } : null;
   }
 
   /** Stems of the question's words that are neither function words nor what it asks: "team" in "where's his team?". */
@@ -706,11 +745,14 @@ export class Engine {
     const mine = this.passageIndex.search(r.query, (p) => own.has(key(p)), 1)[0]?.score ?? 0;
     const found = this.search(r);
     if (!found || !('passages' in found) || own.has(key(found.passages[0]!))) return null;
-    // Two or more of the question's words that only the other passage has, not one chance word ("job").
+    // Two or more of the question's words that only the other passage has, or one the intent was never taught:
+    // not one chance word ("what is Shen's job?" is his role's, though only his quote says "job").
     const theirs = this.passageIndex.wordsOf(found.passages[0]!);
     const ours = new Set([...own].flatMap((k) => [...this.passageIndex.wordsOfKey(k)]));
     const extra = r.query.content.filter((f) => theirs.has(f) && !ours.has(f));
-    return extra.length >= 2 && found.confidence >= mine + this.options.outcoveredBy ? found : null;
+    const taught = this.taught.get(intent.intent)!;
+    const telling = extra.length >= 2 || (extra.length === 1 && !taught.has(extra[0]!));
+    return telling && found.confidence >= mine + this.options.outcoveredBy ? found : null;
   }
 
   /** Why the intent's main fact does not answer the question, or null when it does (or the intent has no facts). */
@@ -793,14 +835,20 @@ export class Engine {
 
   /**
    * The best fact or quote for the question, when it covers enough of it and holds what it asks. It must name
-   * every entity the question names, and those in `required` (what the question is about when it says "she").
+   * every entity the question names, and those in `required` (what the question is about when it says "she"),
+   * and be one `only` lets through.
    */
-  private search(r: Reading, required: readonly string[] = []): Plan | null {
+  private search(
+    r: Reading,
+    required: readonly string[] = [],
+    only: (p: Passage) => boolean = () => true,
+  ): Plan | null {
     const names = (p: Passage) =>
       'quote' in p
         ? [p.quote.speaker, ...this.concerns.get(this.intentOf(p))!]
         : [factOf(p).fact.subject, ...factOf(p).entities];
     const accept = (p: Passage) =>
+      only(p) &&
       [...r.asked.named, ...(r.referent ? [r.referent] : []), ...required].every((id) => names(p).includes(id)) &&
       ('quote' in p ? quoteAnswers(p.quote.text, r.frame.kind) : misfit(factOf(p), r.asked) === null);
     const found = this.passageIndex.search(r.query, accept, 1)[0];

@@ -224,3 +224,40 @@ export const NO_TOPIC_WORDS: ReadonlySet<string> = new Set([
   'else',
   'details',
 ]);
+
+/**
+ * A follow-up made only of these asks for more of what the last answer said, not for a new topic: "through
+ * what?", "with whom?", "instead of what?", "how exactly?". It has one of the asking words.
+ */
+export const DETAIL_ASKING: ReadonlySet<string> = new Set(['what', 'whom', 'who', 'which', 'how']);
+/** The words of such a follow-up that relate what it asks to the last answer: "with" in "with whom?" */
+export const DETAIL_PREPOSITIONS: ReadonlySet<string> = new Set([
+  'with',
+  'through',
+  'by',
+  'via',
+  'for',
+  'from',
+  'to',
+  'of',
+  'instead',
+  'rather',
+  'than',
+  'like',
+  'such',
+  'as',
+  'means',
+  'way',
+  'in',
+]);
+/** The other words such a follow-up may have. */
+export const DETAIL_FILLERS: ReadonlySet<string> = new Set([
+  'and',
+  'so',
+  'but',
+  'ok',
+  'okay',
+  'then',
+  'exactly',
+  'precisely',
+]);

@@ -154,12 +154,27 @@ describe('follow-ups that follow', () => {
     { said: ['How many users does WeChat have?', 'And LinkedIn?'], has: '300 million', not: '500 million' },
     { said: ['Who is He Miao?', 'Who is Derek Shen?', 'back to He Miao: what did she say?'], has: 'localization' },
     { said: ['What did Jin Xiaolei say about WeChat?', 'how many users does it have?'], has: '500 million' },
+    // Asking for more of what the last answer said: the rest of its sentence, or the detail it holds.
+    { said: ['How many Chinese professionals does LinkedIn hope to reach?', 'through what?'], has: 'joint venture' },
+    { said: ['How many Chinese professionals does LinkedIn hope to reach?', 'with whom?'], has: 'Sequoia China' },
+    { said: ['What is LinkedIn planning instead of ads?', 'with whom?'], has: 'MBA programs' },
+    { said: ['What is LinkedIn planning instead of ads?', 'where?'], has: "China's biggest cities" },
+    // A word only another fact has, which the intent was never taught, moves the answer there.
+    { said: ['Who is Derek Shen?', 'is he satisfied?'], has: 'track record' },
+    // The same speaker on another topic.
+    { said: ['What did Derek Shen say about WeChat?', 'and about LinkedIn?'], has: 'Derek Shen said' },
   ])('$said.0 / $said.1', ({ said, has, not }) => {
     const replies = converse(said);
     const last = replies.at(-1)!;
     expect(last.fallback, last.text).toBe(false);
     expect(last.text).toContain(has);
     if (not) expect(last.text).not.toContain(not);
+  });
+
+  it('answers from the fact whose own words the question has, of two facts from one sentence', () => {
+    const [reply] = converse(['Where will LinkedIn hold its seminars?']);
+    expect(reply!.text).toContain('creative campaigns');
+    expect(reply!.text).not.toContain('advertisements');
   });
 
   it('says what the article does not give about the last answer, and keeps to it', () => {
