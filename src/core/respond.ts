@@ -1,4 +1,4 @@
-import { type Answer, Answerer, fallbackReply, type Missing, toReply } from './answerer.js';
+import { type Answer, Answerer, fallbackReply, KIND_PHRASES, type Missing, toReply } from './answerer.js';
 import type { Mention, Pronoun } from './entities.js';
 import {
   type Asked,
@@ -14,7 +14,7 @@ import {
 import { Fallbacks, type Miss } from './fallbacks.js';
 import { type AnswerKind, capitalizedWords, type QuestionFrame, readFrame } from './question.js';
 import type { Analysis, RecognitionResult, Recognizer } from './recognizer.js';
-import { stem, tokenize } from './text.js';
+import { normalizeQuestion, stem, tokenize } from './text.js';
 import {
   type ConversationState,
   type EntityRef,
@@ -40,6 +40,16 @@ import {
 
 /** The most words a follow-up asking for more of the last answer has: "and through what exactly?" */
 const MAX_DETAIL_WORDS = 5;
+/** Words a question quotes: 'People have two identities' or "a good catalyst" (not the apostrophe of "it's"). */
+const QUOTED = /(?:^|\s)["'“‘]([^"“”]+?)["'”’](?=[\s?.!,;:]|$)/;
+/** Kinds of answer that say where something is. */
+const PLACE_KINDS: ReadonlySet<string> = new Set(['where', 'city', 'country']);
+/** Words asking who: "who said", "whose words". */
+const WHO: ReadonlySet<string> = new Set(['who', 'whom', 'whose']);
+/** The fewest words a quotation must have to be looked up in the article. */
+const MIN_QUOTED_WORDS = 2;
+/** The most words of a follow-up with no subject that is taken to be about what the last answer was about. */
+const MAX_SUBJECTLESS_WORDS = 4;
 /** Entities remembered per conversation for pronouns and follow-ups. */
 const MAX_REMEMBERED = 6;
 /** Content words of the last question remembered for a follow-up with no topic of its own. */
@@ -307,7 +317,28 @@ export class Engine {
 
   /** Decides what to say: the steps are tried in order, and the first that applies answers. */
   private plan(r: Reading): Plan {
-    return this.ellipsis(r) ?? this.aboutLastAnswer(r) ?? this.profile(r) ?? this.recognized(r);
+    return this.quoting(r) ?? this.ellipsis(r) ?? this.aboutLastAnswer(r) ?? this.profile(r) ?? this.recognized(r);
+  }
+
+  /**
+   * "Who said 'People have two identities'?": words the question quotes from the article, asking who said them,
+   * are answered by the quote, or else the fact, that has them word for word. Other questions quoting it
+   * ("what does 'catalyst' mean?") ask something else of those words.
+   */
+  private quoting(r: Reading): Plan | null {
+    const { tokens } = r.analysis;
+    const asksWho =
+      r.frame.kind === 'by' || (tokens.some((t) => WHO.has(t)) && tokens.some((t) => SAYING_VERBS.has(t)));
+    const quoted = asksWho ? QUOTED.exec(r.question)?.[1] : undefined;
+    if (!quoted) return null;
+    const words = ` ${normalizeQuestion(quoted)} `;
+    if (words.trim().split(' ').length < MIN_QUOTED_WORDS) return null;
+    const has = (text: string) => ` ${normalizeQuestion(text)} `.includes(words);
+    const quote = this.parts.knowledge.quotes.find((q) => has(q.text));
+    if (quote) return { passages: [{ quote }], intent: this.intentOf({ quote }), confidence: 1 };
+    const facts = [...this.facts.values()];
+    const fact = facts.find((f) => has(f.fact.statement)) ?? facts.find((f) => has(f.fact.source));
+    return fact ? { passages: [{ fact }], intent: this.intentOf({ fact }), confidence: 1 } : null;
   }
 
   /**
@@ -316,18 +347,7 @@ export class Engine {
    */
   private ellipsis(r: Reading): Plan | null {
     const last = this.lastIntent(r.state);
-    const { tokens, mentions } = r.analysis;
-    if (!last?.aspect || mentions.length + r.frame.scope.length + r.frame.otherPlaces.length === 0) return null;
-    if (
-      !tokens.every(
-        (t, i) =>
-          ELLIPSIS_WORDS.has(t) ||
-          mentions.some((m) => i >= m.start && i < m.end) ||
-          r.frame.otherPlaces.some((p) => i >= p.start && i < p.end),
-      )
-    ) {
-      return null;
-    }
+    if (!last?.aspect || !elliptical(r)) return null;
     const entity = r.named[0]?.id ?? r.state.entities.find((e) => e.kind !== 'place')?.id;
     if (!entity) return null;
     // Every intent asking it of the entity ("And LinkedIn?" after WeChat's users: its members and its Chinese
@@ -343,6 +363,26 @@ export class Engine {
         'quote' in p ? p.quote.speaker === speaker : factOf(p).fact.details?.by === speaker,
       );
       if (said) return said;
+    }
+    // No intent asks it of the entity: its facts that say what the last question asked ("Where is LinkedIn
+    // based?", then "And Tianji?": "a Beijing-based platform"). Where a company is has one answer, however it was
+    // asked; a time or a number must be of the same thing ("when was Tianji founded?" is not "when LinkedIn did
+    // something").
+    const kind = r.state.asked;
+    const topic = (r.state.context ?? []).filter((w) => !w.startsWith('@'));
+    if (kind && kind in KIND_PHRASES) {
+      const asked = { ...r.asked, frame: { ...r.frame, kind: kind as AnswerKind } };
+      const says = (f: FactInfo) =>
+        detailOf(f, kind as AnswerKind) !== undefined &&
+        misfit(f, asked) === null &&
+        (PLACE_KINDS.has(kind) || topic.some((w) => f.words.has(w)));
+      const all = [...this.facts.values()].filter(says);
+      const own = all.filter((f) => f.fact.subject === entity);
+      const saying = own.length > 0 ? own : all.filter((f) => f.entities.includes(entity));
+      if (saying.length > 0) {
+        const passages = saying.slice(0, 2).map((fact) => ({ fact }));
+        return { passages, intent: this.intentOf(passages[0]!), confidence: 1 };
+      }
     }
     return { miss: { kind: 'entity', entity }, confidence: 1 };
   }
@@ -367,14 +407,20 @@ export class Engine {
     if (r.named.length > 0 || (r.hasTopic && !r.frame.refersBack)) return null;
     if (lastFacts.length === 0 && lastQuotes.length === 0) return null;
     const intent = r.state.lastIntent ?? 'article.passage';
+    const topical = this.topicalStems(r);
     if (kind === 'by') {
+      // "And who said the market is going to heat up?" asks of something else than what was just said.
+      const given = [
+        ...lastFacts.map((f) => this.passageIndex.wordsOfKey(`fact:${f.fact.id}`)),
+        ...lastQuotes.map((q) => this.passageIndex.wordsOfKey(`quote:${q.id}`)),
+      ];
+      if (topical.length > 0 && !topical.some((w) => given.some((words) => words.has(w)))) return null;
       if (lastQuotes.length > 0 && (lastFacts.length === 0 || !r.state.facts?.length))
         return { passages: [{ quote: lastQuotes[0]! }], intent, confidence: 1 };
       return lastFacts[0]
         ? { attribution: lastFacts[0], intent, confidence: 1 }
         : { passages: [{ quote: lastQuotes[0]! }], intent, confidence: 1 };
     }
-    const topical = this.topicalStems(r);
     const fits = (f: FactInfo) => misfit(f, r.asked) === null;
     const shares = (f: FactInfo) => topical.length === 0 || topical.some((w) => f.words.has(w));
     const answer = (f: FactInfo, confidence = 1): Plan => ({
@@ -398,6 +444,9 @@ export class Engine {
     if (r.hasTopic || lastFacts.length === 0) return null;
     const fitting = lastFacts.find(fits);
     if (fitting) return answer(fitting);
+    // "How many members does LinkedIn have?", then "where?": where the figure holds, which its statement names.
+    const scoped = lastFacts[0]!;
+    if ((kind === 'where' || kind === 'country') && scoped.scope.length > 0) return answer(scoped);
     // "and how many are there now?" after the target: another fact on the same subject, in the same scope; but
     // "how much is that in percent?" asks of the very figure just given.
     if (r.analysis.tokens.some((t) => THE_LAST_ANSWER.has(t))) {
@@ -527,6 +576,12 @@ export class Engine {
     }
     // "what kind of company is that?" with no topic of its own is about what the last answer was about.
     if (!referent && refersBack && !pronoun && !r.hasTopic) referent = this.salient(r);
+    // "How many users?" with no subject, after Tianji's base: Tianji's users, when an intent asks that of it.
+    if (!referent && !pronoun && r.state.lastIntent && r.analysis.tokens.length <= MAX_SUBJECTLESS_WORDS) {
+      const salient = this.salient(r);
+      const sameKind = salient && this.kinds.get(salient) === this.kinds.get(intent.about[0]!);
+      if (sameKind && !concerns.has(salient) && this.withAspect(intent.aspect, salient).length > 0) referent = salient;
+    }
     if (referent && !concerns.has(referent)) {
       const found = this.withAspect(intent.aspect, referent);
       if (found.length > 0) return this.checked(found[0]!, r, rec.confidence);
@@ -914,7 +969,11 @@ export class Engine {
 
   private render(r: Reading, plan: Plan): Turn {
     const mentioned = r.analysis.mentions.map(({ id, kind }) => ({ id, kind }));
-    const context = r.hasTopic ? r.analysis.content.slice(0, MAX_CONTEXT) : (r.state.context ?? []);
+    // "And Tianji?" asks the last question's topic again: its words stay the context.
+    const ownTopic = r.hasTopic && !elliptical(r);
+    const context = ownTopic ? r.analysis.content.slice(0, MAX_CONTEXT) : (r.state.context ?? []);
+    // What "And Tianji?" asks again: the kind of answer of the last question that had a topic of its own.
+    const asked = r.frame.kind ?? (ownTopic && !r.frame.refersBack ? undefined : r.state.asked);
     if ('miss' in plan) {
       const reply = this.fallbacks.reply(r.question, plan.miss, plan.confidence);
       return {
@@ -925,6 +984,7 @@ export class Engine {
           facts: r.state.facts ?? [],
           quotes: r.state.quotes ?? [],
           context: r.state.context ?? [],
+          asked: r.state.asked,
         }),
       };
     }
@@ -948,6 +1008,7 @@ export class Engine {
           facts: plan.nearest.map((f) => f.fact.id),
           quotes: [],
           context,
+          asked,
         }),
       };
     }
@@ -989,8 +1050,20 @@ export class Engine {
     const suggestions =
       'intents' in plan ? plan.intents.flatMap((i) => i.suggestions ?? []) : (answered?.suggestions ?? []);
     const reply = toReply(intent, plan.confidence, answer, this.fallbacks.suggest(r.question, suggestions));
-    return { reply, state: remember(r.state, { refs, intent, facts: factIds, quotes, context }) };
+    return { reply, state: remember(r.state, { refs, intent, facts: factIds, quotes, context, asked }) };
   }
+}
+
+/** Whether the question is only an entity, place or scope and words like "and what about": "And Tianji?" */
+function elliptical(r: Reading): boolean {
+  const { tokens, mentions } = r.analysis;
+  if (mentions.length + r.frame.scope.length + r.frame.otherPlaces.length === 0) return false;
+  return tokens.every(
+    (t, i) =>
+      ELLIPSIS_WORDS.has(t) ||
+      mentions.some((m) => i >= m.start && i < m.end) ||
+      r.frame.otherPlaces.some((p) => i >= p.start && i < p.end),
+  );
 }
 
 /** Whether a question asks an amount: "how many", "what percentage", "how much". */
@@ -1051,6 +1124,7 @@ interface Remembered {
   facts: readonly string[];
   quotes: readonly string[];
   context: readonly string[];
+  asked: string | undefined;
 }
 
 function remember(state: ConversationState, turn: Remembered): ConversationState {
@@ -1065,6 +1139,7 @@ function remember(state: ConversationState, turn: Remembered): ConversationState
     facts: turn.facts.slice(0, MAX_REMEMBERED),
     quotes: turn.quotes.slice(0, MAX_REMEMBERED),
     context: turn.context.slice(0, MAX_CONTEXT),
+    ...(turn.asked ? { asked: turn.asked } : {}),
   };
 }
 

@@ -142,6 +142,8 @@ export interface ConversationState {
   quotes?: string[];
   /** Content words of the last answered question, for a follow-up that has no topic of its own. */
   context?: string[];
+  /** The kind of answer the last question with a topic asked ("where", "number"), for "and Tianji?". */
+  asked?: string;
 }
 
 export interface ReplySource {
@@ -192,7 +194,8 @@ export function isConversationState(value: unknown): value is ConversationState 
     Number.isInteger(s.turns) &&
     strings(s.facts) &&
     strings(s.quotes) &&
-    strings(s.context)
+    strings(s.context) &&
+    (s.asked === undefined || (typeof s.asked === 'string' && s.asked.length <= 32))
   );
 }
 

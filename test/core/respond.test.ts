@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ConversationState, emptyState } from '../../src/core/types.js';
+import { type ConversationState, emptyState, isConversationState } from '../../src/core/types.js';
 import { ARTICLE_FLAT, ARTICLE_TEXT, fixture, sharedBot } from '../support/article.js';
 
 const { engine, knowledge } = await sharedBot();
@@ -188,6 +188,16 @@ describe('respond(): purity and state', () => {
     expect(state).toEqual(emptyState());
     expect(a.state.turns).toBe(1);
     expect(a.state.entities[0]).toEqual({ id: 'he-miao', kind: 'person' });
+  });
+
+  it('remembers the kind of answer asked, in a state that survives storage and is checked when read back', () => {
+    const { state } = engine.respond('Where is LinkedIn Corp based?');
+    expect(state.asked).toBe('where');
+    const stored = JSON.parse(JSON.stringify(state));
+    expect(isConversationState(stored)).toBe(true);
+    expect(engine.respond('And Tianji?', stored).reply.text).toContain('Beijing-based');
+    expect(isConversationState({ ...stored, asked: 42 })).toBe(false);
+    expect(isConversationState({ ...stored, asked: 'x'.repeat(100) })).toBe(false);
   });
 
   it('keeps the state small however long the conversation', () => {

@@ -161,6 +161,16 @@ describe('follow-ups that follow', () => {
     { said: ['What is LinkedIn planning instead of ads?', 'where?'], has: "China's biggest cities" },
     // A word only another fact has, which the intent was never taught, moves the answer there.
     { said: ['Who is Derek Shen?', 'is he satisfied?'], has: 'track record' },
+    // "And X?" when no intent asks the same of X: its facts that say what the last question asked.
+    { said: ['Where is LinkedIn Corp based?', 'And Tianji?'], has: 'Beijing-based' },
+    // A question with no subject of its own is about what the last answer was about.
+    { said: ['When was Tianji founded?', 'How many users?'], has: '18 million' },
+    // "Who said …?" about words the last answer did not have is a new question.
+    { said: ['What did Derek Shen say about WeChat?', 'and who said the market will heat up?'], has: 'Jin Xiaolei' },
+    // Words the question quotes are looked up word for word.
+    { said: ["Who said 'People have two identities'?"], has: 'Derek Shen' },
+    // "Where?" after a figure: where it holds.
+    { said: ['How many members does LinkedIn have?', 'where?'], has: 'globally' },
     // The same speaker on another topic.
     { said: ['What did Derek Shen say about WeChat?', 'and about LinkedIn?'], has: 'Derek Shen said' },
   ])('$said.0 / $said.1', ({ said, has, not }) => {
