@@ -1,5 +1,6 @@
 import { type AnswerKind, type QuestionFrame, timesFit, timesIn } from './question.js';
 import type { Analysis } from './recognizer.js';
+import { stem } from './text.js';
 import type { Fact, FactDetails, Knowledge, Quote } from './types.js';
 
 /** A figure as a number, to compare two figures of the same kind. */
@@ -25,6 +26,12 @@ export interface FactInfo {
   /** Stems of its statement's words, to check that what a question counts is what the fact counts. */
   words: ReadonlySet<string>;
 }
+
+/** "Who is the owner", "who are its partners": asking who by a role, not a deed. */
+const BEING: ReadonlySet<string> = new Set(['is', 'was', 'are', 'were']);
+
+/** Titles a question may ask a person by, which a fact must then give ("president"), unlike "head" or "boss". */
+const TITLES: ReadonlySet<string> = new Set(['ceo', 'president', 'founder', 'founders', 'director', 'chairman']);
 
 /** Words for the people a platform counts: a question counting "customers" is answered by a count of "users". */
 const USER_WORDS: ReadonlySet<string> = new Set([
@@ -200,11 +207,21 @@ function answersKind(info: FactInfo, kind: AnswerKind, asked: Asked): boolean {
   // "Who runs LinkedIn China?" is answered by a fact naming a person, or an organization the question does not name.
   // "Who is its CEO?" is answered by a fact naming a person; "who runs LinkedIn China?" also by an organization
   // the question does not name.
-  if (kind === 'person') return info.people.length > 0;
+  // "Who is its CEO?" asks a title: a fact naming someone answers only when it gives them that title, so the
+  // report that Derek Shen said something does not make him anyone's CEO. "Who is its boss?" asks no title.
+  if (kind === 'person') {
+    const title = asked.frame.kindWords.find((w) => TITLES.has(w));
+    return info.people.length > 0 && (!title || info.words.has(stem(title)));
+  }
+  // An organization answers "who founded", "who runs" only in a fact that says that deed: "Who created the joint
+  // venture?" is answered by "LinkedIn created a joint venture", but "Who founded it?" not by a sentence about
+  // Tianji that names LinkedIn. "Who are its partners?" names no deed: any other organization named answers.
   if (kind === 'agent') {
+    const [, deed] = asked.frame.kindWords;
+    const doesIt = !deed || BEING.has(deed) || info.words.has(stem(deed));
     return (
       info.people.length > 0 ||
-      [info.fact.subject, ...info.entities].some((id) => !asked.named.includes(id) && !isPlaceIn(info, id))
+      (doesIt && [info.fact.subject, ...info.entities].some((id) => !asked.named.includes(id) && !isPlaceIn(info, id)))
     );
   }
   return info.kinds.has(kind);

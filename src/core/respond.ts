@@ -42,6 +42,8 @@ import {
 const MAX_DETAIL_WORDS = 5;
 /** Words a question quotes: 'People have two identities' or "a good catalyst" (not the apostrophe of "it's"). */
 const QUOTED = /(?:^|\s)["'“‘]([^"“”]+?)["'”’](?=[\s?.!,;:]|$)/;
+/** The most passages given for what someone said about something: "What did Shen say about WeChat?" */
+const MAX_WORDS_ON_A_TOPIC = 3;
 /** Kinds of answer that say where something is. */
 const PLACE_KINDS: ReadonlySet<string> = new Set(['where', 'city', 'country']);
 /** Words asking who: "who said", "whose words". */
@@ -187,6 +189,8 @@ export class Engine {
   private readonly concerns = new Map<string, Set<string>>();
   /** Per place, the place it is in. */
   private readonly within: Map<string, string>;
+  /** Per person, the organizations their role names ("president of LinkedIn China"). */
+  private readonly employers = new Map<string, Set<string>>();
   /** Per intent, the stems of its utterances: what it was taught (see {@link askedFor}). */
   private readonly taught = new Map<string, Set<string>>();
   /** Readings of questions asked lately, by their text (see {@link readQuestion}). */
@@ -217,6 +221,7 @@ export class Engine {
     const analyze = (text: string) => parts.recognizer.analyze(text);
     this.facts = describeFacts(parts.knowledge, analyze);
     this.passageIndex = new PassageIndex(this.facts.values(), parts.knowledge.quotes, analyze);
+    for (const person of people) this.employers.set(person.id, new Set(analyze(person.role).mentions.map((m) => m.id)));
     for (const intent of parts.intents) {
       const ids = intent.answer.facts ?? [];
       ids.forEach((id, i) => {
@@ -233,10 +238,7 @@ export class Engine {
         concerns.add(quote.speaker);
       }
       // A person's role names where they work: "the president of LinkedIn China" is about LinkedIn too.
-      for (const id of [...concerns]) {
-        const person = people.find((p) => p.id === id);
-        if (person) for (const m of analyze(person.role).mentions) concerns.add(m.id);
-      }
+      for (const id of [...concerns]) for (const org of this.employers.get(id) ?? []) concerns.add(org);
       this.concerns.set(intent.intent, concerns);
       this.taught.set(intent.intent, new Set(intent.utterances.flatMap((u) => tokenize(u).map((t) => stem(t)))));
     }
@@ -263,9 +265,12 @@ export class Engine {
     // "there" is the place the last answer held for: "is Tianji bigger than LinkedIn there?" after China.
     const there =
       reading.places.length === 0 && reading.analysis.tokens.includes('there') ? this.lastPlaces(state) : [];
-    if (there.length === 0) return { ...reading, state, referent };
+    // What "it" stands for is named as much as a name is: "Who founded it?" is not answered by Tianji itself.
+    const named = referent && !reading.asked.named.includes(referent) ? [...reading.asked.named, referent] : null;
+    const asked = named ? { ...reading.asked, named } : reading.asked;
+    if (there.length === 0) return { ...reading, state, referent, asked };
     const places = [...reading.places, ...there];
-    return { ...reading, state, referent, places, asked: { ...reading.asked, places } };
+    return { ...reading, state, referent, places, asked: { ...asked, places } };
   }
 
   /** The places (not "world") the last answer's main fact holds for. */
@@ -555,6 +560,8 @@ export class Engine {
     const speaker = this.speakerAsked(r);
     if (speaker && !this.saysAnything(speaker))
       return { miss: { kind: 'entity', entity: speaker }, confidence: rec.confidence };
+    const onTopic = speaker ? this.saidOn(r, speaker, intent, rec.confidence) : null;
+    if (onTopic) return onTopic;
     if (intent.about.length === 0 || !intent.aspect) return this.checked(intent, r, rec.confidence);
 
     // A named person or organization decides what the question is about.
@@ -693,6 +700,39 @@ export class Engine {
     return e?.id ?? null;
   }
 
+  /**
+   * "What did he say about WeChat?" after Derek Shen: his words that name it, their own words first, whatever the
+   * recognizer's guess. None: the article has no words of theirs on it, when the question named them ("What does
+   * Jin Xiaolei think of Tianji?"); "he" may mean someone else, so then the question goes on as usual. Where
+   * they work is no topic of its own: "What did He Miao say about Tianji?" is all she says.
+   */
+  private saidOn(r: Reading, speaker: string, recognized: Intent, confidence: number): Plan | null {
+    if (this.kinds.get(speaker) !== 'person') return null;
+    const employers = this.employers.get(speaker) ?? new Set<string>();
+    const topics = r.named
+      .filter((m) => this.kinds.get(m.id) === 'organization' && !employers.has(m.id))
+      .map((m) => m.id);
+    if (topics.length === 0) return null;
+    // Their words that name every topic, best covering the question first: the names are evidence enough.
+    const theirs = (p: Passage) =>
+      ('quote' in p ? p.quote.speaker === speaker : factOf(p).fact.details?.by === speaker) &&
+      topics.every((t) => this.passageIndex.wordsOf(p).has(`@${t}`));
+    const said = this.passageIndex.search(r.query, theirs, MAX_REMEMBERED).map((f) => f.passage);
+    if (said.length === 0) {
+      const byName = r.named.some((m) => m.id === speaker);
+      return byName ? { miss: { kind: 'entity', entity: topics[0]! }, confidence } : null;
+    }
+    const passages = [...said.filter((p) => 'quote' in p), ...said.filter((p) => !('quote' in p))];
+    // Named for the recognized intent when it gives the first of them, else for the intent that does.
+    const first = passages[0]!;
+    const lists =
+      'quote' in first
+        ? recognized.answer.quotes?.includes(first.quote.id)
+        : recognized.answer.facts?.includes(factOf(first).fact.id);
+    const intent = lists ? recognized.intent : this.intentOf(first);
+    return { passages: passages.slice(0, MAX_WORDS_ON_A_TOPIC), intent, confidence };
+  }
+
   /** Whether the article gives words of this person or organization: a quote, or a fact it reports from them. */
   private saysAnything(id: string): boolean {
     // An organization speaks through its people: Analysys International through its analyst.
@@ -714,7 +754,10 @@ export class Engine {
     const aux = tokens.findIndex((t) => t === 'did' || t === 'does' || t === 'do' || t === 'has');
     if (verb < 0 || aux < 0 || aux > verb) return null;
     const speaker = mentions.find((m) => m.kind !== 'place' && m.start > aux && m.end <= verb);
-    return speaker?.id ?? null;
+    if (speaker) return speaker.id;
+    // "What did he say?": whom the pronoun stands for, when it is a person and the question names nobody.
+    const person = (id: string | null) => id !== null && this.kinds.get(id) === 'person';
+    return person(r.referent) && !mentions.some((m) => person(m.id)) ? r.referent : null;
   }
 
   private primaries(intents: readonly Intent[]): FactInfo[] {
@@ -906,14 +949,12 @@ export class Engine {
       only(p) &&
       [...r.asked.named, ...(r.referent ? [r.referent] : []), ...required].every((id) => names(p).includes(id)) &&
       ('quote' in p ? quoteAnswers(p.quote.text, r.frame.kind) : misfit(factOf(p), r.asked) === null);
-    const found = this.passageIndex.search(r.query, accept, 1)[0];
     // A passage that holds the very kind of answer asked ("which city", "what year") needs less of the wording.
     const least =
       this.options.minPassageCoverage - (r.frame.kind && SPECIFIC_KINDS.has(r.frame.kind) ? this.options.kindBonus : 0);
-    if (found && found.score >= least && r.frame.otherPlaces.length === 0) {
-      return { passages: [found.passage], intent: this.intentOf(found.passage), confidence: found.score };
-    }
-    return null;
+    const found = this.passageIndex.search(r.query, accept, 1)[0];
+    if (!found || found.score < least || r.frame.otherPlaces.length > 0) return null;
+    return { passages: [found.passage], intent: this.intentOf(found.passage), confidence: found.score };
   }
 
   private intentOf(passage: Passage): string {

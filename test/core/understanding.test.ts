@@ -171,6 +171,8 @@ describe('follow-ups that follow', () => {
     { said: ["Who said 'People have two identities'?"], has: 'Derek Shen' },
     // "Where?" after a figure: where it holds.
     { said: ['How many members does LinkedIn have?', 'where?'], has: 'globally' },
+    // What someone said about something: their own words on it first.
+    { said: ['Who is Derek Shen?', 'What did he say about WeChat?'], has: 'private lives' },
     // The same speaker on another topic.
     { said: ['What did Derek Shen say about WeChat?', 'and about LinkedIn?'], has: 'Derek Shen said' },
   ])('$said.0 / $said.1', ({ said, has, not }) => {
@@ -185,6 +187,23 @@ describe('follow-ups that follow', () => {
     const [reply] = converse(['Where will LinkedIn hold its seminars?']);
     expect(reply!.text).toContain('creative campaigns');
     expect(reply!.text).not.toContain('advertisements');
+  });
+
+  it('says so when the article has no words of someone on something, or no one by the title asked', () => {
+    const [jin] = converse(['What does Jin Xiaolei think of Tianji?']);
+    expect(jin).toMatchObject({ fallback: true });
+    expect(jin!.text).toContain('Tianji.com');
+    // Her own company is what she speaks for: no topic of its own.
+    const [miao] = converse(['What did He Miao say about Tianji?']);
+    expect(miao!.fallback).toBe(false);
+    const [, ceo] = converse(['Where is LinkedIn based?', 'Who is its CEO?']);
+    expect(ceo!.fallback).toBe(true);
+    expect(ceo!.text).toContain('does not say who');
+    const [president] = converse(['Who is the president of LinkedIn China?']);
+    expect(president!.text).toContain('Derek Shen');
+    // "it" is named too: Tianji did not found itself, nor does a sentence naming LinkedIn say who did.
+    const [, founded] = converse(['How fast is Tianji growing?', 'Who founded it?']);
+    expect(founded!.fallback).toBe(true);
   });
 
   it('says what the article does not give about the last answer, and keeps to it', () => {
