@@ -9,6 +9,7 @@ import {
   misfit,
   type Passage,
   PassageIndex,
+  passageKey,
   statementHolds,
 } from './facts.js';
 import { Fallbacks, type Miss } from './fallbacks.js';
@@ -80,6 +81,8 @@ export interface EngineOptions {
   kindBonus: number;
   /** A recognized intent this sure is not second-guessed by a passage that covers the question better. */
   sureScore: number;
+  /** How much better than an intent's first fact another of its facts must cover a question to lead its answer. */
+  leadBy: number;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
@@ -92,6 +95,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   kindBonus: 0.2,
   minNearMissScore: 0.4,
   stayShare: 0.8,
+  leadBy: 0.25,
 };
 
 /** The broader kind a fact may hold when it lacks the one asked: a month for "which year?", a place for "which city?". */
@@ -795,7 +799,7 @@ export class Engine {
     const why = this.primaryMisfit(intent, r);
     if (why === null)
       return (
-        (confidence < this.options.sureScore ? this.outcovered(intent, r) : null) ?? { intents: [intent], confidence }
+        (confidence < this.options.sureScore ? this.outcovered(intent, r) : null) ?? this.inOrder(intent, r, confidence)
       );
     // "Is it based in Shanghai?" is answered by where it is based, "Did it grow in March?" by when it grew.
     if (r.frame.yesNo && ('time' in why || ('place' in why && this.kinds.has(why.place))))
@@ -826,6 +830,28 @@ export class Engine {
       if (alternative) return { intents: [alternative], confidence };
     }
     return this.searchOr(r, this.nearMissFor(intent, r, confidence));
+  }
+
+  /**
+   * The intent's answer, led by the fact or quote of it that covers the question much better than its first does:
+   * "Is he happy with how things are going?" is first answered by "satisfied", then by the target. A follow-up
+   * ("over what period?") then asks of that one.
+   */
+  private inOrder(intent: Intent, r: Reading, confidence: number): Plan {
+    const { answer } = intent;
+    const own: Passage[] = [
+      ...(answer.facts ?? []).map((id) => ({ fact: this.facts.get(id)! })),
+      ...(answer.quotes ?? []).map((id) => ({ quote: this.parts.knowledge.quotes.find((q) => q.id === id)! })),
+    ];
+    if (answer.text || answer.list || own.length < 2) return { intents: [intent], confidence };
+    const keys = own.map(passageKey);
+    const scored = this.passageIndex.search(r.query, (p) => keys.includes(passageKey(p)), own.length);
+    const best = scored[0];
+    const first = scored.find((s) => passageKey(s.passage) === keys[0])?.score ?? 0;
+    if (!best || passageKey(best.passage) === keys[0] || best.score < first + this.options.leadBy)
+      return { intents: [intent], confidence };
+    const lead = own[keys.indexOf(passageKey(best.passage))]!;
+    return { passages: [lead, ...own.filter((p) => p !== lead)], intent: intent.intent, confidence };
   }
 
   /**

@@ -183,6 +183,12 @@ describe('follow-ups that follow', () => {
     if (not) expect(last.text).not.toContain(not);
   });
 
+  it("leads an intent's answer with the part of it that the question is about", () => {
+    const [reply] = converse(["What did Shen say about people's two identities?"]);
+    expect(reply!.text.split('\n')[0]).toContain('People have two identities');
+    expect(reply!.text).toContain('roll out a service');
+  });
+
   it('answers from the fact whose own words the question has, of two facts from one sentence', () => {
     const [reply] = converse(['Where will LinkedIn hold its seminars?']);
     expect(reply!.text).toContain('creative campaigns');
