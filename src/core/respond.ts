@@ -81,6 +81,8 @@ export interface EngineOptions {
   kindBonus: number;
   /** A recognized intent this sure is not second-guessed by a passage that covers the question better. */
   sureScore: number;
+  /** An intent of the entity a question names answers it when it scores this share of the intent recognized. */
+  moveShare: number;
   /** How much better than an intent's first fact another of its facts must cover a question to lead its answer. */
   leadBy: number;
 }
@@ -96,6 +98,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   minNearMissScore: 0.4,
   stayShare: 0.8,
   leadBy: 0.25,
+  moveShare: 0.8,
 };
 
 /** The broader kind a fact may hold when it lacks the one asked: a month for "which year?", a place for "which city?". */
@@ -783,6 +786,12 @@ export class Engine {
       undefined,
       own.map((i) => i.intent),
     );
+    // Its intent the question fits nearly as well as the one recognized answers it ("How important is the Chinese
+    // market to LinkedIn?" is its joint venture's "one of its top priorities", not a view of the market).
+    const best = ranked[0];
+    const bestIntent = best && this.byName.get(best.intent)!;
+    if (bestIntent && best.score >= this.options.moveShare * confidence && this.primaryMisfit(bestIntent, r) === null)
+      return this.checked(bestIntent, r, best.score);
     const near = ranked.map((x) => this.byName.get(x.intent)!).find((i) => this.primaryMisfit(i, r) !== null);
     const otherwise: Plan = near
       ? this.nearMissFor(near, r, confidence)

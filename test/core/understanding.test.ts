@@ -183,6 +183,12 @@ describe('follow-ups that follow', () => {
     if (not) expect(last.text).not.toContain(not);
   });
 
+  it("answers from the named entity's intent that fits the question nearly as well as the one recognized", () => {
+    const [reply] = converse(['How important is the Chinese market to LinkedIn?']);
+    expect(reply!.fallback).toBe(false);
+    expect(reply!.text).toContain('top priorities');
+  });
+
   it("leads an intent's answer with the part of it that the question is about", () => {
     const [reply] = converse(["What did Shen say about people's two identities?"]);
     expect(reply!.text.split('\n')[0]).toContain('People have two identities');
