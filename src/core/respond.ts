@@ -47,6 +47,29 @@ const QUOTED = /(?:^|\s)["'“‘]([^"“”]+?)["'”’](?=[\s?.!,;:]|$)/;
 const MAX_WORDS_ON_A_TOPIC = 3;
 /** Kinds of answer that say where something is. */
 const PLACE_KINDS: ReadonlySet<string> = new Set(['where', 'city', 'country']);
+/** Where a message's sentences may end: after "!" or "?", or "." before a capital ("...a good day. I was..."). */
+const SENTENCE_END = /(?<=[!?])\s+(?=\S)|(?<=\.)\s+(?=[\p{Lu}\d])/u;
+/** Words a "." ends without ending the sentence: "vs. Tianji", "the U.S. Market". */
+const ABBREVIATIONS: ReadonlySet<string> = new Set([
+  'vs',
+  'v',
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'st',
+  'no',
+  'e.g',
+  'i.e',
+  'u.s',
+  'etc',
+  'inc',
+  'corp',
+  'co',
+  'ltd',
+]);
+/** The prefix of the small-talk intents' names ("smalltalk.greeting"). */
+const SMALL_TALK = 'smalltalk.';
 /** Words asking who: "who said", "whose words". */
 const WHO: ReadonlySet<string> = new Set(['who', 'whom', 'whose']);
 /** The fewest words a quotation must have to be looked up in the article. */
@@ -259,9 +282,40 @@ export class Engine {
 
   /** Answers one question in the context of `state` (a new conversation when omitted). */
   respond(question: string, state: ConversationState = emptyState()): Turn {
+    return this.chatty(question, state) ?? this.answer(question, state);
+  }
+
+  private answer(question: string, state: ConversationState): Turn {
     const reading = this.read(question, state);
     const plan = this.plan(reading);
     return this.render(reading, plan);
+  }
+
+  /**
+   * A message of several sentences, as people write them: "Hey there, hope you're having a good day. I was
+   * curious about Derek Shen. When exactly did he join LinkedIn?". Small talk is left aside, the other sentences
+   * before a question name whom it is about (so "he" is Derek Shen), and the first question the article answers
+   * is answered. Null when the message is one sentence, or no question of it is answered: then it is read whole.
+   */
+  private chatty(message: string, state: ConversationState): Turn | null {
+    const parts = sentencesOf(message);
+    if (parts.length < 2) return null;
+    let context = state;
+    for (const [i, part] of parts.entries()) {
+      const reading = this.readQuestion(part);
+      const intent = this.parts.recognizer.recognizeAnalysis(reading.analysis).intent;
+      if (intent?.startsWith(SMALL_TALK)) continue;
+      if (!part.endsWith('?') && i < parts.length - 1) {
+        // Said, not asked: what it names is what the question after it is about.
+        const named = reading.analysis.mentions.map(({ id, kind }) => ({ id, kind }));
+        const entities = [...named, ...context.entities.filter((e) => !named.some((n) => n.id === e.id))];
+        context = { ...context, entities: entities.slice(0, MAX_REMEMBERED) };
+        continue;
+      }
+      const turn = this.answer(part, context);
+      if (!turn.reply.fallback) return turn;
+    }
+    return null;
   }
 
   private read(question: string, state: ConversationState): Reading {
@@ -1128,6 +1182,18 @@ export class Engine {
     const reply = toReply(intent, plan.confidence, answer, this.fallbacks.suggest(r.question, suggestions));
     return { reply, state: remember(r.state, { refs, intent, facts: factIds, quotes, context, asked }) };
   }
+}
+
+/** A message's sentences, not split after an abbreviation. */
+function sentencesOf(message: string): string[] {
+  const out: string[] = [];
+  for (const piece of message.split(SENTENCE_END)) {
+    const last = out.at(-1);
+    const word = last?.match(/(\S+)\.$/)?.[1]?.toLowerCase();
+    if (last !== undefined && word !== undefined && ABBREVIATIONS.has(word)) out[out.length - 1] = `${last} ${piece}`;
+    else out.push(piece);
+  }
+  return out.map((s) => s.trim()).filter(Boolean);
 }
 
 /** Whether the question is only an entity, place or scope and words like "and what about": "And Tianji?" */

@@ -189,6 +189,20 @@ describe('follow-ups that follow', () => {
     expect(reply!.text).toContain('top priorities');
   });
 
+  it('reads a message of several sentences as people write them', () => {
+    const [joined] = converse([
+      "Hey there, hope you're having a good day. I was curious about Derek Shen. When exactly did he join LinkedIn?",
+    ]);
+    expect(joined!.text).toContain('in January');
+    expect(joined!.text).toContain('Derek Shen joined');
+    const [thanks] = converse(['Hello! How many users does Tianji have? Many thanks.']);
+    expect(thanks!.text).toContain('18 million');
+    // "vs." ends no sentence.
+    const [pair] = converse(['LinkedIn China: current users vs. target?']);
+    expect(pair!.text).toContain('5 million');
+    expect(pair!.text).toContain('10 million');
+  });
+
   it("leads an intent's answer with the part of it that the question is about", () => {
     const [reply] = converse(["What did Shen say about people's two identities?"]);
     expect(reply!.text.split('\n')[0]).toContain('People have two identities');
