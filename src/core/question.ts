@@ -180,7 +180,7 @@ const FOLLOW_UP_OPENERS: ReadonlySet<string> = new Set([
 ]);
 /** Words of comparison: "more than", "bigger", "versus", "compare". */
 const COMPARATIVE =
-  /\b(more|less|fewer|bigger|larger|smaller|greater|higher|lower|earlier|later|older|newer|versus|vs|compare|compared|comparison|than|difference|differ|both)\b/;
+  /\b(more|less|fewer|bigger|larger|smaller|greater|higher|lower|earlier|later|older|newer|versus|vs|compare|compared|comparison|than|difference|differ|both|exceed|exceeds|outnumber|outnumbers|surpass|surpasses)\b/;
 
 /** A place named in a question that the article does not mention: "Brazil", "Hong Kong". */
 export interface OtherPlace {

@@ -23,7 +23,8 @@ export const THE_LAST_ANSWER: ReadonlySet<string> = new Set(['that', 'this']);
 export const ORGANIZATION_WORDS =
   /\b(company|companies|firm|organization|organisation|business|consultancy|platform|app|site|website|network|it)\b/;
 /** Words that pair two things in one question: "current users vs. target". */
-export const PAIRING = /\b(vs|versus|compare|compared|comparison|both|against)\b/;
+export const PAIRING =
+  /\b(vs|versus|compare|compared|comparison|both|against|out of|exceed|exceeds|outnumber|outnumbers)\b/;
 /** Words of a comparison of amounts: "more users", "bigger", "larger". */
 export const AMOUNTS =
   /\b(more|fewer|less|bigger|larger|smaller|greater|higher|lower|users|members|number|numbers|figure|figures|count)\b/;

@@ -126,6 +126,14 @@ describe('questions about two things', () => {
     expect(reply.text).not.toContain("By the article's figures");
   });
 
+  it.each([
+    { q: "Out of LinkedIn's Chinese users, how many use the Chinese site?", has: ['Nearly 1 million', '5 million'] },
+    { q: "Does LinkedIn's 10 million target exceed Tianji's current user base?", has: ['10 million', '18 million'] },
+  ])('pairs "$q"', ({ q, has }) => {
+    const { reply } = engine.respond(q);
+    for (const h of has) expect(reply.text).toContain(h);
+  });
+
   it('names the well-established player the article presents', () => {
     const { reply } = engine.respond('Which well-established players will LinkedIn meet?');
     expect(reply.text).toContain('well-established players');
