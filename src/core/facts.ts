@@ -312,16 +312,36 @@ export class PassageIndex {
     return this.byKey.get(key) ?? new Set();
   }
 
+  /** The coverage of the question's content (0 to 1, synonyms at half) by each of these passages, in their order. */
+  coverage(analysis: Analysis, passages: readonly Passage[]): number[] {
+    const weights = this.weights(analysis);
+    const total = weights.reduce((sum, [, w]) => sum + w, 0);
+    return passages.map((p) => {
+      const features = this.byKey.get(passageKey(p));
+      if (!features || total === 0) return 0;
+      let covered = 0;
+      for (const [f, w] of weights) if (features.has(f)) covered += w;
+      for (const s of analysis.synonyms) if (features.has(s)) covered += 0.5 * (this.idf.get(s) ?? 0);
+      return Math.min(1, covered / total);
+    });
+  }
+
+  /** Each distinct content word of the question with its weight, its rarity among the passages. */
+  private weights(analysis: Analysis): [string, number][] {
+    const weights = new Map<string, number>();
+    for (const f of analysis.content) weights.set(f, this.idf.get(f) ?? this.unseen);
+    return [...weights];
+  }
+
   /**
    * The best-covered passages for the question's content (and its synonyms), best first, with their coverage
    * (0 to 1); only passages `accept` lets through. Of two facts from one sentence, the one whose statement holds
    * the question's words leads ("where will LinkedIn hold seminars?" is the campaigns, not the advertisements).
    */
   search(analysis: Analysis, accept: (p: Passage) => boolean, limit = 3): { passage: Passage; score: number }[] {
-    const weights = new Map<string, number>();
-    for (const f of analysis.content) weights.set(f, this.idf.get(f) ?? this.unseen);
+    const weights = this.weights(analysis);
     let total = 0;
-    for (const w of weights.values()) total += w;
+    for (const [, w] of weights) total += w;
     if (total === 0) return [];
     const synonyms = analysis.synonyms;
     const scored: { passage: Passage; score: number; ownScore: number }[] = [];

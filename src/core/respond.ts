@@ -9,7 +9,6 @@ import {
   misfit,
   type Passage,
   PassageIndex,
-  passageKey,
   statementHolds,
 } from './facts.js';
 import { Fallbacks, type Miss } from './fallbacks.js';
@@ -49,6 +48,8 @@ const MAX_WORDS_ON_A_TOPIC = 3;
 const PLACE_KINDS: ReadonlySet<string> = new Set(['where', 'city', 'country']);
 /** Where a message's sentences may end: after "!" or "?", or "." before a capital ("...a good day. I was..."). */
 const SENTENCE_END = /(?<=[!?])\s+(?=\S)|(?<=\.)\s+(?=[\p{Lu}\d])/u;
+/** What a message of more than one sentence has somewhere: a sentence's end followed by more. */
+const MAYBE_SENTENCES = /[.!?]\s+\S/;
 /** Words a "." ends without ending the sentence: "vs. Tianji", "the U.S. Market". */
 const ABBREVIATIONS: ReadonlySet<string> = new Set([
   'vs',
@@ -298,6 +299,7 @@ export class Engine {
    * is answered. Null when the message is one sentence, or no question of it is answered: then it is read whole.
    */
   private chatty(message: string, state: ConversationState): Turn | null {
+    if (!MAYBE_SENTENCES.test(message)) return null;
     const parts = sentencesOf(message);
     if (parts.length < 2) return null;
     let context = state;
@@ -907,13 +909,11 @@ export class Engine {
       ...(answer.quotes ?? []).map((id) => ({ quote: this.parts.knowledge.quotes.find((q) => q.id === id)! })),
     ];
     if (answer.text || answer.list || own.length < 2) return { intents: [intent], confidence };
-    const keys = own.map(passageKey);
-    const scored = this.passageIndex.search(r.query, (p) => keys.includes(passageKey(p)), own.length);
-    const best = scored[0];
-    const first = scored.find((s) => passageKey(s.passage) === keys[0])?.score ?? 0;
-    if (!best || passageKey(best.passage) === keys[0] || best.score < first + this.options.leadBy)
-      return { intents: [intent], confidence };
-    const lead = own[keys.indexOf(passageKey(best.passage))]!;
+    const scores = this.passageIndex.coverage(r.query, own);
+    let best = 0;
+    for (let i = 1; i < scores.length; i++) if (scores[i]! > scores[best]!) best = i;
+    if (best === 0 || scores[best]! < scores[0]! + this.options.leadBy) return { intents: [intent], confidence };
+    const lead = own[best]!;
     return { passages: [lead, ...own.filter((p) => p !== lead)], intent: intent.intent, confidence };
   }
 

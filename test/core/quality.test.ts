@@ -42,17 +42,17 @@ describe('answer quality on the fresh held-out set, scored by what the answers s
     expect(set.conversations.length).toBeGreaterThanOrEqual(20);
   });
 
-  // Floors a little below the figures measured when this recognizer landed (88.6%, 86.5%, 71.2%): a guard
+  // Floors a little below the figures measured at the last change (89.9%, 87.8%, 76.7%): a guard
   // against regressions, not the targets (95%, 92%, 90%), which npm run eval reports.
-  it('answers at least 86% of in-scope questions with what the article says', () => {
-    expect(accuracy(scores.inScope), wrong(scores.inScope)).toBeGreaterThanOrEqual(0.86);
+  it('answers at least 88% of in-scope questions with what the article says', () => {
+    expect(accuracy(scores.inScope), wrong(scores.inScope)).toBeGreaterThanOrEqual(0.88);
   });
 
-  it('gives at least 84% of out-of-scope questions a fallback', () => {
-    expect(accuracy(scores.outOfScope), wrong(scores.outOfScope)).toBeGreaterThanOrEqual(0.84);
+  it('gives at least 86% of out-of-scope questions a fallback', () => {
+    expect(accuracy(scores.outOfScope), wrong(scores.outOfScope)).toBeGreaterThanOrEqual(0.86);
   });
 
-  it('answers at least 67% of follow-up turns in context', () => {
-    expect(accuracy(scores.followUps), wrong(scores.followUps)).toBeGreaterThanOrEqual(0.67);
+  it('answers at least 74% of follow-up turns in context', () => {
+    expect(accuracy(scores.followUps), wrong(scores.followUps)).toBeGreaterThanOrEqual(0.74);
   });
 });
