@@ -25,6 +25,7 @@ import {
 } from './types.js';
 import {
   AMOUNTS,
+  ANOTHER_FIGURE,
   DETAIL_ASKING,
   DETAIL_FILLERS,
   DETAIL_PREPOSITIONS,
@@ -497,7 +498,9 @@ export class Engine {
       confidence,
     });
 
-    const sharing = lastFacts.find((f) => fits(f) && shares(f));
+    // "out of how many?", "and how many so far?" ask another figure than the one just given.
+    const another = asksAmount(r) && r.analysis.tokens.some((t) => ANOTHER_FIGURE.has(t));
+    const sharing = another ? undefined : lastFacts.find((f) => fits(f) && shares(f));
     if (sharing) return answer(sharing);
     // "where's his team?": the facts about the person a pronoun names.
     const person = r.analysis.pronouns.find((p) => p === 'he' || p === 'she');
@@ -510,7 +513,7 @@ export class Engine {
     }
     // A question with words of its own that the last answer does not share is a new question: "when was it founded?"
     if (r.hasTopic || lastFacts.length === 0) return null;
-    const fitting = lastFacts.find(fits);
+    const fitting = another ? undefined : lastFacts.find(fits);
     if (fitting) return answer(fitting);
     // "How many members does LinkedIn have?", then "where?": where the figure holds, which its statement names.
     const scoped = lastFacts[0]!;
@@ -525,14 +528,23 @@ export class Engine {
       };
     }
     const subject = lastFacts[0]!.fact.subject;
+    // Another figure is of what the one given counts ("Chinese users" for those of the Chinese site).
+    const context = this.contextAnalysis(r);
+    const counted = another ? this.parts.recognizer.analyze(lastFacts[0]!.fact.statement).content : [];
+    const about = another ? { ...context, content: [...new Set([...context.content, ...counted])] } : context;
     const related = this.passageIndex.search(
-      this.contextAnalysis(r),
-      (p) => 'fact' in p && p.fact.fact.subject === subject && fits(p.fact) && sameScope(p.fact, lastFacts[0]!),
+      about,
+      (p) =>
+        'fact' in p &&
+        p.fact.fact.subject === subject &&
+        fits(p.fact) &&
+        sameScope(p.fact, lastFacts[0]!) &&
+        !(another && (given.includes(p.fact) || (kind === 'number' && p.fact.figure?.percent))),
       1,
     )[0];
     if (related && 'fact' in related.passage) return answer(related.passage.fact, related.score);
     return {
-      missing: this.missingOf(misfit(lastFacts[0]!, r.asked)!, asksAmount(r)),
+      missing: this.missingOf(misfit(lastFacts[0]!, r.asked) ?? { kind }, asksAmount(r)),
       nearest: lastFacts.slice(0, 1),
       confidence: 1,
     };

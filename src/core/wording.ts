@@ -19,6 +19,8 @@ export const SAYING_VERBS: ReadonlySet<string> = new Set([
 export const QUOTE_KINDS: ReadonlySet<AnswerKind> = new Set(['why', 'by', 'person', 'agent']);
 /** Words that point at what the last answer said itself, not at its subject ("it"): "that", "this". */
 export const THE_LAST_ANSWER: ReadonlySet<string> = new Set(['that', 'this']);
+/** Words that ask another figure than the one just given: "out of how many?", "how many so far?", "in total?" */
+export const ANOTHER_FIGURE: ReadonlySet<string> = new Set(['out', 'far', 'total', 'overall', 'altogether', 'now']);
 /** Words that say the thing referred to is an organization: "what kind of company is that?" */
 export const ORGANIZATION_WORDS =
   /\b(company|companies|firm|organization|organisation|business|consultancy|platform|app|site|website|network|it)\b/;
@@ -224,6 +226,17 @@ export const NO_TOPIC_WORDS: ReadonlySet<string> = new Set([
   'instead',
   'else',
   'details',
+  // Words that ask of the figure just given, not of a new topic: "out of how many?", "how many so far?"
+  'out',
+  'far',
+  'got',
+  'get',
+  'total',
+  'overall',
+  'altogether',
+  'yet',
+  'still',
+  'already',
 ]);
 
 /**

@@ -181,6 +181,12 @@ describe('follow-ups that follow', () => {
     { said: ['How many members does LinkedIn have?', 'where?'], has: 'globally' },
     // What someone said about something: their own words on it first.
     { said: ['Who is Derek Shen?', 'What did he say about WeChat?'], has: 'private lives' },
+    // Another figure than the one just given: what it is a part of, or how many there are so far.
+    { said: ["How many people use LinkedIn's Chinese site?", 'Out of how many?'], has: '5 million' },
+    {
+      said: ['How many Chinese professionals does LinkedIn want to connect with?', 'How many has it got so far?'],
+      has: '5 million',
+    },
     // The same speaker on another topic.
     { said: ['What did Derek Shen say about WeChat?', 'and about LinkedIn?'], has: 'Derek Shen said' },
   ])('$said.0 / $said.1', ({ said, has, not }) => {
