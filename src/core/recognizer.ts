@@ -4,7 +4,7 @@ import { BayesScorer, observationOrder } from './bayes.js';
 import { EntityMatcher, findPronouns, type Mention, type Pronoun } from './entities.js';
 import { CentroidIndex } from './ngrams.js';
 import { SimilarityIndex, type WeightedText } from './similarity.js';
-import { baseForms, SpellCorrector, STOP_WORDS, stem, tokenize } from './text.js';
+import { baseForms, SpellCorrector, STOP_WORDS, stem, tokenize, withoutPoliteness } from './text.js';
 import type { Intent, Knowledge, Lexicon, Recognition } from './types.js';
 
 /**
@@ -593,7 +593,7 @@ function analyze(
   expansions: Expansions,
   options: RecognizerOptions,
 ): Analysis {
-  const raw = tokenize(question);
+  const raw = withoutPoliteness(tokenize(question));
   // Names are found before spelling is corrected, so "derek sheen" is not first "corrected" to another word.
   const named = matcher.find(raw);
   const tokens = raw.map((t, i) => (named.some((m) => i >= m.start && i < m.end) ? t : speller.correct(t)));

@@ -37,6 +37,77 @@ const SPELLED_OUT = new Map<string, string[]>([
   ['wo', ['will']],
 ]);
 
+/**
+ * Politeness around a question, which says nothing of what is asked: "I was wondering if you could tell me",
+ * "quick question", "thanks so much". Word by word as tokenized ("I'd" is "i would"); a word ending in "?" may be
+ * left out.
+ */
+const POLITENESS: readonly (readonly string[])[] = [
+  'i was wondering if you could please? kindly? tell me',
+  'i am wondering if you could please? kindly? tell me',
+  'i wonder if you could please? kindly? tell me',
+  'i was wondering',
+  'i am wondering',
+  'could you please? kindly? tell me',
+  'can you please? kindly? tell me',
+  'would you please? kindly? tell me',
+  'could you please? kindly? let me know',
+  'can you please? let me know',
+  'please tell me',
+  'do you happen? to? know',
+  'does anyone know',
+  'i would like to know',
+  'i would love to know',
+  'i want to know',
+  'i need to know',
+  'i am curious',
+  'just curious',
+  'quick question',
+  'sorry to bother you',
+  'sorry if this is a silly question',
+  'if you do not mind',
+  'by any chance',
+  'thanks so? much? in? advance?',
+  'thank you so? very? much? in? advance?',
+  'many thanks in? advance?',
+  'i would really? appreciate it',
+  'i really? appreciate it',
+  'appreciate it',
+  'much appreciated',
+  'kindly',
+].map((phrase) => phrase.split(' '));
+
+/**
+ * The tokens without politeness (see {@link POLITENESS}), longest phrase first; the tokens as they were when
+ * hardly anything else would be left ("thank you so much", "thanks bot" and "what can you tell me" are small talk,
+ * and stay).
+ */
+export function withoutPoliteness(tokens: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; ) {
+    let longest = 0;
+    for (const phrase of POLITENESS) longest = Math.max(longest, matchLength(phrase, tokens, i));
+    if (longest > 0) i += longest;
+    else out.push(tokens[i++]!);
+  }
+  return out.length >= MIN_LEFT && out.length < tokens.length ? out : [...tokens];
+}
+
+/** Fewer words left than this, and the politeness was the message: "thanks bot", "what can you tell me". */
+const MIN_LEFT = 2;
+
+/** How many tokens from `at` the phrase matches, optional words ("please?") matched when there; 0 when it does not. */
+function matchLength(phrase: readonly string[], tokens: readonly string[], at: number): number {
+  let i = at;
+  for (const word of phrase) {
+    const optional = word.endsWith('?');
+    const bare = optional ? word.slice(0, -1) : word;
+    if (tokens[i] === bare) i++;
+    else if (!optional) return 0;
+  }
+  return i - at;
+}
+
 /** What a contraction's second part ("'re", "n't") stands for. */
 const CONTRACTIONS = new Map<string, string>([
   ['re', 'are'],

@@ -1,8 +1,25 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EntityMatcher, findPronouns } from '../../src/core/entities.js';
-import { editDistance, SpellCorrector, tokenize } from '../../src/core/text.js';
+import { editDistance, SpellCorrector, tokenize, withoutPoliteness } from '../../src/core/text.js';
 import { sharedBot } from '../support/article.js';
+
+describe('withoutPoliteness', () => {
+  it.each([
+    ['I was wondering if you could kindly tell me who He Miao is', 'who he miao is'],
+    ["Could you please tell me when Tianji was founded? I'd really appreciate it", 'when tianji was founded'],
+    ['quick question: how many users does WeChat have, thanks so much', 'how many users does wechat have'],
+    // The politeness is the message: left as it is.
+    ['thank you so much', 'thank you so much'],
+    ['thanks bot', 'thanks bot'],
+    ['what can you tell me', 'what can you tell me'],
+    // "tell me about" asks, and a word of a phrase alone is no politeness.
+    ['tell me about Tianji', 'tell me about tianji'],
+    ['I wonder about LinkedIn', 'i wonder about linkedin'],
+  ])('%s -> %s', (text, expected) => {
+    expect(withoutPoliteness(tokenize(text)).join(' ')).toBe(expected);
+  });
+});
 
 describe('tokenize', () => {
   it.each([

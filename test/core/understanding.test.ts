@@ -203,6 +203,15 @@ describe('follow-ups that follow', () => {
     expect(reply!.text).toContain('top priorities');
   });
 
+  it('reads past politeness around the question', () => {
+    const [miao] = converse(['I was wondering if you could tell me: who is He Miao?']);
+    expect(miao!.text).toContain('marketing director');
+    const [site] = converse([
+      "Sorry to bother you, but could you please tell me how many people use LinkedIn's Chinese site?",
+    ]);
+    expect(site!.text).toContain('Nearly 1 million');
+  });
+
   it('reads a message of several sentences as people write them', () => {
     const [joined] = converse([
       "Hey there, hope you're having a good day. I was curious about Derek Shen. When exactly did he join LinkedIn?",
