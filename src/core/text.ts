@@ -75,6 +75,13 @@ const POLITENESS: readonly (readonly string[])[] = [
   'appreciate it',
   'much appreciated',
   'kindly',
+  // Where the answer is to come from, which is always the article: "according to the article", "in the story".
+  ...['article', 'story', 'piece', 'report', 'text', 'news'].flatMap((source) => [
+    `according to the ${source}`,
+    `according to this ${source}`,
+    `in the ${source}`,
+    `in this ${source}`,
+  ]),
 ].map((phrase) => phrase.split(' '));
 
 /**
@@ -90,10 +97,42 @@ export function withoutPoliteness(tokens: readonly string[]): string[] {
     if (longest > 0) i += longest;
     else out.push(tokens[i++]!);
   }
-  return out.length >= MIN_LEFT && out.length < tokens.length ? out : [...tokens];
+  const left = out.length >= MIN_LEFT && out.some((t) => !STOP_WORDS.has(t) && !ASKING_WORDS.has(t));
+  return left && out.length < tokens.length ? out : [...tokens];
 }
 
-/** Fewer words left than this, and the politeness was the message: "thanks bot", "what can you tell me". */
+/** Words that only ask: a question of these alone asks nothing ("what is?"). */
+const ASKING_WORDS: ReadonlySet<string> = new Set([
+  'what',
+  'who',
+  'whom',
+  'whose',
+  'where',
+  'when',
+  'why',
+  'how',
+  'which',
+  'do',
+  'can',
+  'could',
+  'would',
+  'will',
+  'you',
+  'me',
+  'i',
+  'it',
+  'tell',
+  'say',
+  'says',
+  'said',
+  'about',
+  'not',
+]);
+
+/**
+ * Fewer words left than this, or only function words, and the politeness was the message: "thanks bot", "what
+ * can you tell me", "what is in the article?".
+ */
 const MIN_LEFT = 2;
 
 /** How many tokens from `at` the phrase matches, optional words ("please?") matched when there; 0 when it does not. */

@@ -16,6 +16,9 @@ describe('withoutPoliteness', () => {
     // "tell me about" asks, and a word of a phrase alone is no politeness.
     ['tell me about Tianji', 'tell me about tianji'],
     ['I wonder about LinkedIn', 'i wonder about linkedin'],
+    // Where the answer comes from is always the article, unless that is what is asked.
+    ['According to the article, when was Tianji founded?', 'when was tianji founded'],
+    ['what is in the article', 'what is in the article'],
   ])('%s -> %s', (text, expected) => {
     expect(withoutPoliteness(tokenize(text)).join(' ')).toBe(expected);
   });
