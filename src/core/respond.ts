@@ -14,7 +14,7 @@ import {
 import { Fallbacks, type Miss } from './fallbacks.js';
 import { type AnswerKind, capitalizedWords, type QuestionFrame, readFrame } from './question.js';
 import type { Analysis, RecognitionResult, Recognizer } from './recognizer.js';
-import { normalizeQuestion, stem, tokenize } from './text.js';
+import { normalizeQuestion, quotedIn, sentencesOf, stem, tokenize } from './text.js';
 import {
   type ConversationState,
   type EntityRef,
@@ -33,47 +33,20 @@ import {
   NO_TOPIC_WORDS,
   ORGANIZATION_WORDS,
   PAIRING,
+  PLACE_KINDS,
   PROFILE_WORDS,
   QUOTE_KINDS,
   SAYING_VERBS,
   THE_LAST_ANSWER,
+  WHO,
 } from './wording.js';
 
 /** The most words a follow-up asking for more of the last answer has: "and through what exactly?" */
 const MAX_DETAIL_WORDS = 5;
-/** Words a question quotes: 'People have two identities' or "a good catalyst" (not the apostrophe of "it's"). */
-const QUOTED = /(?:^|\s)["'“‘]([^"“”]+?)["'”’](?=[\s?.!,;:]|$)/;
 /** The most passages given for what someone said about something: "What did Shen say about WeChat?" */
 const MAX_WORDS_ON_A_TOPIC = 3;
-/** Kinds of answer that say where something is. */
-const PLACE_KINDS: ReadonlySet<string> = new Set(['where', 'city', 'country']);
-/** Where a message's sentences may end: after "!" or "?", or "." before a capital ("...a good day. I was..."). */
-const SENTENCE_END = /(?<=[!?])\s+(?=\S)|(?<=\.)\s+(?=[\p{Lu}\d])/u;
-/** What a message of more than one sentence has somewhere: a sentence's end followed by more. */
-const MAYBE_SENTENCES = /[.!?]\s+\S/;
-/** Words a "." ends without ending the sentence: "vs. Tianji", "the U.S. Market". */
-const ABBREVIATIONS: ReadonlySet<string> = new Set([
-  'vs',
-  'v',
-  'mr',
-  'mrs',
-  'ms',
-  'dr',
-  'st',
-  'no',
-  'e.g',
-  'i.e',
-  'u.s',
-  'etc',
-  'inc',
-  'corp',
-  'co',
-  'ltd',
-]);
 /** The prefix of the small-talk intents' names ("smalltalk.greeting"). */
 const SMALL_TALK = 'smalltalk.';
-/** Words asking who: "who said", "whose words". */
-const WHO: ReadonlySet<string> = new Set(['who', 'whom', 'whose']);
 /** The fewest words a quotation must have to be looked up in the article. */
 const MIN_QUOTED_WORDS = 2;
 /** The most words of a follow-up with no subject that is taken to be about what the last answer was about. */
@@ -300,7 +273,6 @@ export class Engine {
    * is answered. Null when the message is one sentence, or no question of it is answered: then it is read whole.
    */
   private chatty(message: string, state: ConversationState): Turn | null {
-    if (!MAYBE_SENTENCES.test(message)) return null;
     const parts = sentencesOf(message);
     if (parts.length < 2) return null;
     let context = state;
@@ -398,7 +370,7 @@ export class Engine {
     const { tokens } = r.analysis;
     const asksWho =
       r.frame.kind === 'by' || (tokens.some((t) => WHO.has(t)) && tokens.some((t) => SAYING_VERBS.has(t)));
-    const quoted = asksWho ? QUOTED.exec(r.question)?.[1] : undefined;
+    const quoted = asksWho ? quotedIn(r.question) : undefined;
     if (!quoted) return null;
     const words = ` ${normalizeQuestion(quoted)} `;
     if (words.trim().split(' ').length < MIN_QUOTED_WORDS) return null;
@@ -1194,18 +1166,6 @@ export class Engine {
     const reply = toReply(intent, plan.confidence, answer, this.fallbacks.suggest(r.question, suggestions));
     return { reply, state: remember(r.state, { refs, intent, facts: factIds, quotes, context, asked }) };
   }
-}
-
-/** A message's sentences, not split after an abbreviation. */
-function sentencesOf(message: string): string[] {
-  const out: string[] = [];
-  for (const piece of message.split(SENTENCE_END)) {
-    const last = out.at(-1);
-    const word = last?.match(/(\S+)\.$/)?.[1]?.toLowerCase();
-    if (last !== undefined && word !== undefined && ABBREVIATIONS.has(word)) out[out.length - 1] = `${last} ${piece}`;
-    else out.push(piece);
-  }
-  return out.map((s) => s.trim()).filter(Boolean);
 }
 
 /** Whether the question is only an entity, place or scope and words like "and what about": "And Tianji?" */

@@ -499,3 +499,46 @@ export function baseForms(word: string): string[] {
   strip('men', 'man');
   return forms;
 }
+
+/** Where a message's sentences may end: after "!" or "?", or "." before a capital ("...a good day. I was..."). */
+const SENTENCE_END = /(?<=[!?])\s+(?=\S)|(?<=\.)\s+(?=[\p{Lu}\d])/u;
+/** What a message of more than one sentence has somewhere: a sentence's end followed by more. */
+const MAYBE_SENTENCES = /[.!?]\s+\S/;
+/** Words a "." ends without ending the sentence: "vs. Tianji", "the U.S. Market". */
+const ABBREVIATIONS: ReadonlySet<string> = new Set([
+  'vs',
+  'v',
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'st',
+  'no',
+  'e.g',
+  'i.e',
+  'u.s',
+  'etc',
+  'inc',
+  'corp',
+  'co',
+  'ltd',
+]);
+/** A message's sentences, not split after an abbreviation. */
+export function sentencesOf(message: string): string[] {
+  if (!MAYBE_SENTENCES.test(message)) return [message];
+  const out: string[] = [];
+  for (const piece of message.split(SENTENCE_END)) {
+    const last = out.at(-1);
+    const word = last?.match(/(\S+)\.$/)?.[1]?.toLowerCase();
+    if (last !== undefined && word !== undefined && ABBREVIATIONS.has(word)) out[out.length - 1] = `${last} ${piece}`;
+    else out.push(piece);
+  }
+  return out.map((s) => s.trim()).filter(Boolean);
+}
+
+/** Words a question quotes: 'People have two identities' or "a good catalyst" (not the apostrophe of "it's"). */
+const QUOTED = /(?:^|\s)["'“‘]([^"“”]+?)["'”’](?=[\s?.!,;:]|$)/;
+/** The words a question quotes, 'People have two identities' or "a good catalyst", if it quotes any. */
+export function quotedIn(question: string): string | undefined {
+  return QUOTED.exec(question)?.[1];
+}

@@ -275,3 +275,8 @@ export const DETAIL_FILLERS: ReadonlySet<string> = new Set([
   'exactly',
   'precisely',
 ]);
+
+/** Kinds of answer that say where something is. */
+export const PLACE_KINDS: ReadonlySet<string> = new Set(['where', 'city', 'country']);
+/** Words asking who: "who said", "whose words". */
+export const WHO: ReadonlySet<string> = new Set(['who', 'whom', 'whose']);

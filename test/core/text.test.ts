@@ -1,8 +1,34 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EntityMatcher, findPronouns } from '../../src/core/entities.js';
-import { editDistance, SpellCorrector, tokenize, withoutPoliteness } from '../../src/core/text.js';
+import {
+  editDistance,
+  quotedIn,
+  SpellCorrector,
+  sentencesOf,
+  tokenize,
+  withoutPoliteness,
+} from '../../src/core/text.js';
 import { sharedBot } from '../support/article.js';
+
+describe('sentencesOf and quotedIn', () => {
+  it.each([
+    ['Hello! Who is He Miao? Thanks.', ['Hello!', 'Who is He Miao?', 'Thanks.']],
+    ['I read it. When was Tianji founded?', ['I read it.', 'When was Tianji founded?']],
+    // A full stop before a small letter, or after an abbreviation, ends no sentence.
+    ['LinkedIn China: current users vs. target?', ['LinkedIn China: current users vs. target?']],
+    ['Is it based in the U.S. Or in China?', ['Is it based in the U.S. Or in China?']],
+    ['tianji.com users?', ['tianji.com users?']],
+  ])('%s', (message, expected) => {
+    expect(sentencesOf(message)).toEqual(expected);
+  });
+
+  it('finds words a question quotes, not an apostrophe', () => {
+    expect(quotedIn("Who said 'People have two identities'?")).toBe('People have two identities');
+    expect(quotedIn('who said \u201ca good catalyst\u201d')).toBe('a good catalyst');
+    expect(quotedIn("What's LinkedIn's plan?")).toBeUndefined();
+  });
+});
 
 describe('withoutPoliteness', () => {
   it.each([
