@@ -6,6 +6,7 @@
  *                                             bot answers as another intent
  *   npm run eval -- --set dev                 the same on the development sets, which settings are tuned on
  *   npm run eval -- --sweep                   compare recognizer settings on cross-validation and the dev sets
+ *   npm run eval -- --rewordings [--set dev]  the set's questions reworded by a script (politeness, typos, case)
  *   npm run eval -- --train F --test F [--json]
  *                                             train the same recognizer on any labelled data and score a test
  *                                             list: JSON lists of {"text", "intent"} ("intent": null for an
@@ -28,6 +29,7 @@ import { wholeNumberFlag } from './args.js';
 import {
   type AnswerOutcome,
   type AnswerScores,
+  type AnswerSet,
   accuracy,
   classificationScores,
   confusedPairs,
@@ -40,6 +42,7 @@ import {
   type Scores,
   scoreAnswers,
   scoreEngine,
+  scoreRewordings,
 } from './eval/evaluation.js';
 
 /** Targets of the issue that asked for a recognizer that generalizes. */
@@ -54,6 +57,7 @@ const { values } = parseArgs({
     test: { type: 'string' },
     json: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
+    rewordings: { type: 'boolean', default: false },
   },
 });
 
@@ -83,6 +87,7 @@ async function main(): Promise<void> {
   const fixtures = path.join(PROJECT_ROOT, 'test', 'fixtures');
 
   const answersFile = path.join(fixtures, `${values.set}-fresh.json`);
+  if (values.rewordings) return printRewordings(bot.engine, await loadAnswerSet(answersFile), answersFile);
   const answers = scoreAnswers(bot.engine, await loadAnswerSet(answersFile));
   out(`${values.set} set, scored by what the answers say: ${path.relative(PROJECT_ROOT, answersFile)}`);
   printAnswers(answers);
@@ -110,6 +115,18 @@ async function main(): Promise<void> {
     out(`  ${JSON.stringify(o.question.q)}: ${o.question.intent ?? '(out of scope)'} -> ${o.got ?? '(fallback)'}`);
   out();
   out(`Recognizer settings: ${JSON.stringify(DEFAULT_OPTIONS)}`);
+}
+
+function printRewordings(engine: Engine, set: AnswerSet, file: string): void {
+  out(
+    `${values.set} set reworded by a script: ${path.relative(PROJECT_ROOT, file)} (plain, synonym and keyword questions)`,
+  );
+  for (const r of scoreRewordings(engine, set)) {
+    out(
+      `  ${pct(accuracy(r.inScope)).padStart(6)} in scope ${count(r.inScope)}, ${pct(accuracy(r.outOfScope)).padStart(6)} out of scope rejected ${count(r.outOfScope)}: ${r.name}`,
+    );
+    if (values.verbose) for (const o of r.inScope.filter((x) => !x.correct)) out(`      ${o.q} -> ${o.got}`);
+  }
 }
 
 function printAnswers(s: AnswerScores): void {

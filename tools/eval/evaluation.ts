@@ -337,3 +337,79 @@ export function classificationScores(
 function ratio(a: number, b: number): number {
   return b === 0 ? 1 : a / b;
 }
+
+/** A way people word a question otherwise, applied by a script: no new questions are written. */
+export interface Rewording {
+  name: string;
+  reword: (q: string) => string;
+}
+
+const lowerFirst = (q: string) => q.charAt(0).toLowerCase() + q.slice(1);
+const withoutMark = (q: string) => q.replace(/[?.!]+$/, '');
+
+/**
+ * One typo in one word of five letters or more: a letter dropped, two swapped, one doubled or one replaced,
+ * chosen from the question's own text (the same question gets the same typo in every run).
+ */
+export function withTypo(q: string): string {
+  let seed = [...q].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) | 0, 7);
+  const next = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const words = q.split(' ');
+  const long = words.flatMap((w, i) => (/^[a-z]{5,}$/i.test(w) ? [i] : []));
+  if (long.length === 0) return q;
+  const at = long[next(long.length)]!;
+  const w = words[at]!;
+  const i = 1 + next(w.length - 2);
+  const edits = [
+    () => w.slice(0, i) + w.slice(i + 1),
+    () => w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2),
+    () => w.slice(0, i) + w[i] + w.slice(i),
+    () => w.slice(0, i) + 'etaoinshrdlu'[next(12)] + w.slice(i + 1),
+  ];
+  words[at] = edits[next(edits.length)]!();
+  return words.join(' ');
+}
+
+export const REWORDINGS: readonly Rewording[] = [
+  { name: 'as written', reword: (q) => q },
+  { name: 'lowercase, no punctuation', reword: (q) => q.toLowerCase().replace(/[?.!,]/g, '') },
+  { name: 'one typo', reword: withTypo },
+  {
+    name: '"Hi! I was wondering if you could tell me: … Thanks so much!"',
+    reword: (q) => `Hi! I was wondering if you could tell me: ${lowerFirst(q)} Thanks so much!`,
+  },
+  {
+    name: '"Sorry to bother you, but could you please tell me …? I\'d really appreciate it."',
+    reword: (q) =>
+      `Sorry to bother you, but could you please tell me ${withoutMark(lowerFirst(q))}? I'd really appreciate it.`,
+  },
+  { name: '"Hey, quick question - …"', reword: (q) => `Hey, quick question - ${lowerFirst(q)}` },
+  { name: '"According to the article, …"', reword: (q) => `According to the article, ${lowerFirst(q)}` },
+  { name: '"…, according to the story?"', reword: (q) => `${withoutMark(q)}, according to the story?` },
+  {
+    name: '"I\'m reading about this story and I\'m curious. …"',
+    reword: (q) => `I'm reading about this story and I'm curious. ${q}`,
+  },
+];
+
+/** Kinds of in-scope question that a rewording keeps the sense of (a typo in a quote's words may not). */
+const REWORDABLE = new Set(['plain', 'synonym', 'keywords']);
+
+/** Per rewording, how many plain, synonym and keyword questions are still answered, and out-of-scope ones rejected. */
+export function scoreRewordings(
+  engine: Engine,
+  set: AnswerSet,
+): { name: string; inScope: AnswerOutcome[]; outOfScope: AnswerOutcome[] }[] {
+  const questions = set.inScope.filter((q) => REWORDABLE.has(q.kind));
+  return REWORDINGS.map(({ name, reword }) => {
+    const scores = scoreAnswers(engine, {
+      inScope: questions.map((q) => ({ ...q, q: reword(q.q) })),
+      outOfScope: set.outOfScope.map((q) => ({ ...q, q: reword(q.q) })),
+      conversations: [],
+    });
+    return { name, inScope: scores.inScope, outOfScope: scores.outOfScope };
+  });
+}
