@@ -57,6 +57,7 @@ export const KIND_PHRASES: Record<AnswerKind, string> = {
   compared: 'what that is compared with',
   person: 'who',
   agent: 'who',
+  which: 'which ones',
 };
 
 /** How a near miss is worded: the kind of answer the article lacks, or the time or place it gives nothing for. */

@@ -213,6 +213,12 @@ function answersKind(info: FactInfo, kind: AnswerKind, asked: Asked): boolean {
     const title = asked.frame.kindWords.find((w) => TITLES.has(w));
     return info.people.length > 0 && (!title || info.words.has(stem(title)));
   }
+  // "Which universities?" is answered by a fact that names an organization the question does not.
+  if (kind === 'which') {
+    return [info.fact.subject, ...info.entities].some(
+      (id) => !asked.named.includes(id) && !info.people.includes(id) && !isPlaceIn(info, id),
+    );
+  }
   // An organization answers "who founded", "who runs" only in a fact that says that deed: "Who created the joint
   // venture?" is answered by "LinkedIn created a joint venture", but "Who founded it?" not by a sentence about
   // Tianji that names LinkedIn. "Who are its partners?" names no deed: any other organization named answers.

@@ -23,7 +23,8 @@ export type AnswerKind =
   | 'by'
   | 'compared'
   | 'person'
-  | 'agent';
+  | 'agent'
+  | 'which';
 
 /** Words and phrases that ask for each kind, most specific first; matched against the question's tokens joined by spaces. */
 const KIND_REGEXPS: readonly (readonly [AnswerKind, RegExp])[] = [
@@ -52,6 +53,11 @@ const KIND_REGEXPS: readonly (readonly [AnswerKind, RegExp])[] = [
   ['age', /\bhow old\b|\bage\b/],
   ['city', /\b(what|which) (city|cities|town)\b|\bin what city\b/],
   ['country', /\b(what|which) (country|countries|nation)\b/],
+  // "Which universities?", "which app?": named organizations, which a fact gives only when it names one.
+  [
+    'which',
+    /\b(what|which) (other )?(universities|university|colleges|college|schools|school|programs|programmes|companies|company|firms|firm|apps|app|applications|platforms|platform|rivals|rival|competitors|competitor|partners|partner|players|sites|websites|networks|investors|investor|brands|brand|businesses|organizations|organisations)\b/,
+  ],
   [
     'when',
     /^((and|so|but|ok|okay|then) )?when\b|\bwhen (was|is|did|does|will|were|do|has|had|are|would|could|can)\b|\bwhat time\b|\bsince when\b|\bhow long ago\b|\bby when\b|\bwhen\s*$|\b(over|during|in) what (period|time)\b|\bfor how long\b/,

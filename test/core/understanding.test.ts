@@ -255,6 +255,16 @@ describe('follow-ups that follow', () => {
     expect(founded!.fallback).toBe(true);
   });
 
+  it('asks "which universities?" of a fact that names some, and says so when none is named', () => {
+    const [universities] = converse(['Which universities will LinkedIn hold seminars with?']);
+    expect(universities).toMatchObject({ fallback: true });
+    expect(universities!.text).toContain('The article does not say which ones.');
+    const [partners] = converse(['Which partners did LinkedIn work with in January?']);
+    expect(partners!.text).toContain('Sequoia China');
+    const [platform] = converse(['Which platform has 18 million users?']);
+    expect(platform!.text).toContain('Tianji.com');
+  });
+
   it('says what the article does not give about the last answer, and keeps to it', () => {
     const [, when] = converse(['How many people use WeChat?', 'when was that?']);
     expect(when).toMatchObject({ fallback: true, intent: null });
