@@ -678,7 +678,9 @@ export class Engine {
    */
   private withSecond(intent: Intent, rec: RecognitionResult, r: Reading): Plan {
     const entity = intent.about[0];
-    const pairs = PAIRING.test(r.analysis.tokens.join(' ')) || r.frame.twoQuestions;
+    // "vs.", "both", two questions in one, or a comparison between two ("more in the big cities or at manager level?").
+    const text = r.analysis.tokens.join(' ');
+    const pairs = PAIRING.test(text) || r.frame.twoQuestions || (r.frame.comparative && /\bor\b/.test(text));
     if (!pairs || !entity || !intent.answer.facts) return this.checked(intent, r, rec.confidence);
     const own = this.parts.intents.filter(
       (i) => i !== intent && i.about[0] === entity && i.answer.facts && !i.answer.fallback,

@@ -129,6 +129,7 @@ describe('questions about two things', () => {
   it.each([
     { q: "Out of LinkedIn's Chinese users, how many use the Chinese site?", has: ['Nearly 1 million', '5 million'] },
     { q: "Does LinkedIn's 10 million target exceed Tianji's current user base?", has: ['10 million', '18 million'] },
+    { q: 'Are more LinkedIn users in the big cities or at manager level?', has: ['60 percent', '42 percent'] },
   ])('pairs "$q"', ({ q, has }) => {
     const { reply } = engine.respond(q);
     for (const h of has) expect(reply.text).toContain(h);
