@@ -34,6 +34,7 @@ export const TEMPLATES = {
   sorry: 'Sorry, the article does not say that{about}; I only answer from what it says.',
   youCouldAsk: 'You could ask: {suggestions}',
   whoDoYouMean: 'Who do you mean: {names}?',
+  onlyName: 'The article gives no other name for {name}.',
 } as const;
 
 /** What the article does not give, for a question asking this kind of answer: "The article does not say {…}." */
@@ -58,10 +59,16 @@ export const KIND_PHRASES: Record<AnswerKind, string> = {
   person: 'who',
   agent: 'who',
   which: 'which ones',
+  name: 'what it is called',
 };
 
 /** How a near miss is worded: the kind of answer the article lacks, or the time or place it gives nothing for. */
-export type Missing = { kind: AnswerKind } | { where: string; figure: boolean } | { absent: string };
+export type Missing =
+  | { kind: AnswerKind }
+  | { where: string; figure: boolean }
+  | { absent: string }
+  /** "What is WeChat called in Chinese?": the article names it one way only. */
+  | { onlyName: string };
 
 /**
  * Builds answers from the knowledge store. Every sentence it says is a fact's statement, an exact quote, a
@@ -135,6 +142,7 @@ export class Answerer {
     const out = new AnswerBuilder();
     if ('kind' in missing) out.say(fill(TEMPLATES.notSaid, { what: KIND_PHRASES[missing.kind] }));
     else if ('absent' in missing) out.say(fill(TEMPLATES.notGivenAt, { what: missing.absent }));
+    else if ('onlyName' in missing) out.say(fill(TEMPLATES.onlyName, { name: this.nameOf(missing.onlyName) }));
     else out.say(fill(TEMPLATES.notGiven, { what: missing.figure ? 'a figure' : 'that', where: missing.where }));
     for (const fact of nearest) {
       out.say(fill(TEMPLATES.whatItSays, { fact: factLine(fact) }));

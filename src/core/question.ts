@@ -24,7 +24,8 @@ export type AnswerKind =
   | 'compared'
   | 'person'
   | 'agent'
-  | 'which';
+  | 'which'
+  | 'name';
 
 /** Words and phrases that ask for each kind, most specific first; matched against the question's tokens joined by spaces. */
 const KIND_REGEXPS: readonly (readonly [AnswerKind, RegExp])[] = [

@@ -45,6 +45,60 @@ import {
 const MAX_DETAIL_WORDS = 5;
 /** The most passages given for what someone said about something: "What did Shen say about WeChat?" */
 const MAX_WORDS_ON_A_TOPIC = 3;
+/** Questions asking the name of something, `x` the something. */
+const NAME_QUESTIONS: readonly RegExp[] = [
+  /^(?:so |and |ok )?(?:what|which) (?:is|was|are) the (?:full |official |real |exact |chinese |english )?names? of (?:the |its |his |her |their |this |that )?(?<x>.+?)$/,
+  /^(?:so |and |ok )?what (?:is|was|are) (?:the |its |his |her |their )?(?<x>.+?) (?:called|named)(?: in (?:chinese|english))?$/,
+  /^(?:so |and |ok )?what (?:is|was) (?<x>.+?) (?:chinese|full|official|real|english|other) name$/,
+];
+/** Words beside a name asked again ("WeChat's Chinese name") that ask for another name of it. */
+const NAME_QUALIFIERS: ReadonlySet<string> = new Set(['chinese', 'english', 'full', 'official', 'real', 'other']);
+/** Words after the head of a noun phrase: "the platform [in Beijing]", "the president [of LinkedIn China]". */
+const HEAD_ENDS: ReadonlySet<string> = new Set(['of', 'in', 'at', 'from', 'with', 'for', 'that', 'which', 'who']);
+/** Words for any company, service or person, which the article's descriptions may word otherwise. */
+const GENERIC_HEADS: ReadonlySet<string> = new Set([
+  'company',
+  'companies',
+  'firm',
+  'business',
+  'site',
+  'website',
+  'platform',
+  'network',
+  'app',
+  'application',
+  'service',
+  'player',
+  'rival',
+  'competitor',
+  'partner',
+  'partners',
+  'organization',
+  'organisation',
+  'brand',
+  'person',
+  'man',
+  'woman',
+  'executive',
+  'boss',
+  'head',
+  'chief',
+  'leader',
+  'expert',
+  'spokesperson',
+  'branch',
+  'unit',
+  'subsidiary',
+  'division',
+  'arm',
+  'office',
+  'team',
+  'group',
+]);
+/** Words for the article itself. */
+const ARTICLE_WORDS: ReadonlySet<string> = new Set(['article', 'story', 'piece', 'report', 'news', 'headline', 'text']);
+/** Words that stand for something named before: "what is it called?" is a follow-up, not asked here. */
+const PRONOUN_WORDS: ReadonlySet<string> = new Set(['it', 'this', 'that', 'they', 'he', 'she', 'them', 'one']);
 /** The prefix of the small-talk intents' names ("smalltalk.greeting"). */
 const SMALL_TALK = 'smalltalk.';
 /** The fewest words a quotation must have to be looked up in the article. */
@@ -196,6 +250,8 @@ export class Engine {
   private readonly within: Map<string, string>;
   /** Per person, the organizations their role names ("president of LinkedIn China"). */
   private readonly employers = new Map<string, Set<string>>();
+  /** Per person or organization, the head word of its role or description ("president", "platform") and what that names. */
+  private readonly descriptions = new Map<string, { head: string; names: string[] }>();
   /** Per intent, the stems of its utterances: what it was taught (see {@link askedFor}). */
   private readonly taught = new Map<string, Set<string>>();
   /** Readings of questions asked lately, by their text (see {@link readQuestion}). */
@@ -227,6 +283,14 @@ export class Engine {
     this.facts = describeFacts(parts.knowledge, analyze);
     this.passageIndex = new PassageIndex(this.facts.values(), parts.knowledge.quotes, analyze);
     for (const person of people) this.employers.set(person.id, new Set(analyze(person.role).mentions.map((m) => m.id)));
+    const described = [
+      ...people.map((p) => ({ id: p.id, text: p.role })),
+      ...organizations.map((o) => ({ id: o.id, text: o.description })),
+    ];
+    for (const e of described) {
+      const head = headWord(e.text);
+      if (head) this.descriptions.set(e.id, { head, names: analyze(e.text).mentions.map((m) => m.id) });
+    }
     for (const intent of parts.intents) {
       const ids = intent.answer.facts ?? [];
       ids.forEach((id, i) => {
@@ -358,7 +422,14 @@ export class Engine {
 
   /** Decides what to say: the steps are tried in order, and the first that applies answers. */
   private plan(r: Reading): Plan {
-    return this.quoting(r) ?? this.ellipsis(r) ?? this.aboutLastAnswer(r) ?? this.profile(r) ?? this.recognized(r);
+    return (
+      this.quoting(r) ??
+      this.naming(r) ??
+      this.ellipsis(r) ??
+      this.aboutLastAnswer(r) ??
+      this.profile(r) ??
+      this.recognized(r)
+    );
   }
 
   /**
@@ -380,6 +451,71 @@ export class Engine {
     const facts = [...this.facts.values()];
     const fact = facts.find((f) => has(f.fact.statement)) ?? facts.find((f) => has(f.fact.source));
     return fact ? { passages: [{ fact }], intent: this.intentOf({ fact }), confidence: 1 } : null;
+  }
+
+  /**
+   * "What is the name of the Beijing-based platform?": the person or organization that the article describes so
+   * ("a Beijing-based platform", "president of LinkedIn China"), by the head word of its description or role,
+   * and by any entity the question names there. None: the article does not say what it is called ("What is the
+   * name of the joint venture?"). An entity asked for another name ("What is WeChat called in Chinese?"): the
+   * only name the article gives.
+   */
+  private naming(r: Reading): Plan | null {
+    const { tokens, mentions } = r.analysis;
+    const asked = askedName(tokens);
+    if (!asked) return null;
+    const all = tokens.slice(asked.start, asked.end);
+    // The name of the article itself is what its own intents answer.
+    if (all.some((t) => ARTICLE_WORDS.has(t))) return null;
+    const inside = mentions.filter((m) => m.start >= asked.start && m.end <= asked.end && m.kind !== 'place');
+    const isMention = (i: number) => inside.some((m) => i >= m.start && i < m.end);
+    const rest = all.filter((_, k) => !isMention(asked.start + k));
+    if (inside.length > 0 && rest.every((w) => NAME_QUALIFIERS.has(w))) {
+      const entity = inside[0]!.id;
+      const nearest = [...this.facts.values()].filter((f) => f.fact.subject === entity).slice(0, 1);
+      return { missing: { onlyName: entity }, nearest, confidence: 1 };
+    }
+    // The head of what is named is the last word of its first part: "[Tianji's] marketing director", "the
+    // president [of LinkedIn China]", "the consultancy [Jin works for]". Whose it is, an entity named first or
+    // after "of", must be one its description names.
+    let head: string | undefined;
+    const owners: string[] = [];
+    for (let i = asked.start; i < asked.end; ) {
+      const m = inside.find((x) => x.start === i);
+      if (m) {
+        if (i === asked.start || tokens[i - 1] === 'of') owners.push(m.id);
+        if (head) break;
+        i = m.end;
+        continue;
+      }
+      // "the site [mentioned]", "the platform [founded in 2005]", but "the Beijing-based platform".
+      const participle =
+        /ed$/.test(tokens[i]!) && (i + 1 === asked.end || HEAD_ENDS.has(tokens[i + 1]!) || tokens[i + 1] === 'by');
+      if ((HEAD_ENDS.has(tokens[i]!) || participle) && head) {
+        const next = inside.find((x) => x.start === i + 1);
+        if (tokens[i] === 'of' && next) owners.push(next.id);
+        break;
+      }
+      head = tokens[i];
+      i++;
+    }
+    if (!head || PRONOUN_WORDS.has(head)) return null;
+    const described = [...this.descriptions].filter(
+      ([id, d]) => stem(d.head) === stem(head) && owners.every((o) => d.names.includes(o) && o !== id),
+    );
+    const id = described[0]?.[0];
+    if (id) {
+      const found = this.withAspect(PROFILE, id);
+      if (found.length > 0) return { intents: found, confidence: 1 };
+      const fact = [...this.facts.values()].find((f) => f.entities.includes(id) || f.fact.subject === id);
+      if (fact) return { passages: [{ fact }], intent: this.intentOf({ fact }), confidence: 1 };
+    }
+    // "the name of the networking site founded in 2005": a word for any company or person, so the question is
+    // answered as usual, by whichever it describes.
+    if (GENERIC_HEADS.has(head)) return null;
+    const nearest = this.passageIndex.search(r.query, (p) => 'fact' in p, 1)[0];
+    const facts = nearest && 'fact' in nearest.passage ? [nearest.passage.fact] : [];
+    return { missing: { kind: 'name' }, nearest: facts, confidence: 1 };
   }
 
   /**
@@ -1168,6 +1304,29 @@ export class Engine {
     const reply = toReply(intent, plan.confidence, answer, this.fallbacks.suggest(r.question, suggestions));
     return { reply, state: remember(r.state, { refs, intent, facts: factIds, quotes, context, asked }) };
   }
+}
+
+/**
+ * Where a question asks the name of something, as token positions: "what is the name of [the Beijing-based
+ * platform]", "what is [the joint venture] called", "what is [WeChat] called in Chinese", "what is [Derek Shen]
+ * Chinese name".
+ */
+function askedName(tokens: readonly string[]): { start: number; end: number } | null {
+  const text = tokens.join(' ');
+  for (const pattern of NAME_QUESTIONS) {
+    const m = pattern.exec(text);
+    const x = m?.groups?.x;
+    if (!m || !x) continue;
+    const start = text.slice(0, m.index + m[0].lastIndexOf(x)).split(' ').length - 1;
+    return { start, end: start + x.split(' ').length };
+  }
+  return null;
+}
+
+/** The head word of a role or description: its last word before "of", "with", a comma ("a Beijing-based platform"). */
+function headWord(text: string): string | undefined {
+  const before = text.split(/,|;| (?:of|with|in|whose|based|founded|that|which)\b/)[0] ?? '';
+  return tokenize(before).at(-1);
 }
 
 /** Whether the question is only an entity, place or scope and words like "and what about": "And Tianji?" */

@@ -80,6 +80,7 @@ const SLOTS: Record<keyof typeof TEMPLATES, (g: Record<string, string>) => boole
     );
   },
   whoDoYouMean: (g) => g.names!.split(/, | or /).every((n) => names.has(n)),
+  onlyName: (g) => names.has(g.name!),
 };
 
 /** Whether one sentence of a reply is allowed, and if not, why. */

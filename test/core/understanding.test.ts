@@ -266,6 +266,27 @@ describe('follow-ups that follow', () => {
     expect(platform!.text).toContain('Tianji.com');
   });
 
+  it.each([
+    // Named by what the article calls it: the head word of its description or role, and whose it is.
+    { q: 'What is the name of the Beijing-based platform?', has: 'Tianji.com', fallback: false },
+    { q: "What is the name of Tianji's marketing director?", has: 'He Miao', fallback: false },
+    { q: 'What is the name of the president of LinkedIn China?', has: 'Derek Shen', fallback: false },
+    { q: 'What is the name of the consultancy Jin works for?', has: 'Analysys International', fallback: false },
+    // Nothing the article describes so: it does not say what it is called.
+    {
+      q: "What is the name of LinkedIn's joint venture in China?",
+      has: 'does not say what it is called',
+      fallback: true,
+    },
+    // Another name for what the article names one way.
+    { q: 'What is WeChat called in Chinese?', has: 'The article gives no other name for WeChat.', fallback: true },
+    { q: "What is Derek Shen's Chinese name?", has: 'no other name for Derek Shen', fallback: true },
+  ])('names: $q', ({ q, has, fallback }) => {
+    const [reply] = converse([q]);
+    expect(reply!.fallback, reply!.text).toBe(fallback);
+    expect(reply!.text).toContain(has);
+  });
+
   it('says what the article does not give about the last answer, and keeps to it', () => {
     const [, when] = converse(['How many people use WeChat?', 'when was that?']);
     expect(when).toMatchObject({ fallback: true, intent: null });
