@@ -109,6 +109,8 @@ const MAX_SUBJECTLESS_WORDS = 4;
 const MAX_REMEMBERED = 6;
 /** Content words of the last question remembered for a follow-up with no topic of its own. */
 const MAX_CONTEXT = 8;
+/** Facts given for who or what an entity is when no intent says it. */
+const PROFILE_FACTS = 2;
 /** The aspect of intents that say who or what an entity is. */
 const PROFILE = 'profile';
 /** Intents a bot cannot do without: the welcome, the help text, and the out-of-scope examples. */
@@ -248,10 +250,11 @@ export class Engine {
   private readonly concerns = new Map<string, Set<string>>();
   /** Per place, the place it is in. */
   private readonly within: Map<string, string>;
-  /** Per person, the organizations their role names ("president of LinkedIn China"). */
-  private readonly employers = new Map<string, Set<string>>();
-  /** Per person or organization, the head word of its role or description ("president", "platform") and what that names. */
-  private readonly descriptions = new Map<string, { head: string; names: string[] }>();
+  /**
+   * Per person or organization, what its role or description names (a person's employer: "president of LinkedIn
+   * China") and its head word ("president", "platform"), read once.
+   */
+  private readonly descriptions = new Map<string, { head: string | undefined; names: ReadonlySet<string> }>();
   /** Per intent, the stems of its utterances: what it was taught (see {@link askedFor}). */
   private readonly taught = new Map<string, Set<string>>();
   /** Readings of questions asked lately, by their text (see {@link readQuestion}). */
@@ -282,14 +285,13 @@ export class Engine {
     const analyze = (text: string) => parts.recognizer.analyze(text);
     this.facts = describeFacts(parts.knowledge, analyze);
     this.passageIndex = new PassageIndex(this.facts.values(), parts.knowledge.quotes, analyze);
-    for (const person of people) this.employers.set(person.id, new Set(analyze(person.role).mentions.map((m) => m.id)));
     const described = [
       ...people.map((p) => ({ id: p.id, text: p.role })),
       ...organizations.map((o) => ({ id: o.id, text: o.description })),
     ];
     for (const e of described) {
-      const head = headWord(e.text);
-      if (head) this.descriptions.set(e.id, { head, names: analyze(e.text).mentions.map((m) => m.id) });
+      const names = new Set(analyze(e.text).mentions.map((m) => m.id));
+      this.descriptions.set(e.id, { head: headWord(e.text), names });
     }
     for (const intent of parts.intents) {
       const ids = intent.answer.facts ?? [];
@@ -307,7 +309,8 @@ export class Engine {
         concerns.add(quote.speaker);
       }
       // A person's role names where they work: "the president of LinkedIn China" is about LinkedIn too.
-      for (const id of [...concerns]) for (const org of this.employers.get(id) ?? []) concerns.add(org);
+      for (const id of [...concerns])
+        if (this.kinds.get(id) === 'person') for (const org of this.employers(id)) concerns.add(org);
       this.concerns.set(intent.intent, concerns);
       this.taught.set(intent.intent, new Set(intent.utterances.flatMap((u) => tokenize(u).map((t) => stem(t)))));
     }
@@ -501,15 +504,12 @@ export class Engine {
     }
     if (!head || PRONOUN_WORDS.has(head)) return null;
     const described = [...this.descriptions].filter(
-      ([id, d]) => stem(d.head) === stem(head) && owners.every((o) => d.names.includes(o) && o !== id),
+      ([id, d]) =>
+        d.head !== undefined && stem(d.head) === stem(head) && owners.every((o) => d.names.has(o) && o !== id),
     );
     const id = described[0]?.[0];
-    if (id) {
-      const found = this.withAspect(PROFILE, id);
-      if (found.length > 0) return { intents: found, confidence: 1 };
-      const fact = [...this.facts.values()].find((f) => f.entities.includes(id) || f.fact.subject === id);
-      if (fact) return { passages: [{ fact }], intent: this.intentOf({ fact }), confidence: 1 };
-    }
+    const named = id ? this.whoOrWhat(id, 1) : null;
+    if (named) return named;
     // "the name of the networking site founded in 2005": a word for any company or person, so the question is
     // answered as usual, by whichever it describes.
     if (GENERIC_HEADS.has(head)) return null;
@@ -536,9 +536,7 @@ export class Engine {
     // "What did Shen say about WeChat?" then "and about LinkedIn?": what the same person says of it.
     const speaker = last.about[0];
     if (speaker && this.kinds.get(speaker) === 'person' && this.kinds.get(entity) !== 'person') {
-      const said = this.search(r, [speaker], (p) =>
-        'quote' in p ? p.quote.speaker === speaker : factOf(p).fact.details?.by === speaker,
-      );
+      const said = this.search(r, [speaker], (p) => isWordsOf(p, speaker));
       if (said) return said;
     }
     // No intent asks it of the entity: its facts that say what the last question asked ("Where is LinkedIn
@@ -713,12 +711,16 @@ export class Engine {
   private profile(r: Reading): Plan | null {
     const { tokens, mentions } = r.analysis;
     if (mentions.length === 0 || !onlyEntityAnd(PROFILE_WORDS, tokens, mentions) || r.frame.kind) return null;
-    const entity = mentions[0]!.id;
+    return this.whoOrWhat(mentions[0]!.id, PROFILE_FACTS);
+  }
+
+  /** Who or what an entity is: its profile intent, or (up to `most` of) the facts that name it; null when none do. */
+  private whoOrWhat(entity: string, most: number): Plan | null {
     const found = this.withAspect(PROFILE, entity);
     if (found.length > 0) return { intents: found, confidence: 1 };
     const naming = [...this.facts.values()].filter((f) => f.entities.includes(entity) || f.fact.subject === entity);
     if (naming.length === 0) return null;
-    const passages = naming.slice(0, 2).map((fact) => ({ fact }));
+    const passages = naming.slice(0, most).map((fact) => ({ fact }));
     return { passages, intent: this.intentOf(passages[0]!), confidence: 1 };
   }
 
@@ -893,15 +895,14 @@ export class Engine {
    */
   private saidOn(r: Reading, speaker: string, recognized: Intent, confidence: number): Plan | null {
     if (this.kinds.get(speaker) !== 'person') return null;
-    const employers = this.employers.get(speaker) ?? new Set<string>();
+    const employers = this.employers(speaker);
     const topics = r.named
       .filter((m) => this.kinds.get(m.id) === 'organization' && !employers.has(m.id))
       .map((m) => m.id);
     if (topics.length === 0) return null;
     // Their words that name every topic, best covering the question first: the names are evidence enough.
     const theirs = (p: Passage) =>
-      ('quote' in p ? p.quote.speaker === speaker : factOf(p).fact.details?.by === speaker) &&
-      topics.every((t) => this.passageIndex.wordsOf(p).has(`@${t}`));
+      isWordsOf(p, speaker) && topics.every((t) => this.passageIndex.wordsOf(p).has(`@${t}`));
     const said = this.passageIndex.search(r.query, theirs, MAX_REMEMBERED).map((f) => f.passage);
     if (said.length === 0) {
       const byName = r.named.some((m) => m.id === speaker);
@@ -916,6 +917,11 @@ export class Engine {
         : recognized.answer.facts?.includes(factOf(first).fact.id);
     const intent = lists ? recognized.intent : this.intentOf(first);
     return { passages: passages.slice(0, MAX_WORDS_ON_A_TOPIC), intent, confidence };
+  }
+
+  /** The places and organizations a person's role names: where they work. */
+  private employers(person: string): ReadonlySet<string> {
+    return this.descriptions.get(person)?.names ?? new Set();
   }
 
   /** Whether the article gives words of this person or organization: a quote, or a fact it reports from them. */
@@ -1362,6 +1368,11 @@ function withEntity(analysis: Analysis, id: string): Analysis {
 function quoteAnswers(text: string, kind: AnswerKind | null): boolean {
   if (!kind || QUOTE_KINDS.has(kind)) return true;
   return kind === 'number' && /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b/i.test(text);
+}
+
+/** Whether a passage gives someone's words: their quote, or a fact the article reports from them. */
+function isWordsOf(p: Passage, speaker: string): boolean {
+  return 'quote' in p ? p.quote.speaker === speaker : factOf(p).fact.details?.by === speaker;
 }
 
 /** The fact a passage that is not a quote gives or rests on. */
