@@ -204,7 +204,6 @@ export function asksAmountOf(asked: Asked): boolean {
 }
 
 function answersKind(info: FactInfo, kind: AnswerKind, asked: Asked): boolean {
-  // "Who runs LinkedIn China?" is answered by a fact naming a person, or an organization the question does not name.
   // "Who is its CEO?" is answered by a fact naming a person; "who runs LinkedIn China?" also by an organization
   // the question does not name.
   // "Who is its CEO?" asks a title: a fact naming someone answers only when it gives them that title, so the
@@ -215,9 +214,7 @@ function answersKind(info: FactInfo, kind: AnswerKind, asked: Asked): boolean {
   }
   // "Which universities?" is answered by a fact that names an organization the question does not.
   if (kind === 'which') {
-    return [info.fact.subject, ...info.entities].some(
-      (id) => !asked.named.includes(id) && !info.people.includes(id) && !isPlaceIn(info, id),
-    );
+    return namesAnotherOrganization(info, asked);
   }
   // An organization answers "who founded", "who runs" only in a fact that says that deed: "Who created the joint
   // venture?" is answered by "LinkedIn created a joint venture", but "Who founded it?" not by a sentence about
@@ -225,12 +222,16 @@ function answersKind(info: FactInfo, kind: AnswerKind, asked: Asked): boolean {
   if (kind === 'agent') {
     const [, deed] = asked.frame.kindWords;
     const doesIt = !deed || BEING.has(deed) || info.words.has(stem(deed));
-    return (
-      info.people.length > 0 ||
-      (doesIt && [info.fact.subject, ...info.entities].some((id) => !asked.named.includes(id) && !isPlaceIn(info, id)))
-    );
+    return info.people.length > 0 || (doesIt && namesAnotherOrganization(info, asked));
   }
   return info.kinds.has(kind);
+}
+
+/** Whether the fact names an organization (not a person, not one of its places) that the question does not. */
+function namesAnotherOrganization(info: FactInfo, asked: Asked): boolean {
+  return [info.fact.subject, ...info.entities].some(
+    (id) => !asked.named.includes(id) && !info.people.includes(id) && !isPlaceIn(info, id),
+  );
 }
 
 /** Whether an entity a fact names is one of its places. */
@@ -324,12 +325,16 @@ export class PassageIndex {
     const total = weights.reduce((sum, [, w]) => sum + w, 0);
     return passages.map((p) => {
       const features = this.byKey.get(passageKey(p));
-      if (!features || total === 0) return 0;
-      let covered = 0;
-      for (const [f, w] of weights) if (features.has(f)) covered += w;
-      for (const s of analysis.synonyms) if (features.has(s)) covered += 0.5 * (this.idf.get(s) ?? 0);
-      return Math.min(1, covered / total);
+      return features && total > 0 ? Math.min(1, this.covered(features, weights, analysis.synonyms) / total) : 0;
     });
+  }
+
+  /** The weight of the question's words a passage holds, its synonyms at half. */
+  private covered(features: ReadonlySet<string>, weights: [string, number][], synonyms: readonly string[]): number {
+    let covered = 0;
+    for (const [f, w] of weights) if (features.has(f)) covered += w;
+    for (const s of synonyms) if (features.has(s)) covered += 0.5 * (this.idf.get(s) ?? 0);
+    return covered;
   }
 
   /** Each distinct content word of the question with its weight, its rarity among the passages. */
@@ -346,21 +351,16 @@ export class PassageIndex {
    */
   search(analysis: Analysis, accept: (p: Passage) => boolean, limit = 3): { passage: Passage; score: number }[] {
     const weights = this.weights(analysis);
-    let total = 0;
-    for (const [, w] of weights) total += w;
+    const total = weights.reduce((sum, [, w]) => sum + w, 0);
     if (total === 0) return [];
-    const synonyms = analysis.synonyms;
     const scored: { passage: Passage; score: number; ownScore: number }[] = [];
     for (const { passage, features, own } of this.passages) {
       if (!accept(passage)) continue;
-      let covered = 0;
-      let ownCovered = 0;
-      for (const [f, w] of weights) {
-        if (features.has(f)) covered += w;
-        if (own.has(f)) ownCovered += w;
-      }
-      for (const s of synonyms) if (features.has(s)) covered += 0.5 * (this.idf.get(s) ?? 0);
-      if (covered > 0) scored.push({ passage, score: Math.min(1, covered / total), ownScore: ownCovered });
+      const covered = this.covered(features, weights, analysis.synonyms);
+      if (covered === 0) continue;
+      let ownScore = 0;
+      for (const [f, w] of weights) if (own.has(f)) ownScore += w;
+      scored.push({ passage, score: Math.min(1, covered / total), ownScore });
     }
     return scored
       .sort((a, b) => b.score - a.score || b.ownScore - a.ownScore)
