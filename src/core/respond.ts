@@ -585,11 +585,11 @@ export class Engine {
     const topical = this.topicalStems(r);
     if (kind === 'by') {
       // "And who said the market is going to heat up?" asks of something else than what was just said.
-      const given = [
+      const saidWords = [
         ...lastFacts.map((f) => this.passageIndex.wordsOfKey(`fact:${f.fact.id}`)),
         ...lastQuotes.map((q) => this.passageIndex.wordsOfKey(`quote:${q.id}`)),
       ];
-      if (topical.length > 0 && !topical.some((w) => given.some((words) => words.has(w)))) return null;
+      if (topical.length > 0 && !topical.some((w) => saidWords.some((words) => words.has(w)))) return null;
       if (lastQuotes.length > 0 && (lastFacts.length === 0 || !r.state.facts?.length))
         return { passages: [{ quote: lastQuotes[0]! }], intent, confidence: 1 };
       return lastFacts[0]
