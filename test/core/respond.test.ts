@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type ConversationState, emptyState, isConversationState } from '../../src/core/types.js';
-import { ARTICLE_FLAT, ARTICLE_TEXT, fixture, sharedBot } from '../support/article.js';
+import { emptyState, isConversationState } from '../../src/core/types.js';
+import { ARTICLE_FLAT, ARTICLE_TEXT, conversation, fixture, sharedBot } from '../support/article.js';
 
 const { engine, knowledge } = await sharedBot();
 
-/** Asks the questions in order in one conversation and returns every reply. */
-function converse(questions: string[]) {
-  let state: ConversationState = emptyState();
-  return questions.map((q) => {
-    const turn = engine.respond(q, state);
-    state = turn.state;
-    return turn.reply;
-  });
-}
+const converse = (questions: readonly string[]) => conversation(engine, questions);
 
 describe('respond(): answers', () => {
   it.each([

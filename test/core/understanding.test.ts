@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type ConversationState, emptyState, type Reply } from '../../src/core/types.js';
-import { ARTICLE_FLAT, sharedBot } from '../support/article.js';
+import { ARTICLE_FLAT, conversation, sharedBot } from '../support/article.js';
 
 const { engine, recognizer } = await sharedBot();
 
-/** Asks the questions in order in one conversation and returns every reply. */
-function converse(questions: readonly string[]): Reply[] {
-  let state: ConversationState = emptyState();
-  return questions.map((q) => {
-    const turn = engine.respond(q, state);
-    state = turn.state;
-    return turn.reply;
-  });
-}
+const converse = (questions: readonly string[]) => conversation(engine, questions);
 
 /** The examples of the issue that asked for understanding beyond the intents' own phrasings. */
 describe('questions worded as users word them', () => {
