@@ -52,12 +52,13 @@ export class Turns {
    */
   answer(conversationId: string | undefined, text: string, whenLimited: WhenLimited = 'reply'): Promise<Reply> {
     const { engine, conversations, limiter } = this.deps;
-    if (text.trim().length > MAX_QUESTION_LENGTH) return Promise.resolve(tooLongReply(engine));
+    if (text.trim().length > MAX_QUESTION_LENGTH)
+      return Promise.resolve(engine.notice(text, 'tooLong', { max: String(MAX_QUESTION_LENGTH) }));
     if (conversationId === undefined) return Promise.resolve(engine.respond(text).reply);
     const wait = limiter?.take(conversationId) ?? 0;
     if (wait > 0) {
       if (whenLimited === 'throw') return Promise.reject(new RateLimitedError(wait, 'conversation'));
-      return Promise.resolve(slowDownReply(wait));
+      return Promise.resolve(engine.notice(text, 'slowDown', { seconds: String(wait) }));
     }
     return conversations.transact(conversationId, (state) => {
       const turn = engine.respond(text, state);
@@ -73,30 +74,4 @@ export class Turns {
   inOrder<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
     return this.order.run(conversationId, work);
   }
-}
-
-/** The reply to a conversation asking faster than its rate limit allows. */
-function slowDownReply(waitSeconds: number): Reply {
-  return {
-    text: `You are asking faster than I can keep up with; please wait ${waitSeconds} s and ask again.`,
-    intent: null,
-    confidence: 0,
-    fallback: true,
-    sources: [],
-    quotes: [],
-    suggestions: [],
-  };
-}
-
-function tooLongReply(engine: Engine): Reply {
-  return {
-    text: `Sorry, that question is too long for me (more than ${MAX_QUESTION_LENGTH} characters); please ask it in fewer words.`,
-    intent: null,
-    confidence: 0,
-    fallback: true,
-    sources: [],
-    quotes: [],
-    // Short questions the bot answers show what "fewer words" means.
-    suggestions: engine.welcome().suggestions,
-  };
 }

@@ -1,4 +1,5 @@
 import type { FactInfo } from './facts.js';
+import type { Lang, Language } from './language.js';
 import type { AnswerKind } from './question.js';
 import type { Fact, Intent, Knowledge, Quote, Reply, ReplyQuote, ReplySource } from './types.js';
 
@@ -65,7 +66,8 @@ export const KIND_PHRASES: Record<AnswerKind, string> = {
 /** How a near miss is worded: the kind of answer the article lacks, or the time or place it gives nothing for. */
 export type Missing =
   | { kind: AnswerKind }
-  | { where: string; figure: boolean }
+  /** A place id ("world", "outside", an entity's, or a place the article does not name) or a time ("july"). */
+  | { where: { place: string } | { time: string }; figure: boolean }
   | { absent: string }
   /** "What is WeChat called in Chinese?": the article names it one way only. */
   | { onlyName: string };
@@ -78,21 +80,25 @@ export type Missing =
 export class Answerer {
   private readonly facts: Map<string, Fact>;
   private readonly quotes: Map<string, Quote>;
-  private readonly names: Map<string, string>;
+  private readonly entities: ReadonlySet<string>;
+  private readonly t: Language['templates'];
   /** Per name, the sentence that first names it: found once, since splitting the article is slow. */
   private readonly mentionSources = new Map<string, ReplySource | null>();
 
-  constructor(private readonly knowledge: Knowledge) {
+  constructor(
+    private readonly knowledge: Knowledge,
+    /** The language it speaks: the article's English, or another with its own statements and templates. */
+    readonly language: Language,
+  ) {
     this.facts = new Map(knowledge.facts.map((f) => [f.id, f]));
     this.quotes = new Map(knowledge.quotes.map((q) => [q.id, q]));
-    this.names = new Map(
-      [...knowledge.people, ...knowledge.organizations, ...knowledge.places].map((e) => [e.id, e.name]),
-    );
+    this.entities = new Set([...knowledge.people, ...knowledge.organizations, ...knowledge.places].map((e) => e.id));
+    this.t = language.templates;
   }
 
   /** Display name of a person, organization or place id. */
   nameOf(id: string): string {
-    return this.names.get(id) ?? id;
+    return this.language.name(id);
   }
 
   /** The answer to one intent, or to several merged (a comparison, or "And LinkedIn?" matching two). */
@@ -100,7 +106,8 @@ export class Answerer {
     const out = new AnswerBuilder();
     for (const intent of intents) {
       const { answer } = intent;
-      if (answer.text) out.say(answer.text);
+      const text = this.language.text(intent);
+      if (text) out.say(text);
       if (answer.list === 'people') this.listPeople(out);
       if (answer.list === 'organizations') this.listOrganizations(out);
       if (answer.list === 'places') this.listPlaces(out);
@@ -117,7 +124,12 @@ export class Answerer {
       if ('fact' in p) this.fact(out, p.fact);
       else if ('quote' in p) this.quote(out, p.quote);
       else {
-        out.say(fill(TEMPLATES.sentence, { source: p.sentence.source, where: where(p.sentence.paragraph) }));
+        const slots = {
+          source: p.sentence.source,
+          statement: this.statementOf(p.sentence),
+          where: this.language.where(p.sentence.paragraph),
+        };
+        out.say(fill(this.t.sentence, slots));
         out.source({ paragraph: p.sentence.paragraph, text: p.sentence.source });
       }
     }
@@ -130,9 +142,10 @@ export class Answerer {
     const by = fact.details?.by;
     const person = this.knowledge.people.find((p) => p.id === by);
     const n = String(fact.paragraph ?? '');
-    if (person) out.say(fill(TEMPLATES.reportedFrom, { n, name: person.name, role: person.role, source: fact.source }));
-    else if (by) out.say(fill(TEMPLATES.attributedTo, { n, name: this.nameOf(by), source: fact.source }));
-    else out.say(fill(TEMPLATES.unattributed, { where: where(fact.paragraph), source: fact.source }));
+    const { source } = fact;
+    if (person) out.say(fill(this.t.reportedFrom, { n, name: person.name, role: this.language.role(person), source }));
+    else if (by) out.say(fill(this.t.attributedTo, { n, name: this.nameOf(by), source }));
+    else out.say(fill(this.t.unattributed, { where: this.language.where(fact.paragraph), source }));
     out.source({ paragraph: fact.paragraph, text: fact.source });
     return out.build();
   }
@@ -140,12 +153,16 @@ export class Answerer {
   /** A near miss: what the article does not give, then the nearest things it does say, as sources too. */
   nearMiss(missing: Missing, nearest: readonly Fact[]): Answer {
     const out = new AnswerBuilder();
-    if ('kind' in missing) out.say(fill(TEMPLATES.notSaid, { what: KIND_PHRASES[missing.kind] }));
-    else if ('absent' in missing) out.say(fill(TEMPLATES.notGivenAt, { what: missing.absent }));
-    else if ('onlyName' in missing) out.say(fill(TEMPLATES.onlyName, { name: this.nameOf(missing.onlyName) }));
-    else out.say(fill(TEMPLATES.notGiven, { what: missing.figure ? 'a figure' : 'that', where: missing.where }));
+    const { words } = this.language;
+    if ('kind' in missing) out.say(fill(this.t.notSaid, { what: this.language.kindPhrases[missing.kind] }));
+    else if ('absent' in missing) out.say(fill(this.t.notGivenAt, { what: missing.absent }));
+    else if ('onlyName' in missing) out.say(fill(this.t.onlyName, { name: this.nameOf(missing.onlyName) }));
+    else {
+      const what = missing.figure ? words.aFigure : words.that;
+      out.say(fill(this.t.notGiven, { what, where: this.placeOrTime(missing.where) }));
+    }
     for (const fact of nearest) {
-      out.say(fill(TEMPLATES.whatItSays, { fact: factLine(fact) }));
+      out.say(fill(this.t.whatItSays, { fact: this.factLine(fact) }));
       out.source({ paragraph: fact.paragraph, text: fact.source });
     }
     return out.build();
@@ -158,17 +175,35 @@ export class Answerer {
     // Two figures of one subject ("its users in China" and "its members worldwide") are given, not ranked.
     if (a.fact.subject === b.fact.subject) return null;
     const [big, small] = a.figure.value > b.figure.value ? [a, b] : [b, a];
-    return fill(TEMPLATES.comparison, {
-      a: big.fact.details!.figure!,
+    return fill(this.t.comparison, {
+      a: this.language.figure(big.fact)!,
       nameA: this.nameOf(big.fact.subject),
-      b: small.fact.details!.figure!,
+      b: this.language.figure(small.fact)!,
       nameB: this.nameOf(small.fact.subject),
     });
   }
 
+  /** The time or place a near miss names: "the whole world", "July", "Brazil". */
+  private placeOrTime(where: { place: string } | { time: string }): string {
+    const { words } = this.language;
+    if ('time' in where) return this.language.time(where.time);
+    if (where.place === 'world') return words.wholeWorld;
+    if (where.place === 'outside') return words.outside;
+    return this.entities.has(where.place) ? this.nameOf(where.place) : this.language.otherPlace(where.place);
+  }
+
+  /** A fact as the bot says it: its statement and where it is in the article. */
+  private factLine(fact: Fact): string {
+    return fill(this.t.fact, { statement: this.statementOf(fact), where: this.language.where(fact.paragraph) });
+  }
+
+  private statementOf(fact: Fact): string {
+    return this.language.statement(fact).replace(/[.。]$/, '');
+  }
+
   private fact(out: AnswerBuilder, fact: Fact): void {
     if (!out.once(`fact:${fact.id}`)) return;
-    out.say(factLine(fact));
+    out.say(this.factLine(fact));
     out.source({ paragraph: fact.paragraph, text: fact.source });
   }
 
@@ -177,9 +212,13 @@ export class Answerer {
     const speaker = this.knowledge.people.find((p) => p.id === quote.speaker)!;
     // The speaker's role is said once; a second quote from the same person follows as "also said".
     const again = out.lastSpeaker() === speaker.name;
-    out.quote({ speaker: speaker.name, role: speaker.role, text: quote.text, paragraph: quote.paragraph });
-    const slots = { name: speaker.name, role: speaker.role, quote: quote.text, where: where(quote.paragraph) };
-    out.say(fill(again ? TEMPLATES.quoteAgain : TEMPLATES.quote, slots));
+    const role = this.language.role(speaker);
+    out.quote({ speaker: speaker.name, role, text: quote.text, paragraph: quote.paragraph });
+    const slots = { name: speaker.name, role, quote: quote.text, where: this.language.where(quote.paragraph) };
+    out.say(fill(again ? this.t.quoteAgain : this.t.quote, slots));
+    // The article's words stay as they are; a rendering in the question's language follows, said to be one.
+    const translation = this.language.translation(quote);
+    if (translation) out.say(fill(this.language.words.translation, { translation }));
     out.source({ paragraph: quote.paragraph, text: this.paragraphText(quote.paragraph) });
   }
 
@@ -187,9 +226,9 @@ export class Answerer {
     const items = this.knowledge.people.map((p) => {
       const source = this.mentionSource(p.name);
       if (source) out.source(source);
-      return `${p.name}, ${p.role} (${where(source?.paragraph ?? null)})`;
+      return `${p.name}, ${this.language.role(p)} (${this.language.where(source?.paragraph ?? null)})`;
     });
-    out.say(fill(TEMPLATES.people, { list: joinList(items, '; ') }));
+    out.say(fill(this.t.people, { list: this.language.join(items, 'and', '; ') }));
   }
 
   /** The organizations the article's paragraphs name; one named only in the copyright notice is said to be its holder. */
@@ -199,11 +238,13 @@ export class Answerer {
     for (const o of this.knowledge.organizations) {
       const source = this.mentionSource(o.name);
       if (source) out.source(source);
-      if (source?.paragraph === null) holders.push(o.name);
-      else items.push(`${o.name} (${o.description}; ${where(source?.paragraph ?? null)})`);
+      const name = this.nameOf(o.id);
+      if (source?.paragraph === null) holders.push(name);
+      else
+        items.push(`${name} (${this.language.description(o.id)}; ${this.language.where(source?.paragraph ?? null)})`);
     }
-    out.say(fill(TEMPLATES.organizations, { list: joinList(items, '; ') }));
-    for (const name of holders) out.say(fill(TEMPLATES.copyrightHolder, { name }));
+    out.say(fill(this.t.organizations, { list: this.language.join(items, 'and', '; ') }));
+    for (const name of holders) out.say(fill(this.t.copyrightHolder, { name }));
   }
 
   private listPlaces(out: AnswerBuilder): void {
@@ -212,9 +253,9 @@ export class Answerer {
       const source = this.mentionSource(p.name.replace(/^the /, ''));
       if (!source) continue;
       out.source(source);
-      items.push(`${p.name.replace(/^the /, '')} (${where(source.paragraph)})`);
+      items.push(`${this.nameOf(p.id).replace(/^the /, '')} (${this.language.where(source.paragraph)})`);
     }
-    out.say(fill(TEMPLATES.places, { list: joinList(items, '; ') }));
+    out.say(fill(this.t.places, { list: this.language.join(items, 'and', '; ') }));
   }
 
   /** The first sentence of the article that names `name`. */
@@ -281,34 +322,21 @@ export function fill(template: string, slots: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => slots[name] ?? '');
 }
 
-/** A fact as the bot says it: its statement and where it is in the article. */
-function factLine(fact: Fact): string {
-  return fill(TEMPLATES.fact, { statement: fact.statement.replace(/\.$/, ''), where: where(fact.paragraph) });
-}
-
-/** "paragraph 5", or the copyright notice for facts that come from it. */
-export function where(paragraph: number | null): string {
-  return paragraph === null ? 'copyright notice' : `paragraph ${paragraph}`;
-}
-
-/**
- * "a, b and c" (or "a, b or c"). With a separator other than a comma, it also stands before the conjunction:
- * "a; b; and c".
- */
-export function joinList(items: readonly string[], separator = ', ', conjunction = 'and'): string {
-  if (items.length <= 1) return items.join('');
-  const beforeLast = separator === ', ' ? '' : separator.trim();
-  return `${items.slice(0, -1).join(separator)}${beforeLast} ${conjunction} ${items.at(-1)}`;
-}
-
 /** Splits a paragraph into sentences at ". " and friends, keeping quotation marks with their sentence. */
 export function sentences(text: string): string[] {
   return text.split(/(?<=[.!?]"?)\s+(?=["A-Z])/);
 }
 
 /** The reply for an answered intent. */
-export function toReply(intent: string, confidence: number, answer: Answer, suggestions: string[]): Reply {
+export function toReply(
+  intent: string,
+  confidence: number,
+  answer: Answer,
+  suggestions: string[],
+  lang: Lang = 'en',
+): Reply {
   return {
+    lang,
     text: answer.text,
     intent,
     confidence,
@@ -325,6 +353,7 @@ export function fallbackReply(
   confidence: number,
   suggestions: string[],
   sources: ReplySource[] = [],
+  lang: Lang = 'en',
 ): Reply {
-  return { text, intent: null, confidence, fallback: true, sources, quotes: [], suggestions };
+  return { lang, text, intent: null, confidence, fallback: true, sources, quotes: [], suggestions };
 }

@@ -1,7 +1,11 @@
-import { type Answerer, fallbackReply, fill, joinList, TEMPLATES } from './answerer.js';
+import { type Answerer, fallbackReply, fill } from './answerer.js';
 import { PRONOUN_FORMS, type Pronoun } from './entities.js';
+import type { Lang } from './language.js';
 import { normalizeQuestion } from './text.js';
 import type { Intent, Reply } from './types.js';
+
+/** The Chinese pronoun for each English one the core reads (the question is glossed from it). */
+const CHINESE_PRONOUNS: Partial<Record<Pronoun, string>> = { he: '他', she: '她', it: '它', they: '他们' };
 
 /** Suggestions given with a reply. */
 const MAX_SUGGESTIONS = 3;
@@ -28,8 +32,12 @@ export class Fallbacks {
     private readonly intents: readonly Intent[],
     private readonly answerer: Answerer,
   ) {
-    this.defaults = intents.find((i) => i.intent === 'smalltalk.help')?.suggestions ?? [];
-    this.normalized = new Map(intents.flatMap((i) => i.suggestions ?? []).map((s) => [s, normalizeQuestion(s)]));
+    const { language } = answerer;
+    const help = intents.find((i) => i.intent === 'smalltalk.help');
+    this.defaults = help ? language.suggestions(help) : [];
+    this.normalized = new Map(
+      intents.flatMap((i) => language.suggestions(i)).map((s) => [s, normalizeQuestion(s)] as const),
+    );
   }
 
   /** The reply for a question the article does not answer. */
@@ -37,22 +45,28 @@ export class Fallbacks {
     if (miss.kind === 'ambiguous') return this.clarify(question, miss.pronoun, miss.entities, confidence);
     const suggestions =
       miss.kind === 'entity' ? this.suggestAbout(question, miss.entity) : this.suggest(question, this.defaults);
-    const about = miss.kind === 'entity' ? ` about ${this.answerer.nameOf(miss.entity)}` : '';
-    const text = `${fill(TEMPLATES.sorry, { about })} ${this.youCouldAsk(suggestions)}`.trim();
-    return fallbackReply(text, confidence, suggestions);
+    const { language } = this.answerer;
+    const about = miss.kind === 'entity' ? fill(language.words.about, { name: this.answerer.nameOf(miss.entity) }) : '';
+    const text = `${fill(language.templates.sorry, { about })} ${this.youCouldAsk(suggestions)}`.trim();
+    return fallbackReply(text, confidence, suggestions, [], language.lang);
   }
 
   /** "You could ask: ..." with the suggestions, or nothing when there are none. */
   youCouldAsk(suggestions: readonly string[]): string {
     if (suggestions.length === 0) return '';
-    return fill(TEMPLATES.youCouldAsk, { suggestions: joinList(suggestions.map((s) => `"${s}"`)) });
+    const { language } = this.answerer;
+    return fill(language.templates.youCouldAsk, {
+      suggestions: language.join(suggestions.map((s) => language.quoted(s))),
+    });
   }
 
   /** Asks who a pronoun means, suggesting the question again with each name in its place. */
   private clarify(question: string, pronoun: Pronoun, entities: string[], confidence: number): Reply {
+    const { language } = this.answerer;
     const names = entities.map((id) => this.answerer.nameOf(id));
-    const suggestions = names.map((name) => replacePronoun(question.trim(), pronoun, name));
-    return fallbackReply(fill(TEMPLATES.whoDoYouMean, { names: joinList(names, ', ', 'or') }), confidence, suggestions);
+    const suggestions = names.map((name) => replacePronoun(question.trim(), pronoun, name, language.lang));
+    const text = fill(language.templates.whoDoYouMean, { names: language.join(names, 'or') });
+    return fallbackReply(text, confidence, suggestions, [], language.lang);
   }
 
   /** Up to three suggestions, none of them the question just asked. */
@@ -72,14 +86,18 @@ export class Fallbacks {
     const name = this.answerer.nameOf(entity);
     const related = this.intents
       .filter((i) => i.about[0] === entity)
-      .flatMap((i) => i.suggestions ?? [])
+      .flatMap((i) => this.answerer.language.suggestions(i))
       .filter((s) => mentionsName(s, name));
     return this.suggest(question, [...related, ...this.defaults]);
   }
 }
 
 /** The question with its first pronoun of this kind replaced by a name: "What is her job?" -> "What is He Miao's job?" */
-function replacePronoun(question: string, pronoun: Pronoun, name: string): string {
+function replacePronoun(question: string, pronoun: Pronoun, name: string, lang: Lang): string {
+  if (lang === 'zh') {
+    const form = CHINESE_PRONOUNS[pronoun];
+    return form && question.includes(form) ? question.replace(form, name) : question;
+  }
   for (const [form, possessive] of PRONOUN_FORMS[pronoun]) {
     const match = new RegExp(`\\b${form}\\b(\\s+\\w)?`, 'i').exec(question);
     if (!match) continue;

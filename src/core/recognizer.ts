@@ -12,6 +12,9 @@ import type { Intent, Knowledge, Lexicon, Recognition } from './types.js';
  * classifier, but not content for the similarity measure (nor are the stop words), so "I was wondering, roughly how many people
  * use WeChat?" is as close to "how many people use WeChat" as it should be.
  */
+/** A Han character: Chinese words are taken as written. */
+const HAN = /\p{Script=Han}/u;
+
 export const NON_CONTENT_WORDS: ReadonlySet<string> = new Set([
   'who',
   'whom',
@@ -545,7 +548,8 @@ class Speller {
   correct(token: string): string {
     let corrected = this.memo.get(token);
     if (corrected === undefined) {
-      corrected = this.isWord(token) ? token : this.names.correct(token);
+      // Chinese words are not spelled: the gloss has read those it knows, the characters of the rest are features.
+      corrected = this.isWord(token) || HAN.test(token) ? token : this.names.correct(token);
       if (corrected === token && !this.isWord(token)) corrected = this.words.correct(token);
       // Unbounded input (every distinct typo) must not grow the memory without limit.
       if (this.memo.size >= MAX_MEMO) this.memo.clear();

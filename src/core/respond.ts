@@ -1,4 +1,14 @@
-import { type Answer, Answerer, fallbackReply, KIND_PHRASES, type Missing, toReply } from './answerer.js';
+import {
+  type Answer,
+  Answerer,
+  fallbackReply,
+  fill,
+  KIND_PHRASES,
+  type Missing,
+  TEMPLATES,
+  toReply,
+} from './answerer.js';
+import { type ChineseReader, isChinese } from './chinese.js';
 import type { Mention, Pronoun } from './entities.js';
 import {
   type Asked,
@@ -12,6 +22,7 @@ import {
   statementHolds,
 } from './facts.js';
 import { Fallbacks, type Miss } from './fallbacks.js';
+import { english, type Lang, type Language } from './language.js';
 import { type AnswerKind, capitalizedWords, type QuestionFrame, readFrame } from './question.js';
 import type { Analysis, RecognitionResult, Recognizer } from './recognizer.js';
 import { normalizeQuestion, quotedIn, sentencesOf, stem, tokenize } from './text.js';
@@ -193,6 +204,14 @@ export interface EngineParts {
   intents: readonly Intent[];
   recognizer: Recognizer;
   options?: Partial<EngineOptions>;
+  /** How Chinese questions are read and answered; without it every question is read as English. */
+  chinese?: { reader: ChineseReader; language: Language; recognizer: Recognizer };
+}
+
+/** What the bot says things with in one language. */
+interface Speaker {
+  answerer: Answerer;
+  fallbacks: Fallbacks;
 }
 
 /** What a turn will say. */
@@ -208,14 +227,19 @@ type Plan =
   | { miss: Miss; confidence: number };
 
 /** What a question says on its own: the part of a {@link Reading} that does not depend on the conversation. */
-type QuestionReading = Omit<Reading, 'state' | 'referent'>;
+type QuestionReading = Omit<Reading, 'state' | 'referent' | 'lang' | 'said'>;
 
 /** Distinct questions whose readings are kept; the oldest goes first. */
 const MAX_READINGS = 2_000;
 
 /** What a turn read in the question and the conversation. */
 interface Reading {
+  /** The question as the core reads it: as asked, or glossed into English words from Chinese. */
   question: string;
+  /** The language it was asked in, which the answer is given in. */
+  lang: Lang;
+  /** The question as asked. */
+  said: string;
   analysis: Analysis;
   /** The analysis a passage search looks for: its content without the words that ask for the kind of answer. */
   query: Analysis;
@@ -240,6 +264,8 @@ interface Reading {
 export class Engine {
   private readonly byName: Map<string, Intent>;
   private readonly kinds: Map<string, EntityRef['kind']>;
+  /** The answerer and fallbacks of each language; English's are also the ones the steps name things with. */
+  private readonly speakers: Map<Lang, Speaker>;
   private readonly answerer: Answerer;
   private readonly fallbacks: Fallbacks;
   private readonly facts: Map<string, FactInfo>;
@@ -280,8 +306,13 @@ export class Engine {
       ...organizations.map((o) => [o.id, 'organization'] as const),
       ...people.map((p) => [p.id, 'person'] as const),
     ]);
-    this.answerer = new Answerer(parts.knowledge);
+    this.answerer = new Answerer(parts.knowledge, english(parts.knowledge, TEMPLATES, KIND_PHRASES));
     this.fallbacks = new Fallbacks(parts.intents, this.answerer);
+    this.speakers = new Map([['en', { answerer: this.answerer, fallbacks: this.fallbacks }]]);
+    if (parts.chinese) {
+      const answerer = new Answerer(parts.knowledge, parts.chinese.language);
+      this.speakers.set('zh', { answerer, fallbacks: new Fallbacks(parts.intents, answerer) });
+    }
     const analyze = (text: string) => parts.recognizer.analyze(text);
     this.facts = describeFacts(parts.knowledge, analyze);
     this.passageIndex = new PassageIndex(this.facts.values(), parts.knowledge.quotes, analyze);
@@ -317,18 +348,59 @@ export class Engine {
   }
 
   /** The greeting a channel sends when someone joins: the greeting intent's answer, no question needed. */
-  welcome(): Reply {
+  welcome(lang: Lang = 'en'): Reply {
     const greeting = this.byName.get('smalltalk.greeting')!;
-    return toReply(greeting.intent, 1, this.answerer.answer([greeting]), greeting.suggestions ?? []);
+    const { answerer } = this.speaker(lang);
+    const suggestions = answerer.language.suggestions(greeting);
+    return toReply(greeting.intent, 1, answerer.answer([greeting]), suggestions, answerer.language.lang);
   }
 
-  /** Answers one question in the context of `state` (a new conversation when omitted). */
+  /** The languages it answers in. */
+  get languages(): Lang[] {
+    return [...this.speakers.keys()];
+  }
+
+  /**
+   * Answers one question in the context of `state` (a new conversation when omitted), in the question's
+   * language: a question with Chinese in it is glossed into the English words the steps read, and answered in
+   * Chinese.
+   */
   respond(question: string, state: ConversationState = emptyState()): Turn {
-    return this.chatty(question, state) ?? this.answer(question, state);
+    const chinese = this.parts.chinese;
+    if (chinese && this.languageOf(question) === 'zh') {
+      const glossed = chinese.reader.gloss(question);
+      return this.chatty(glossed, state, 'zh', question) ?? this.answer(glossed, state, 'zh', question);
+    }
+    return this.chatty(question, state, 'en', question) ?? this.answer(question, state, 'en', question);
   }
 
-  private answer(question: string, state: ConversationState): Turn {
-    const reading = this.read(question, state);
+  /** The language a question is answered in. */
+  languageOf(question: string): Lang {
+    return this.parts.chinese && isChinese(question) ? 'zh' : 'en';
+  }
+
+  /**
+   * A reply that is no answer, in the question's language: "slowDown" (over the rate limit) or "tooLong" (over
+   * the longest question answered), with the welcome's suggestions for a question too long.
+   */
+  notice(question: string, notice: 'slowDown' | 'tooLong', slots: Record<string, string>): Reply {
+    const lang = this.languageOf(question);
+    const { language } = this.speaker(lang).answerer;
+    const suggestions = notice === 'tooLong' ? this.welcome(lang).suggestions : [];
+    return fallbackReply(fill(language.words[notice], slots), 0, suggestions, [], lang);
+  }
+
+  /** The recognizer questions in this language are read with (Chinese ones have their own, trained on both). */
+  private recognizerOf(lang: Lang): Recognizer {
+    return (lang === 'zh' && this.parts.chinese?.recognizer) || this.parts.recognizer;
+  }
+
+  private speaker(lang: Lang): Speaker {
+    return this.speakers.get(lang) ?? this.speakers.get('en')!;
+  }
+
+  private answer(question: string, state: ConversationState, lang: Lang, said: string): Turn {
+    const reading = this.read(question, state, lang, said);
     const plan = this.plan(reading);
     return this.render(reading, plan);
   }
@@ -339,13 +411,13 @@ export class Engine {
    * before a question name whom it is about (so "he" is Derek Shen), and the first question the article answers
    * is answered. Null when the message is one sentence, or no question of it is answered: then it is read whole.
    */
-  private chatty(message: string, state: ConversationState): Turn | null {
+  private chatty(message: string, state: ConversationState, lang: Lang, said: string): Turn | null {
     const parts = sentencesOf(message);
     if (parts.length < 2) return null;
     let context = state;
     for (const [i, part] of parts.entries()) {
-      const reading = this.readQuestion(part);
-      const intent = this.parts.recognizer.recognizeAnalysis(reading.analysis).intent;
+      const reading = this.readQuestion(part, lang);
+      const intent = this.recognizerOf(lang).recognizeAnalysis(reading.analysis).intent;
       if (intent?.startsWith(SMALL_TALK)) continue;
       if (!part.endsWith('?') && i < parts.length - 1) {
         // Said, not asked: what it names is what the question after it is about.
@@ -354,14 +426,14 @@ export class Engine {
         context = { ...context, entities: entities.slice(0, MAX_REMEMBERED) };
         continue;
       }
-      const turn = this.answer(part, context);
+      const turn = this.answer(part, context, lang, said);
       if (!turn.reply.fallback) return turn;
     }
     return null;
   }
 
-  private read(question: string, state: ConversationState): Reading {
-    const reading = this.readQuestion(question);
+  private read(question: string, state: ConversationState, lang: Lang, said: string): Reading {
+    const reading = { ...this.readQuestion(question, lang), lang, said };
     // Whom "she" or "it" stands for, from the conversation, when it says.
     const pronoun = reading.analysis.pronouns[0];
     const referent = pronoun ? resolvePronoun(pronoun, state.entities, this.parts.knowledge) : null;
@@ -387,16 +459,13 @@ export class Engine {
    * bounded number), since people ask the same questions, and a suggestion clicked is the same text each time.
    * The reading is never changed after it is made.
    */
-  private readQuestion(question: string): QuestionReading {
-    const kept = this.readings.get(question);
+  private readQuestion(question: string, lang: Lang): QuestionReading {
+    const key = lang === 'en' ? question : `${lang}:${question}`;
+    const kept = this.readings.get(key);
     if (kept) return kept;
-    const analysis = this.parts.recognizer.analyze(question);
-    const frame = readFrame(
-      analysis.tokens,
-      analysis.mentions,
-      this.parts.recognizer.lexicon.places,
-      capitalizedWords(question),
-    );
+    const recognizer = this.recognizerOf(lang);
+    const analysis = recognizer.analyze(question);
+    const frame = readFrame(analysis.tokens, analysis.mentions, recognizer.lexicon.places, capitalizedWords(question));
     const named = analysis.mentions.filter((m) => m.kind !== 'place');
     const places = analysis.mentions.filter((m) => m.kind === 'place').map((m) => m.id);
     const topical = (t: string, i: number) =>
@@ -419,7 +488,7 @@ export class Engine {
       kindStems.size === 0 ? analysis : { ...analysis, content: analysis.content.filter((f) => !kindStems.has(f)) };
     const reading: QuestionReading = { question, analysis, query, frame, named, places, asked, hasTopic };
     if (this.readings.size >= MAX_READINGS) this.readings.delete(this.readings.keys().next().value!);
-    this.readings.set(question, reading);
+    this.readings.set(key, reading);
     return reading;
   }
 
@@ -732,7 +801,7 @@ export class Engine {
     // borrows the last question's: "and how many are there now?"
     const resolved = r.referent && r.named.length === 0 ? withEntity(r.analysis, r.referent) : r.analysis;
     const context = refersBack && !r.hasTopic ? this.contextOf(r.state) : undefined;
-    const rec = this.stayOnTopic(r, this.parts.recognizer.recognizeAnalysis(resolved, context), resolved, context);
+    const rec = this.stayOnTopic(r, this.recognizerOf(r.lang).recognizeAnalysis(resolved, context), resolved, context);
     const named = r.named.filter((m, i, all) => all.findIndex((x) => x.id === m.id) === i);
     if (named.length >= 2 && (r.frame.comparative || /\b(or|vs|versus)\b/.test(r.analysis.tokens.join(' ')))) {
       const compared = this.compare(named, r, rec.confidence);
@@ -779,12 +848,12 @@ export class Engine {
       if (found.length > 0) return this.checked(found[0]!, r, rec.confidence);
       // No intent asks the same of it: the intent about it that the question fits best, if any fits well.
       const own = this.parts.intents.filter((i) => !i.answer.fallback && this.concerns.get(i.intent)!.has(referent));
-      const best = this.parts.recognizer.rank(
+      const best = this.recognizerOf(r.lang).rank(
         withEntity(r.analysis, referent),
         undefined,
         own.map((i) => i.intent),
       )[0];
-      if (best && best.score >= this.parts.recognizer.options.minScore)
+      if (best && best.score >= this.recognizerOf(r.lang).options.minScore)
         return this.checked(this.byName.get(best.intent)!, r, best.score);
       return { miss: { kind: 'entity', entity: referent }, confidence: rec.confidence };
     }
@@ -804,7 +873,7 @@ export class Engine {
     const last = r.state.lastIntent;
     if (!context || !last || r.frame.kind || !this.byName.has(last)) return rec;
     const top = rec.ranking[0];
-    const own = this.parts.recognizer.rank(analysis, context, [last])[0];
+    const own = this.recognizerOf(r.lang).rank(analysis, context, [last])[0];
     if (!top || !own || own.score < this.options.stayShare * top.score) return rec;
     return { ...rec, intent: last, confidence: own.score };
   }
@@ -826,13 +895,13 @@ export class Engine {
     const least =
       rec.ranking[0]!.score *
       (r.frame.twoQuestions ? this.options.secondQuestionShare : this.options.secondIntentShare);
-    const second = this.parts.recognizer
+    const second = this.recognizerOf(r.lang)
       .rank(
         r.analysis,
         undefined,
         own.map((i) => i.intent),
       )
-      .find((x) => x.score >= least && x.score >= this.parts.recognizer.options.minScore);
+      .find((x) => x.score >= least && x.score >= this.recognizerOf(r.lang).options.minScore);
     if (!second) return this.checked(intent, r, rec.confidence);
     const intents = [intent, this.byName.get(second.intent)!];
     return { intents, confidence: rec.confidence, compare: this.primaries(intents) };
@@ -849,7 +918,7 @@ export class Engine {
       const own = this.parts.intents.filter(
         (i) => i.about[0] === m.id && i.answer.facts && (!amounts || this.facts.get(i.answer.facts[0]!)?.figure),
       );
-      return this.parts.recognizer
+      return this.recognizerOf(r.lang)
         .rank(
           r.analysis,
           undefined,
@@ -965,7 +1034,7 @@ export class Engine {
     // No intent asks this of it ("When was WeChat founded?"): what the article says of it, as a near miss.
     const entity = entities[0]!.id;
     const own = this.parts.intents.filter((i) => i.about[0] === entity && i.answer.facts && !i.answer.fallback);
-    const ranked = this.parts.recognizer.rank(
+    const ranked = this.recognizerOf(r.lang).rank(
       r.analysis,
       undefined,
       own.map((i) => i.intent),
@@ -1104,17 +1173,8 @@ export class Engine {
   private missingOf(why: NonNullable<Misfit>, asksAmount: boolean): Missing {
     if ('kind' in why) return { kind: why.kind };
     const figure = asksAmount;
-    if ('time' in why) return { where: timeName(why.time), figure };
-    const place = why.place;
-    const name =
-      place === 'world'
-        ? 'the whole world'
-        : place === 'outside'
-          ? 'outside the places it names'
-          : this.kinds.has(place)
-            ? this.answerer.nameOf(place)
-            : titleCase(place);
-    return { where: name, figure };
+    if ('time' in why) return { where: { time: why.time }, figure };
+    return { where: { place: why.place }, figure };
   }
 
   /**
@@ -1233,7 +1293,7 @@ export class Engine {
     // What "And Tianji?" asks again: the kind of answer of the last question that had a topic of its own.
     const asked = r.frame.kind ?? (ownTopic && !r.frame.refersBack ? undefined : r.state.asked);
     if ('miss' in plan) {
-      const reply = this.fallbacks.reply(r.question, plan.miss, plan.confidence);
+      const reply = this.speaker(r.lang).fallbacks.reply(r.said, plan.miss, plan.confidence);
       return {
         reply,
         state: remember(r.state, {
@@ -1247,16 +1307,17 @@ export class Engine {
       };
     }
     if ('missing' in plan) {
-      const answer = this.answerer.nearMiss(
+      const { answerer, fallbacks } = this.speaker(r.lang);
+      const answer = answerer.nearMiss(
         plan.missing,
         plan.nearest.map((f) => f.fact),
       );
       const subject = plan.nearest[0]?.fact.subject;
       const suggestions = subject
-        ? this.fallbacks.suggestAbout(r.question, subject)
-        : this.fallbacks.suggest(r.question, this.fallbacks.defaults);
-      const text = `${answer.text}\n${this.fallbacks.youCouldAsk(suggestions)}`.trim();
-      const reply = fallbackReply(text, plan.confidence, suggestions, answer.sources);
+        ? fallbacks.suggestAbout(r.said, subject)
+        : fallbacks.suggest(r.said, fallbacks.defaults);
+      const text = `${answer.text}\n${fallbacks.youCouldAsk(suggestions)}`.trim();
+      const reply = fallbackReply(text, plan.confidence, suggestions, answer.sources, r.lang);
       const refs = [...plan.nearest.map((f) => this.ref(f.fact.subject)), ...mentioned];
       return {
         reply,
@@ -1270,23 +1331,24 @@ export class Engine {
         }),
       };
     }
+    const { answerer, fallbacks } = this.speaker(r.lang);
     let answer: Answer;
     let intent: string;
     let facts: FactInfo[];
     let quotes: string[] = [];
     if ('intents' in plan) {
-      answer = this.answerer.answer(plan.intents);
-      const compared = plan.compare?.length === 2 ? this.answerer.comparison(plan.compare[0]!, plan.compare[1]!) : null;
+      answer = answerer.answer(plan.intents);
+      const compared = plan.compare?.length === 2 ? answerer.comparison(plan.compare[0]!, plan.compare[1]!) : null;
       if (compared) answer = { ...answer, text: `${answer.text}\n${compared}` };
       intent = plan.intents[0]!.intent;
       facts = plan.intents.flatMap((i) => (i.answer.facts ?? []).map((id) => this.facts.get(id)!));
       quotes = plan.intents.flatMap((i) => i.answer.quotes ?? []);
     } else if ('attribution' in plan) {
-      answer = this.answerer.attribution(plan.attribution.fact);
+      answer = answerer.attribution(plan.attribution.fact);
       intent = plan.intent;
       facts = [plan.attribution];
     } else {
-      answer = this.answerer.passages(
+      answer = answerer.passages(
         plan.passages.map((p) =>
           'quote' in p ? { quote: p.quote } : 'fact' in p ? { fact: p.fact.fact } : { sentence: p.sentence.fact },
         ),
@@ -1305,9 +1367,14 @@ export class Engine {
       ...(answered?.about ?? []).map((id) => this.ref(id)),
     ];
     const factIds = [...new Set([...facts.map((f) => f.fact.id), ...(answered?.answer.facts ?? [])])];
+    const { language } = answerer;
     const suggestions =
-      'intents' in plan ? plan.intents.flatMap((i) => i.suggestions ?? []) : (answered?.suggestions ?? []);
-    const reply = toReply(intent, plan.confidence, answer, this.fallbacks.suggest(r.question, suggestions));
+      'intents' in plan
+        ? plan.intents.flatMap((i) => language.suggestions(i))
+        : answered
+          ? language.suggestions(answered)
+          : [];
+    const reply = toReply(intent, plan.confidence, answer, fallbacks.suggest(r.said, suggestions), r.lang);
     return { reply, state: remember(r.state, { refs, intent, facts: factIds, quotes, context, asked }) };
   }
 }
@@ -1427,21 +1494,4 @@ function remember(state: ConversationState, turn: Remembered): ConversationState
     context: turn.context.slice(0, MAX_CONTEXT),
     ...(turn.asked ? { asked: turn.asked } : {}),
   };
-}
-
-/** A time as a near miss names it: "July", "2013", "this year". */
-function timeName(time: string): string {
-  if (/^\d{4}$/.test(time)) return time;
-  const relative: Record<string, string> = {
-    now: 'now',
-    'this-year': 'this year',
-    'last-year': 'last year',
-    'next-year': 'next year',
-    'past-year': 'the past year',
-  };
-  return relative[time] ?? titleCase(time);
-}
-
-function titleCase(text: string): string {
-  return text.replace(/\b\p{L}/gu, (c) => c.toUpperCase());
 }

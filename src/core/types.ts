@@ -1,5 +1,7 @@
 /** Shapes shared by the core. Plain data only: everything here serialises to JSON. */
 
+import type { Lang } from './language.js';
+
 /** One paragraph of the article, numbered from 1. */
 export interface Paragraph {
   number: number;
@@ -120,6 +122,8 @@ export interface Intent {
   answer: IntentAnswer;
   suggestions?: string[];
   utterances: string[];
+  /** The intent in Chinese: its training utterances, suggestions and fixed text. */
+  zh?: { utterances: string[]; suggestions?: string[]; text?: string };
 }
 
 /** An entity the conversation has mentioned, most recent first in {@link ConversationState.entities}. */
@@ -160,6 +164,8 @@ export interface ReplyQuote {
 
 /** The reply contract (DESIGN.md): `text` is complete on its own; the rest is for richer channels. */
 export interface Reply {
+  /** The language of `text`: that of the question. */
+  lang: Lang;
   text: string;
   intent: string | null;
   confidence: number;

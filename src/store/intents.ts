@@ -89,5 +89,32 @@ export function parseIntent(data: unknown, file: string, knowledge: Knowledge): 
   if (aspect) intent.aspect = aspect;
   const suggestions = r.optionalStrings(o, 'suggestions');
   if (suggestions) intent.suggestions = suggestions;
+  if (o.zh !== undefined) intent.zh = parseChinese(r, o, intent);
   return intent;
+}
+
+/** Fewest Chinese training utterances an intent with a "zh" part may have. */
+export const MIN_CHINESE_UTTERANCES = 10;
+
+/**
+ * An intent's "zh": its Chinese utterances (each with a Han character: a question without one is read as
+ * English), suggestions as many as the English ones, and a fixed text exactly when the English has one.
+ */
+function parseChinese(r: Reader, o: Record<string, unknown>, intent: Intent): NonNullable<Intent['zh']> {
+  const at = r.child('zh');
+  const zh = r.object(o.zh, 'zh');
+  const utterances = at.strings(zh, 'utterances', MIN_CHINESE_UTTERANCES);
+  utterances.forEach((u, i) => {
+    if (!/\p{Script=Han}/u.test(u))
+      at.child('utterances').fail(i, 'has no Chinese character, so it would be read as English');
+  });
+  const out: NonNullable<Intent['zh']> = { utterances };
+  const suggestions = at.optionalStrings(zh, 'suggestions') ?? [];
+  if (suggestions.length !== (intent.suggestions?.length ?? 0))
+    at.fail('suggestions', `must be as many as the English suggestions (${intent.suggestions?.length ?? 0})`);
+  if (suggestions.length > 0) out.suggestions = suggestions;
+  const text = at.optionalString(zh, 'text');
+  if (Boolean(text) !== Boolean(intent.answer.text)) at.fail('text', 'must be given exactly when answer.text is');
+  if (text) out.text = text;
+  return out;
 }

@@ -27,6 +27,7 @@ describe('Turns.answer', () => {
       'x'.repeat(MAX_QUESTION_LENGTH + 1),
     );
     expect(reply).toEqual({
+      lang: 'en',
       text: `Sorry, that question is too long for me (more than ${MAX_QUESTION_LENGTH} characters); please ask it in fewer words.`,
       intent: null,
       confidence: 0,

@@ -181,7 +181,17 @@ export function readStateFile(file: string): Snapshot {
 
 /** A reply with the given fields and empty or neutral others, for formatting tests. */
 export function makeReply(fields: Partial<Reply>): Reply {
-  return { text: '', intent: 'x', confidence: 1, fallback: false, sources: [], quotes: [], suggestions: [], ...fields };
+  return {
+    lang: 'en',
+    text: '',
+    intent: 'x',
+    confidence: 1,
+    fallback: false,
+    sources: [],
+    quotes: [],
+    suggestions: [],
+    ...fields,
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isChinese } from '../../src/core/chinese.js';
 import { Recognizer, type RecognizerOptions } from '../../src/core/recognizer.js';
 import { Engine } from '../../src/core/respond.js';
 import { emptyState, type Intent, type Knowledge, type Lexicon } from '../../src/core/types.js';
@@ -199,7 +200,11 @@ export async function loadAnswerSet(file: string): Promise<AnswerSet> {
 /** Whether a reply's text holds every expected item (one of the alternatives, for a list). */
 export function meetsExpectation(text: string, expect: Expectation): boolean {
   const lower = text.toLowerCase();
-  return expect.every((item) => (Array.isArray(item) ? item : [item]).some((w) => lower.includes(w.toLowerCase())));
+  // Chinese is written with or without spaces around figures and Latin names ("3 亿", "3亿"): they do not count.
+  const unspaced = lower.replace(/\s+/g, '');
+  const holds = (w: string) =>
+    isChinese(w) ? unspaced.includes(w.toLowerCase().replace(/\s+/g, '')) : lower.includes(w.toLowerCase());
+  return expect.every((item) => (Array.isArray(item) ? item : [item]).some(holds));
 }
 
 export interface AnswerOutcome {
@@ -228,8 +233,11 @@ export function scoreAnswers(engine: Engine, set: AnswerSet): AnswerScores {
   const ask = (q: string, kind: string, shouldAnswer: Expectation | null, state = emptyState()) => {
     const turn = engine.respond(q, state);
     const { reply } = turn;
+    // A question asked in Chinese is answered right only in Chinese, whatever the words it holds.
+    const inItsLanguage = reply.lang === (isChinese(q) ? 'zh' : 'en');
     const correct =
-      shouldAnswer === null ? reply.fallback : !reply.fallback && meetsExpectation(reply.text, shouldAnswer);
+      inItsLanguage &&
+      (shouldAnswer === null ? reply.fallback : !reply.fallback && meetsExpectation(reply.text, shouldAnswer));
     const got = reply.fallback ? '(fallback)' : (reply.intent ?? '(none)');
     return { outcome: { q, kind, correct, got, text: reply.text }, state: turn.state };
   };

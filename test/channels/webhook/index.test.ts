@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { signWebhookBody } from '../../../src/channels/webhook/index.js';
 import { expectJsonError, readStateFile, useChannelEnv } from '../../support/channels.js';
 
-const REPLY_KEYS = ['confidence', 'fallback', 'intent', 'quotes', 'sources', 'suggestions', 'text'];
+const REPLY_KEYS = ['confidence', 'fallback', 'intent', 'lang', 'quotes', 'sources', 'suggestions', 'text'];
 const SECRET = 'a-test-secret-of-some-length';
 
 const env = useChannelEnv('webhook-test-');

@@ -1,0 +1,234 @@
+/**
+ * Reading a question in Chinese. The question is cut into words, and each word the article's Chinese
+ * vocabulary knows (data/zh.json) is glossed into the English words the rest of the core reads: "天际网成立于
+ * 哪一年" becomes "which year tianji founded in", so the kind of answer asked, the names, the pronouns and "那天际网呢"
+ * ("and tianji") are read by the same steps as an English question. Words the vocabulary lacks stay Chinese:
+ * the recognizer has been trained on Chinese utterances glossed the same way, and reads their characters.
+ */
+
+/** Han characters: a question with any is read as Chinese. */
+const HAN = /\p{Script=Han}/u;
+
+/** English words that ask a question: a glossed question word goes first, where English puts it. */
+const QUESTION_WORDS = new Set(['what', 'when', 'where', 'who', 'which', 'how', 'why', 'whose', 'whether']);
+
+/** A term that only glosses at the start of a question is written with this mark before it ("^那" = "and"). */
+const AT_START = '^';
+
+/** Chinese numerals, for figures written in characters ("三亿", "十八"). */
+const DIGITS: Record<string, number> = {
+  零: 0,
+  〇: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+};
+const SMALL_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
+
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+
+/** Whether a question is to be read and answered in Chinese: it has a Han character. */
+export function isChinese(text: string): boolean {
+  return HAN.test(text);
+}
+
+/** Reads Chinese questions with a vocabulary of Chinese terms and their English glosses. */
+export class ChineseReader {
+  private readonly terms: ReadonlyMap<string, string>;
+  private readonly initial: ReadonlyMap<string, string>;
+  private readonly longest: number;
+  private readonly segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+  private readonly memo = new Map<string, string>();
+
+  /** `gloss`: Chinese term -> English words ("" drops the term); a term marked "^" applies at the start only. */
+  constructor(gloss: Readonly<Record<string, string>>) {
+    const terms = new Map<string, string>();
+    const initial = new Map<string, string>();
+    for (const [term, english] of Object.entries(gloss)) {
+      const key = term.normalize('NFKC').toLowerCase();
+      if (key.startsWith(AT_START)) initial.set(key.slice(1), english);
+      else terms.set(key, english);
+    }
+    this.terms = terms;
+    this.initial = initial;
+    this.longest = Math.max(1, ...[...terms.keys(), ...initial.keys()].map((t) => t.length));
+  }
+
+  /** The Chinese words of a text: the vocabulary's terms (longest first), the rest as the segmenter cuts them. */
+  segment(text: string): string[] {
+    return this.pieces(normalize(text)).map((p) => p.text);
+  }
+
+  /**
+   * The question in the English words the core reads: terms glossed, figures as the article writes them
+   * ("3亿" -> "300 million"), question words first, other Chinese words kept, punctuation as in English.
+   */
+  gloss(text: string): string {
+    let glossed = this.memo.get(text);
+    if (glossed === undefined) {
+      glossed = this.glossOnce(text);
+      if (this.memo.size >= 10_000) this.memo.clear();
+      this.memo.set(text, glossed);
+    }
+    return glossed;
+  }
+
+  private glossOnce(text: string): string {
+    const sentences: string[] = [];
+    // Each sentence keeps its own order: the question words of one go to the front of that one.
+    for (const sentence of normalize(text).split(/(?<=[?!.;])/)) {
+      const asking: string[] = [];
+      const rest: string[] = [];
+      const pieces = this.pieces(sentence);
+      pieces.forEach((piece) => {
+        const english = piece.english;
+        const words = english ?? piece.text;
+        if (words === '') return;
+        const first = words.split(' ')[0]!;
+        if (english !== undefined && QUESTION_WORDS.has(first)) asking.push(words);
+        else rest.push(words);
+      });
+      const joined = [...asking, ...rest].join(' ').replace(/\s+([?!.,;])/g, '$1');
+      if (joined.trim()) sentences.push(joined.trim());
+    }
+    return sentences.join(' ');
+  }
+
+  /** The text cut into pieces: glossed terms, Latin words and figures, punctuation, other Chinese words. */
+  private pieces(text: string): Piece[] {
+    const out: Piece[] = [];
+    for (const run of figures(text).match(/[\p{Script=Han}]+|[^\p{Script=Han}]+/gu) ?? []) {
+      if (!HAN.test(run)) {
+        for (const word of run.match(/[\p{L}\p{N}%]+(?:\.[\p{L}\p{N}]+)*|[?!.,;]/gu) ?? []) {
+          const english = this.terms.get(word);
+          out.push(english === undefined ? { text: word } : { text: word, english });
+        }
+        continue;
+      }
+      this.cutHan(run, out);
+    }
+    return out;
+  }
+
+  /** A run of Han characters: the longest known term at each point; what no term covers, as the segmenter cuts it. */
+  private cutHan(run: string, out: Piece[]): void {
+    const atStart = out.length === 0;
+    let unknownFrom = -1;
+    const flush = (end: number) => {
+      if (unknownFrom < 0) return;
+      for (const s of this.segmenter.segment(run.slice(unknownFrom, end))) out.push({ text: s.segment });
+      unknownFrom = -1;
+    };
+    for (let i = 0; i < run.length; ) {
+      const initial = atStart && i === 0;
+      let matched = 0;
+      for (let n = Math.min(this.longest, run.length - i); n >= 1; n--) {
+        const candidate = run.slice(i, i + n);
+        if (this.terms.has(candidate) || (initial && this.initial.has(candidate))) {
+          matched = n;
+          break;
+        }
+      }
+      if (matched === 0) {
+        if (unknownFrom < 0) unknownFrom = i;
+        i++;
+        continue;
+      }
+      flush(i);
+      const term = run.slice(i, i + matched);
+      out.push({ text: term, english: (initial ? this.initial.get(term) : undefined) ?? this.terms.get(term) });
+      i += matched;
+    }
+    flush(run.length);
+  }
+}
+
+/** A piece of a question: its text, and its English when the vocabulary glosses it. */
+interface Piece {
+  text: string;
+  english?: string;
+}
+
+/** Full-width forms as ASCII ("？" -> "?"), Chinese full stops and list commas as English ones. */
+function normalize(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/。/g, '.')
+    .replace(/[、，]/g, ',');
+}
+
+const CHINESE_NUMBER = '[零〇一二两三四五六七八九十百千]+';
+
+/**
+ * Figures as the article writes them, before the text is cut: "3亿" and "三亿" -> "300 million", "500万" ->
+ * "5 million", "1.4亿" -> "140 million", "百分之八十" -> "80 percent", "2005年" -> "2005", "2月" -> "february",
+ * "6个月" -> "6 months". Characters count as a figure only before 万 or 亿 or after 百分之: "一下" is no number.
+ */
+function figures(text: string): string {
+  if (!/[\d零〇一二两三四五六七八九十百千万亿]/u.test(text)) return text;
+  return text
+    .replace(/(\d+(?:\.\d+)?)\s*([万亿])/gu, (_, n: string, unit: string) => ` ${english(Number(n) * scale(unit))} `)
+    .replace(new RegExp(`(${CHINESE_NUMBER})([万亿])`, 'gu'), (whole, n: string, unit: string) => {
+      const value = characters(n);
+      return value === null ? whole : ` ${english(value * scale(unit))} `;
+    })
+    .replace(new RegExp(`百分之(\\d+(?:\\.\\d+)?|${CHINESE_NUMBER})`, 'gu'), (whole, n: string) => {
+      const value = /\d/.test(n) ? Number(n) : characters(n);
+      return value === null ? whole : ` ${value} percent `;
+    })
+    .replace(/((?:19|20)\d\d)\s*年/gu, ' $1 ')
+    .replace(/(\d+)\s*个月/gu, ' $1 months ')
+    .replace(/(?<![\d.])(\d{1,2})\s*月份?/gu, (whole, n: string) => {
+      const month = MONTHS[Number(n) - 1];
+      return month ? ` ${month} ` : whole;
+    });
+}
+
+function scale(unit: string): number {
+  return unit === '亿' ? 1e8 : 1e4;
+}
+
+/** "十八" -> 18, "三百" -> 300, "八十" -> 80, "二〇〇五" -> 2005; null when the characters make no number. */
+function characters(text: string): number | null {
+  if (![...text].some((c) => c in SMALL_UNITS)) {
+    // Digit by digit, as years are written.
+    return Number([...text].map((c) => DIGITS[c]).join(''));
+  }
+  let total = 0;
+  let digit = 0;
+  for (const c of text) {
+    if (c in DIGITS) digit = DIGITS[c]!;
+    else {
+      total += (digit || 1) * SMALL_UNITS[c]!;
+      digit = 0;
+    }
+  }
+  return total + digit;
+}
+
+/** A value as the article writes figures: "300 million", "1 million", "500000", "80". */
+function english(value: number): string {
+  if (value >= 1e6) return `${Number((value / 1e6).toFixed(2))} million`;
+  return String(Number(value.toFixed(2)));
+}
