@@ -68,7 +68,8 @@ export type Missing =
   | { kind: AnswerKind }
   /** A place id ("world", "outside", an entity's, or a place the article does not name) or a time ("july"). */
   | { where: { place: string } | { time: string }; figure: boolean }
-  | { absent: string }
+  /** An intent that asks what the article does not give ("a publication date"). */
+  | { absent: Intent }
   /** "What is WeChat called in Chinese?": the article names it one way only. */
   | { onlyName: string };
 
@@ -155,7 +156,7 @@ export class Answerer {
     const out = new AnswerBuilder();
     const { words } = this.language;
     if ('kind' in missing) out.say(fill(this.t.notSaid, { what: this.language.kindPhrases[missing.kind] }));
-    else if ('absent' in missing) out.say(fill(this.t.notGivenAt, { what: missing.absent }));
+    else if ('absent' in missing) out.say(fill(this.t.notGivenAt, { what: this.language.absent(missing.absent) }));
     else if ('onlyName' in missing) out.say(fill(this.t.onlyName, { name: this.nameOf(missing.onlyName) }));
     else {
       const what = missing.figure ? words.aFigure : words.that;

@@ -130,38 +130,52 @@ export class ChineseReader {
     return out;
   }
 
-  /** A run of Han characters: the longest known term at each point; what no term covers, as the segmenter cuts it. */
+  /**
+   * A run of Han characters, cut into the vocabulary's terms so that as few pieces as possible are left that it
+   * does not know, then as few as possible in all ("在哪个城市" is 在|哪个城市, not 在哪|个|城市); what no term
+   * covers is cut by the segmenter.
+   */
   private cutHan(run: string, out: Piece[]): void {
     const atStart = out.length === 0;
-    let unknownFrom = -1;
-    const flush = (end: number) => {
-      if (unknownFrom < 0) return;
-      for (const s of this.segmenter.segment(run.slice(unknownFrom, end))) out.push({ text: s.segment });
-      unknownFrom = -1;
+    const known = (from: number, to: number) => {
+      const candidate = run.slice(from, to);
+      return this.terms.has(candidate) || (atStart && from === 0 && this.initial.has(candidate));
     };
-    for (let i = 0; i < run.length; ) {
-      const initial = atStart && i === 0;
-      let matched = 0;
-      for (let n = Math.min(this.longest, run.length - i); n >= 1; n--) {
-        const candidate = run.slice(i, i + n);
-        if (this.terms.has(candidate) || (initial && this.initial.has(candidate))) {
-          matched = n;
-          break;
-        }
+    // best[i]: the cost of the best cut of run[0, i), and where its last piece starts (-1 for an unknown character).
+    const best: { cost: number; from: number; term: boolean }[] = [{ cost: 0, from: 0, term: false }];
+    for (let i = 1; i <= run.length; i++) {
+      best[i] = { cost: best[i - 1]!.cost + UNKNOWN_COST, from: i - 1, term: false };
+      for (let from = Math.max(0, i - this.longest); from < i; from++) {
+        const cost = best[from]!.cost + 1;
+        if (cost < best[i]!.cost && known(from, i)) best[i] = { cost, from, term: true };
       }
-      if (matched === 0) {
-        if (unknownFrom < 0) unknownFrom = i;
-        i++;
-        continue;
-      }
-      flush(i);
-      const term = run.slice(i, i + matched);
-      out.push({ text: term, english: (initial ? this.initial.get(term) : undefined) ?? this.terms.get(term) });
-      i += matched;
     }
-    flush(run.length);
+    const pieces: Piece[] = [];
+    let unknownEnd = -1;
+    const flush = (start: number) => {
+      if (unknownEnd < 0) return;
+      const segments = [...this.segmenter.segment(run.slice(start, unknownEnd))].map((s) => ({ text: s.segment }));
+      pieces.push(...segments.reverse());
+      unknownEnd = -1;
+    };
+    let i = run.length;
+    while (i > 0) {
+      const { from, term } = best[i]!;
+      if (term) {
+        flush(i);
+        const text = run.slice(from, i);
+        const initial = atStart && from === 0 ? this.initial.get(text) : undefined;
+        pieces.push({ text, english: initial ?? this.terms.get(text) });
+      } else if (unknownEnd < 0) unknownEnd = i;
+      i = from;
+    }
+    flush(0);
+    out.push(...pieces.reverse());
   }
 }
+
+/** What a character no term covers costs a cut, against 1 for a term: two known terms beat one and a stray. */
+const UNKNOWN_COST = 1.6;
 
 /** A piece of a question: its text, and its English when the vocabulary glosses it. */
 interface Piece {

@@ -82,8 +82,9 @@ export interface Language {
   time(time: string): string;
   /** A place the article does not name, as the question names it. */
   otherPlace(place: string): string;
-  /** An intent's fixed text and suggestions in this language. */
+  /** An intent's fixed text and suggestions in this language, and what it asks that the article does not give. */
   text(intent: Intent): string | undefined;
+  absent(intent: Intent): string;
   suggestions(intent: Intent): string[];
 }
 
@@ -116,6 +117,7 @@ export function english(knowledge: Knowledge, templates: Templates, kindPhrases:
     time: (time) => (/^\d{4}$/.test(time) ? time : (ENGLISH_TIMES[time] ?? titleCase(time))),
     otherPlace: titleCase,
     text: (intent) => intent.answer.text,
+    absent: (intent) => intent.answer.absent ?? '',
     suggestions: (intent) => intent.suggestions ?? [],
   };
 }
@@ -152,6 +154,7 @@ export function chinese(knowledge: Knowledge, store: ChineseStore): Language {
       /^\d{4}$/.test(time) ? `${time}年` : (store.times[time] ?? new Map(months).get(time) ?? titleCase(time)),
     otherPlace: (place) => placeNames.get(place) ?? titleCase(place),
     text: (intent) => intent.zh?.text ?? intent.answer.text,
+    absent: (intent) => intent.zh?.absent ?? intent.answer.absent ?? '',
     suggestions: (intent) => intent.zh?.suggestions ?? [],
   };
 }

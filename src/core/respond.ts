@@ -1159,7 +1159,7 @@ export class Engine {
 
   private nearMissFor(intent: Intent, r: Reading, confidence: number): Plan {
     const nearest = (intent.answer.facts ?? []).map((id) => this.facts.get(id)!);
-    if (intent.answer.absent) return { missing: { absent: intent.answer.absent }, nearest, confidence };
+    if (intent.answer.absent) return { missing: { absent: intent }, nearest, confidence };
     const why = this.primaryMisfit(intent, r);
     if (!why || nearest.length === 0) return { miss: { kind: 'unknown' }, confidence };
     // The nearest of its facts: one with the broader kind asked ("in January" for "which year?"), else its main one.

@@ -123,7 +123,7 @@ export interface Intent {
   suggestions?: string[];
   utterances: string[];
   /** The intent in Chinese: its training utterances, suggestions and fixed text. */
-  zh?: { utterances: string[]; suggestions?: string[]; text?: string };
+  zh?: { utterances: string[]; suggestions?: string[]; text?: string; absent?: string };
 }
 
 /** An entity the conversation has mentioned, most recent first in {@link ConversationState.entities}. */

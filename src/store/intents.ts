@@ -98,7 +98,8 @@ export const MIN_CHINESE_UTTERANCES = 10;
 
 /**
  * An intent's "zh": its Chinese utterances (each with a Han character: a question without one is read as
- * English), suggestions as many as the English ones, and a fixed text exactly when the English has one.
+ * English), suggestions as many as the English ones, and a fixed text and an "absent" exactly when the English
+ * has them.
  */
 function parseChinese(r: Reader, o: Record<string, unknown>, intent: Intent): NonNullable<Intent['zh']> {
   const at = r.child('zh');
@@ -116,5 +117,8 @@ function parseChinese(r: Reader, o: Record<string, unknown>, intent: Intent): No
   const text = at.optionalString(zh, 'text');
   if (Boolean(text) !== Boolean(intent.answer.text)) at.fail('text', 'must be given exactly when answer.text is');
   if (text) out.text = text;
+  const absent = at.optionalString(zh, 'absent');
+  if (Boolean(absent) !== Boolean(intent.answer.absent)) at.fail('absent', 'must be given exactly when answer.absent is');
+  if (absent) out.absent = absent;
   return out;
 }
