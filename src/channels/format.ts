@@ -1,3 +1,4 @@
+import type { Lang } from '../core/language.js';
 import type { Reply } from '../core/types.js';
 
 /**
@@ -8,6 +9,9 @@ export function suggestionsNotInText(reply: Reply): string[] {
   return reply.suggestions.filter((s) => !reply.text.includes(s));
 }
 
+/** What comes before the suggestions in a plain-text reply, in the reply's language. */
+export const SUGGESTIONS_HEADING: Record<Lang, string> = { en: 'You could ask: ', zh: '你可以问：' };
+
 /**
  * The reply as one plain text for channels that show only text and have no buttons: the complete
  * answer, then the suggested questions it does not already name on a line of their own.
@@ -15,7 +19,7 @@ export function suggestionsNotInText(reply: Reply): string[] {
 export function plainTextWithSuggestions(reply: Reply): string {
   const suggestions = suggestionsNotInText(reply);
   if (suggestions.length === 0) return reply.text;
-  return `${reply.text}\n\nYou could ask: ${suggestions.join(' | ')}`;
+  return `${reply.text}\n\n${SUGGESTIONS_HEADING[reply.lang]}${suggestions.join(' | ')}`;
 }
 
 /**

@@ -5,12 +5,13 @@
  */
 import readline from 'node:readline/promises';
 import { loadBot } from '../bot.js';
+import { SUGGESTIONS_HEADING } from '../channels/format.js';
 import { readConfig } from '../config.js';
 import { emptyState, type Reply } from '../core/types.js';
 
 function format(reply: Reply): string {
   const lines = [reply.text];
-  if (reply.suggestions.length > 0) lines.push(`  You could ask: ${reply.suggestions.join(' | ')}`);
+  if (reply.suggestions.length > 0) lines.push(`  ${SUGGESTIONS_HEADING[reply.lang]}${reply.suggestions.join(' | ')}`);
   return lines.join('\n');
 }
 

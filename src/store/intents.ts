@@ -118,7 +118,8 @@ function parseChinese(r: Reader, o: Record<string, unknown>, intent: Intent): No
   if (Boolean(text) !== Boolean(intent.answer.text)) at.fail('text', 'must be given exactly when answer.text is');
   if (text) out.text = text;
   const absent = at.optionalString(zh, 'absent');
-  if (Boolean(absent) !== Boolean(intent.answer.absent)) at.fail('absent', 'must be given exactly when answer.absent is');
+  if (Boolean(absent) !== Boolean(intent.answer.absent))
+    at.fail('absent', 'must be given exactly when answer.absent is');
   if (absent) out.absent = absent;
   return out;
 }

@@ -33,6 +33,14 @@ describe('npm run chat', () => {
     expect(answers[2]).toContain('does not say');
   });
 
+  it('answers Chinese in Chinese, in UTF-8, with the suggestions under a Chinese heading', async () => {
+    const { code, stdout } = await chat(['天际网成立于哪一年', '它有多少用户？', 'quit']);
+    expect(code).toBe(0);
+    const answers = stdout.split('\n> ').slice(1);
+    expect(answers[0]).toMatch(/^天际网成立于2005年（第13段）。\n {2}你可以问：/);
+    expect(answers[1]).toContain('总部位于北京的平台天际网拥有超过1800万用户（第13段）。');
+  });
+
   it('ends quietly at the end of input', async () => {
     const { code, stdout } = await chat(['hello']);
     expect(code).toBe(0);

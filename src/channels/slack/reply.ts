@@ -1,5 +1,5 @@
 import type { Reply } from '../../core/types.js';
-import { suggestionsNotInText } from '../format.js';
+import { SUGGESTIONS_HEADING, suggestionsNotInText } from '../format.js';
 
 /** `&`, `<` and `>` are Slack's control characters in message text. */
 function escapeSlack(text: string): string {
@@ -18,5 +18,5 @@ export function formatSlackText(reply: Reply): string {
   const text = lines.join('\n');
   const suggestions = suggestionsNotInText(reply);
   if (suggestions.length === 0) return text;
-  return `${text}\n\n*You could ask:*\n${suggestions.map((s) => `• ${escapeSlack(s)}`).join('\n')}`;
+  return `${text}\n\n*${SUGGESTIONS_HEADING[reply.lang].trim()}*\n${suggestions.map((s) => `• ${escapeSlack(s)}`).join('\n')}`;
 }

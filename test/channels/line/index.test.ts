@@ -187,6 +187,18 @@ describe('POST /api/line: answers', () => {
     );
   });
 
+  it('answers a question in Chinese in Chinese, and "那天际网呢？" after it', async () => {
+    const userId = `Uchinese${'0'.repeat(24)}`;
+    const first = textWebhook('微信用户有多少', { userId });
+    await post(first);
+    expect((await replyFor(first.replyToken)).body.messages[0]!.text).toBe('微信在中国拥有超过5亿用户（第4段）。');
+    const second = textWebhook('那天际网呢？', { userId });
+    await post(second);
+    const message = (await replyFor(second.replyToken)).body.messages[0]!;
+    expect(message.text).toContain('天际网拥有超过1800万用户（第13段）');
+    expect(message.quickReply?.items.every((item) => /\p{Script=Han}/u.test(item.action.text))).toBe(true);
+  });
+
   it('answers a follow-up from the same user in context, and not for another user', async () => {
     const userId = `Ufollowup${'0'.repeat(23)}`;
     const first = textWebhook('How many users does WeChat have?', { userId });

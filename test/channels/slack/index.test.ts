@@ -268,6 +268,13 @@ describe('POST /api/slack/events', () => {
     expect(calls.every((c) => c.body.channel === channel && c.body.thread_ts === undefined)).toBe(true);
   });
 
+  it('answers a question in Chinese in Chinese, its suggestions under a Chinese heading', async () => {
+    await send(delivery('message-im', { channel: `D0CHINESE${counter}`, text: '领英的中国用户有多少' }));
+    const [call] = await fake.waitForCalls(1);
+    expect(call!.body.text).toMatch(/^领英报告称，到5月底，其中国用户已超过500万（第7段）。/);
+    expect(call!.body.text).toContain('*你可以问：*');
+  });
+
   it('welcomes a bare mention', async () => {
     await send(delivery('app-mention', { text: '<@U0LAN0Z89>' }));
     const [call] = await fake.waitForCalls(1);

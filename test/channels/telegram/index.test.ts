@@ -113,6 +113,15 @@ describe('POST /api/telegram: answers', () => {
     expect(alone.text).not.toMatch(/5 million|300 million/);
   });
 
+  it('answers a question in Chinese in Chinese, with Chinese suggestions as the keyboard', async () => {
+    const chat = newChatId();
+    const body = expectSendMessage(await post(textUpdate('天际网成立于哪一年', chat)), chat);
+    expect(body.text).toBe('天际网成立于2005年（第13段）。');
+    const keys = (body.reply_markup as { keyboard: { text: string }[][] }).keyboard.flat().map((k) => k.text);
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.every((k) => /\p{Script=Han}/u.test(k))).toBe(true);
+  });
+
   it('answers a message in a forum topic in that topic', async () => {
     const update = structuredClone(fixture<Update>('telegram/group-help-command.json')) as Update & {
       message: { is_topic_message?: boolean; message_thread_id?: number };

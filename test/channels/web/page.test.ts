@@ -155,6 +155,22 @@ describe('web page in a browser', () => {
     expect(problems).toEqual([]);
   });
 
+  it('marks the language of each message: a Chinese question and its Chinese answer, the English quotation', async () => {
+    const { page, problems } = await openPage();
+    const answer = await askByTyping(page, 'Derek Shen说了什么？');
+    expect(await userMessages(page).last().getAttribute('lang')).toBe('zh');
+    expect(await answer.getAttribute('lang')).toBe('zh');
+    expect(await answer.locator('p.said').first().textContent()).toContain('Derek Shen');
+    expect(await answer.locator('figure.quote blockquote').getAttribute('lang')).toBe('en');
+    expect(await answer.locator('p.said').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^【中文译文/)]),
+    );
+    expect(await answer.locator('details.sources ol').getAttribute('lang')).toBe('en');
+    const english = await askByTyping(page, 'How many members does LinkedIn have?');
+    expect(await english.getAttribute('lang')).toBe('en');
+    expect(problems).toEqual([]);
+  });
+
   it('asks a suggestion when its button is clicked, and when it is pressed with the keyboard', async () => {
     const { page, problems } = await openPage();
     const [clicked, pressed] = await botMessages(page).first().getByRole('button').all();

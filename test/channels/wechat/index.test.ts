@@ -25,6 +25,7 @@ const AES_KEY = 'kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR';
 const PLAIN: WechatSettings = { token: TOKEN, appId: null, encodingAesKey: null };
 const SAFE: WechatSettings = { token: TOKEN, appId: APP_ID, encodingAesKey: AES_KEY };
 
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 const fixture = (name: string) => fs.readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'wechat', name), 'utf8');
 
 /** A fixture with some elements replaced, so one realistic payload serves many questions. */
@@ -425,7 +426,6 @@ describe('POST /api/wechat: hostile and broken bodies', () => {
 
 describe('reply text', () => {
   const reply = (text: string, suggestions: string[] = []) => makeReply({ text, suggestions });
-  const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
   it('keeps "]]>" in the content intact through CDATA', () => {
     const content = 'a]]>b ]]]]> <![CDATA[c]]>';
@@ -487,6 +487,38 @@ describe('reply text', () => {
   });
 });
 
+describe('POST /api/wechat: questions in Chinese', () => {
+  it('answers a Chinese question in Chinese, in plaintext and in safe mode, and keeps the conversation', async () => {
+    const user = newUser();
+    const plain = replyFields(
+      await post(plainApp, message('text.xml', { FromUserName: user, MsgId: nextMsgId(), Content: '微信用户有多少' })),
+    );
+    expect(plain.Content).toContain('微信在中国拥有超过5亿用户（第4段）');
+    const { query, body } = encryptedRequest(
+      message('text.xml', { FromUserName: user, MsgId: nextMsgId(), Content: '那天际网呢？' }),
+    );
+    const safe = openEncryptedReply((await post(safeApp, body, query)).text, query.nonce!);
+    expect(safe.Content).toContain('总部位于北京的平台天际网拥有超过1800万用户（第13段）');
+    expect(safe.Content).not.toMatch(/Sorry|paragraph/);
+  });
+
+  it('fits a long Chinese answer in 2,048 bytes of UTF-8, cut between characters', () => {
+    const answer = env.bot.engine.respond('Derek Shen说了什么').reply;
+    expect(answer.lang).toBe('zh');
+    const long = { ...answer, text: answer.text.repeat(3) };
+    expect(bytes(long.text)).toBeGreaterThan(WECHAT_CONTENT_LIMIT);
+    const content = fitContent(long);
+    expect(bytes(content)).toBeLessThanOrEqual(WECHAT_CONTENT_LIMIT);
+    expect(long.text.startsWith(content.replace(/ ?…$/, ''))).toBe(true);
+    expect(Buffer.from(content, 'utf8').toString('utf8')).toBe(content);
+  });
+
+  it('lists the suggestions under a Chinese heading', () => {
+    const reply = makeReply({ lang: 'zh', text: '答案（第2段）。', suggestions: ['He Miao是谁？'] });
+    expect(fitContent(reply)).toBe('答案（第2段）。\n\n你可以问：He Miao是谁？');
+  });
+});
+
 describe('the real server (npm start) with WECHAT_TOKEN, WECHAT_APP_ID and WECHAT_ENCODING_AES_KEY', () => {
   const real = useRealServer('wechat-server-', () => ({
     WECHAT_TOKEN: TOKEN,
@@ -529,6 +561,18 @@ describe('the real server (npm start) with WECHAT_TOKEN, WECHAT_APP_ID and WECHA
     );
     const r2 = openEncryptedReply(await (await send(e2.body, e2.query)).text(), e2.query.nonce!);
     expect(r2.Content).toContain('People in the West are more open');
+
+    const chineseUser = newUser();
+    const c1 = await send(
+      message('text.xml', { FromUserName: chineseUser, MsgId: nextMsgId(), Content: '天际网成立于哪一年' }),
+      signedQuery(),
+    );
+    expect(parseWechatXml(Buffer.from(await c1.text())).Content).toContain('天际网成立于2005年（第13段）');
+    const e3 = encryptedRequest(
+      message('text.xml', { FromUserName: chineseUser, MsgId: nextMsgId(), Content: '它有多少用户？' }),
+    );
+    const r3 = openEncryptedReply(await (await send(e3.body, e3.query)).text(), e3.query.nonce!);
+    expect(r3.Content).toContain('超过1800万用户');
 
     const forged = await send(message('text.xml', { MsgId: nextMsgId() }), {
       ...signedQuery(),

@@ -169,6 +169,9 @@ function message(kind, speaker) {
 
 function renderUser(text) {
   const node = message('user', 'You');
+  // The language each message is in, for screen readers, fonts and line breaking: a question with a Chinese
+  // character is Chinese (and answered in Chinese), any other English.
+  node.lang = /\p{Script=Han}/u.test(text) ? 'zh' : 'en';
   node.append(element('p', 'said', text));
   return node;
 }
@@ -181,6 +184,7 @@ function renderError(text) {
 
 function renderReply(reply) {
   const node = message('bot', 'Bot');
+  node.lang = reply.lang === 'zh' ? 'zh' : 'en';
   const quotes = Array.isArray(reply.quotes) ? reply.quotes.filter(isQuote) : [];
   const shown = new Set();
   for (const line of reply.text.split('\n')) {
@@ -220,7 +224,9 @@ function where(paragraph) {
 
 function renderQuote(quote) {
   const figure = element('figure', 'quote');
+  // A quotation is the article's words, in English whatever the reply's language.
   const blockquote = element('blockquote');
+  blockquote.lang = 'en';
   blockquote.append(element('p', null, quote.text));
   const caption = element('figcaption');
   caption.append('— ', element('span', 'speaker', quote.speaker));
@@ -233,7 +239,9 @@ function renderQuote(quote) {
 function renderSources(sources) {
   const details = element('details', 'sources');
   details.append(element('summary', null, `Sources: ${sourcePlaces(sources)}`));
+  // Sources are sentences of the article, in English.
   const list = element('ol');
+  list.lang = 'en';
   for (const source of sources) {
     const item = element('li');
     item.append(element('span', 'where', `${capitalize(where(source.paragraph))}: `), source.text);
