@@ -22,7 +22,7 @@ import { benchInProcess } from './bench/inprocess.js';
 import { type Figure, unavailable } from './bench/measure.js';
 import { BENCH_ENV } from './bench/processes.js';
 import { formatTable, type Report } from './bench/report.js';
-import { loadQuestionSet } from './eval/evaluation.js';
+import { loadAnswerSet, loadQuestionSet } from './eval/evaluation.js';
 
 const SECTIONS = ['inprocess', 'coldstart', 'http', 'state'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -78,6 +78,8 @@ async function main(): Promise<void> {
   const bot = await loadBot();
   const heldout = await loadQuestionSet(path.join(PROJECT_ROOT, 'test', 'fixtures', 'heldout.json'), bot.intents);
   const questions = heldout.map((q) => q.q);
+  const chinese = await loadAnswerSet(path.join(PROJECT_ROOT, 'test', 'fixtures', 'heldout-zh.json'));
+  const chineseQuestions = [...chinese.inScope, ...chinese.outOfScope].map((q) => q.q);
   const context = { engine: bot.engine, questions, progress };
 
   const figures: Figure[] = [];
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
       figures.push(unavailable(name, 'the whole section', '', `failed: ${message.split('\n')[0]}`));
     }
   };
-  await run('inprocess', 'in process', () => benchInProcess(bot, questions, inProcess));
+  await run('inprocess', 'in process', () => benchInProcess(bot, questions, inProcess, chineseQuestions));
   await run('coldstart', 'cold start', () => benchColdStart(coldStartRuns, progress));
   await run('http', 'http', () => benchHttp(context, http));
   await run('state', 'state', () => benchState(context, http));

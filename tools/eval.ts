@@ -1,7 +1,8 @@
 /**
  * `npm run eval`: answer quality.
  *
- *   npm run eval                              the held-out sets (never used for training or tuning), 5-fold
+ *   npm run eval                              the held-out sets, English and Chinese (never used for training or
+ *                                             tuning), 5-fold
  *                                             cross-validation over intents/, and the training utterances the
  *                                             bot answers as another intent
  *   npm run eval -- --set dev                 the same on the development sets, which settings are tuned on
@@ -48,6 +49,9 @@ import {
 /** Targets of the issue that asked for a recognizer that generalizes. */
 const TARGETS = { inScope: 0.95, outOfScope: 0.92, followUps: 0.9, crossValidation: 0.9 };
 
+/** Targets of the issue that asked for questions in Chinese, answered in Chinese. */
+const CHINESE_TARGETS = { inScope: 0.92, outOfScope: 0.9, followUps: 0.85 };
+
 const { values } = parseArgs({
   options: {
     set: { type: 'string', default: 'heldout' },
@@ -92,6 +96,13 @@ async function main(): Promise<void> {
   out(`${values.set} set, scored by what the answers say: ${path.relative(PROJECT_ROOT, answersFile)}`);
   printAnswers(answers);
 
+  // Questions in Chinese, written by a helper that saw only the article; right only when answered in Chinese.
+  const chineseFile = path.join(fixtures, `${values.set}-zh.json`);
+  const chinese = scoreAnswers(bot.engine, await loadAnswerSet(chineseFile));
+  out();
+  out(`${values.set} set in Chinese, answered in Chinese: ${path.relative(PROJECT_ROOT, chineseFile)}`);
+  printAnswers(chinese, CHINESE_TARGETS);
+
   const labelledFile = path.join(fixtures, `${values.set}.json`);
   const labelled = scoreEngine(bot.engine, await loadQuestionSet(labelledFile, bot.intents));
   out();
@@ -129,15 +140,15 @@ function printRewordings(engine: Engine, set: AnswerSet, file: string): void {
   }
 }
 
-function printAnswers(s: AnswerScores): void {
+function printAnswers(s: AnswerScores, targets: Omit<typeof TARGETS, 'crossValidation'> = TARGETS): void {
   out(
-    `  in-scope accuracy       ${pct(accuracy(s.inScope)).padStart(6)} ${count(s.inScope)}   target ${pct(TARGETS.inScope)}`,
+    `  in-scope accuracy       ${pct(accuracy(s.inScope)).padStart(6)} ${count(s.inScope)}   target ${pct(targets.inScope)}`,
   );
   out(
-    `  out-of-scope rejection  ${pct(accuracy(s.outOfScope)).padStart(6)} ${count(s.outOfScope)}   target ${pct(TARGETS.outOfScope)}`,
+    `  out-of-scope rejection  ${pct(accuracy(s.outOfScope)).padStart(6)} ${count(s.outOfScope)}   target ${pct(targets.outOfScope)}`,
   );
   out(
-    `  follow-up turns         ${pct(accuracy(s.followUps)).padStart(6)} ${count(s.followUps)}   target ${pct(TARGETS.followUps)}`,
+    `  follow-up turns         ${pct(accuracy(s.followUps)).padStart(6)} ${count(s.followUps)}   target ${pct(targets.followUps)}`,
   );
   out(`  first turns of conversations ${pct(accuracy(s.firstTurns))} ${count(s.firstTurns)}`);
   const kinds = new Map<string, AnswerOutcome[]>();

@@ -96,7 +96,7 @@ export class ChineseReader {
   private glossOnce(text: string): string {
     const sentences: string[] = [];
     // Each sentence keeps its own order: the question words of one go to the front of that one.
-    for (const sentence of normalize(text).split(/(?<=[?!.;])/)) {
+    for (const sentence of normalize(text).split(/(?<=[?!;]|\.(?!\d))/)) {
       const asking: string[] = [];
       const rest: string[] = [];
       const pieces = this.pieces(sentence);

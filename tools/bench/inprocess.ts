@@ -28,9 +28,11 @@ export async function benchInProcess(
   bot: Bot,
   questions: readonly string[],
   options: InProcessOptions,
+  chinese: readonly string[] = [],
 ): Promise<Figure[]> {
   return [
     ...respondLatency(bot, questions, options),
+    ...(chinese.length > 0 ? respondLatency(bot, chinese, options, 'in Chinese') : []),
     firstPass(bot, questions, options),
     classifierAlone(bot, questions, options),
     training(bot, options),
@@ -39,7 +41,12 @@ export async function benchInProcess(
 }
 
 /** respond() latency over the question set, each question a new conversation: p50 and p99 per round. */
-function respondLatency(bot: Bot, questions: readonly string[], { rounds, passes }: InProcessOptions): Figure[] {
+function respondLatency(
+  bot: Bot,
+  questions: readonly string[],
+  { rounds, passes }: InProcessOptions,
+  language = '',
+): Figure[] {
   for (let i = 0; i < 20; i++) for (const q of questions) bot.engine.respond(q);
   const p50: number[] = [];
   const p99: number[] = [];
@@ -56,11 +63,12 @@ function respondLatency(bot: Bot, questions: readonly string[], { rounds, passes
     p50.push(quantile(samples, 0.5));
     p99.push(quantile(samples, 0.99));
   }
-  const note = `${questions.length} held-out questions x ${passes} passes per round`;
+  const note = `${questions.length} held-out questions${language ? ` ${language}` : ''} x ${passes} passes per round`;
+  const suffix = language ? `, ${language}` : '';
   return [
     figure({
       section: SECTION,
-      name: 'respond() p50',
+      name: `respond() p50${suffix}`,
       unit: 'µs',
       value: summarize(p50),
       target: { on: 'value', direction: 'at-most', limit: 50 },
@@ -68,7 +76,7 @@ function respondLatency(bot: Bot, questions: readonly string[], { rounds, passes
     }),
     figure({
       section: SECTION,
-      name: 'respond() p99',
+      name: `respond() p99${suffix}`,
       unit: 'µs',
       value: summarize(p99),
       target: { on: 'value', direction: 'at-most', limit: 500 },
