@@ -71,7 +71,12 @@ function chineseParts(
   english: (vocabulary: Iterable<string>) => Lexicon,
   options: RecognizerOptions,
 ): EngineParts['chinese'] {
-  const reader = new ChineseReader(zh.gloss);
+  const names = new Set(
+    [...knowledge.people, ...knowledge.organizations, ...knowledge.places].flatMap((e) =>
+      [e.name, ...e.aliases].map((n) => n.toLowerCase().replace(/^the /, '')),
+    ),
+  );
+  const reader = new ChineseReader(zh.gloss, names);
   const both = intents.map((i) => ({
     ...i,
     utterances: [...i.utterances, ...(i.zh?.utterances ?? []).map((u) => reader.gloss(u))],

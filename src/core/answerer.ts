@@ -83,6 +83,7 @@ export class Answerer {
   private readonly quotes: Map<string, Quote>;
   private readonly entities: ReadonlySet<string>;
   private readonly t: Language['templates'];
+  private readonly factLines = new Map<string, string>();
   /** Per name, the sentence that first names it: found once, since splitting the article is slow. */
   private readonly mentionSources = new Map<string, ReplySource | null>();
 
@@ -193,9 +194,14 @@ export class Answerer {
     return this.entities.has(where.place) ? this.nameOf(where.place) : this.language.otherPlace(where.place);
   }
 
-  /** A fact as the bot says it: its statement and where it is in the article. */
+  /** A fact as the bot says it: its statement and where it is in the article (made once per fact). */
   private factLine(fact: Fact): string {
-    return fill(this.t.fact, { statement: this.statementOf(fact), where: this.language.where(fact.paragraph) });
+    let line = this.factLines.get(fact.id);
+    if (line === undefined) {
+      line = fill(this.t.fact, { statement: this.statementOf(fact), where: this.language.where(fact.paragraph) });
+      this.factLines.set(fact.id, line);
+    }
+    return line;
   }
 
   private statementOf(fact: Fact): string {

@@ -6,11 +6,20 @@
  * the recognizer has been trained on Chinese utterances glossed the same way, and reads their characters.
  */
 
+import { pinyin } from 'pinyin-pro';
+
 /** Han characters: a question with any is read as Chinese. */
 const HAN = /\p{Script=Han}/u;
 
 /** English words that ask a question: a glossed question word goes first, where English puts it. */
 const QUESTION_WORDS = new Set(['what', 'when', 'where', 'who', 'which', 'how', 'why', 'whose', 'whether']);
+
+/** Question words that ask which of a noun: the noun after them goes to the front with them. */
+const DETERMINERS = new Set(['which', 'what', 'what kind', 'how many', 'which two']);
+
+function isQuestionWord(english: string): boolean {
+  return QUESTION_WORDS.has(english.split(' ')[0]!);
+}
 
 /** A term that only glosses at the start of a question is written with this mark before it ("^那" = "and"). */
 const AT_START = '^';
@@ -61,7 +70,11 @@ export class ChineseReader {
   private readonly memo = new Map<string, string>();
 
   /** `gloss`: Chinese term -> English words ("" drops the term); a term marked "^" applies at the start only. */
-  constructor(gloss: Readonly<Record<string, string>>) {
+  /**
+   * `names`: the English names the article's entities go by (lowercase): a term glossed to one of them is
+   * also found when typed with a near sound-alike ("领音" for 领英), as pinyin input methods mistype it.
+   */
+  constructor(gloss: Readonly<Record<string, string>>, names: ReadonlySet<string> = new Set()) {
     const terms = new Map<string, string>();
     const initial = new Map<string, string>();
     for (const [term, english] of Object.entries(gloss)) {
@@ -72,6 +85,28 @@ export class ChineseReader {
     this.terms = terms;
     this.initial = initial;
     this.longest = Math.max(1, ...[...terms.keys(), ...initial.keys()].map((t) => t.length));
+    // Terms of two characters or more by their sound: any such term by its exact toneless pinyin, a name (or a
+    // term of three characters or more) also by its near sound, with the sounds input methods confuse as one.
+    for (const [term, english] of terms) {
+      if (term.length < 2 || !/^\p{Script=Han}+$/u.test(term)) continue;
+      const syllables = [...term].map(syllable);
+      if (!this.soundsLike.has(syllables.join(' '))) this.soundsLike.set(syllables.join(' '), term);
+      const near = syllables.map(nearSound).join(' ');
+      if ((names.has(english) || term.length >= 3) && !this.soundsNear.has(near)) this.soundsNear.set(near, term);
+    }
+  }
+
+  /** Terms by the pinyin of their characters ("ling ying"), and by their near sound ("lin yin"). */
+  private readonly soundsLike = new Map<string, string>();
+  private readonly soundsNear = new Map<string, string>();
+
+  /**
+   * The term that the characters from..to of a run sound like, if any ("领音" -> 领英, "天记网" -> 天际网), given
+   * the run's syllables and near sounds.
+   */
+  private soundAlike(sounds: readonly string[], near: readonly string[], from: number, to: number): string | undefined {
+    if (to - from < 2) return undefined;
+    return this.soundsLike.get(sounds.slice(from, to).join(' ')) ?? this.soundsNear.get(near.slice(from, to).join(' '));
   }
 
   /** The Chinese words of a text: the vocabulary's terms (longest first), the rest as the segmenter cuts them. */
@@ -99,15 +134,26 @@ export class ChineseReader {
     for (const sentence of normalize(text).split(/(?<=[?!;]|\.(?!\d))/)) {
       const asking: string[] = [];
       const rest: string[] = [];
-      const pieces = this.pieces(sentence);
-      pieces.forEach((piece) => {
-        const english = piece.english;
-        const words = english ?? piece.text;
-        if (words === '') return;
-        const first = words.split(' ')[0]!;
-        if (english !== undefined && QUESTION_WORDS.has(first)) asking.push(words);
-        else rest.push(words);
-      });
+      const pieces = this.pieces(sentence).filter((p) => p.english !== '');
+      for (let i = 0; i < pieces.length; i++) {
+        const { english, text } = pieces[i]!;
+        if (english === undefined || !QUESTION_WORDS.has(english.split(' ')[0]!)) {
+          rest.push(english ?? text);
+          continue;
+        }
+        // "哪个大学", "什么新服务": a question word that stands before a noun takes the noun with it, as English
+        // does ("which university"); one that ends the phrase ("是谁", "多少") goes alone.
+        const next = pieces[i + 1];
+        if (
+          DETERMINERS.has(english) &&
+          next?.english &&
+          /^\p{L}/u.test(next.english) &&
+          !isQuestionWord(next.english)
+        ) {
+          asking.push(`${english} ${next.english}`);
+          i++;
+        } else asking.push(english);
+      }
       const joined = [...asking, ...rest].join(' ').replace(/\s+([?!.,;])/g, '$1');
       if (joined.trim()) sentences.push(joined.trim());
     }
@@ -141,13 +187,20 @@ export class ChineseReader {
       const candidate = run.slice(from, to);
       return this.terms.has(candidate) || (atStart && from === 0 && this.initial.has(candidate));
     };
-    // best[i]: the cost of the best cut of run[0, i), and where its last piece starts (-1 for an unknown character).
-    const best: { cost: number; from: number; term: boolean }[] = [{ cost: 0, from: 0, term: false }];
+    const sounds = [...run].map(syllable);
+    const near = sounds.map(nearSound);
+    // best[i]: the cost of the best cut of run[0, i), where its last piece starts, and the term it is (if any).
+    const best: { cost: number; from: number; term?: string }[] = [{ cost: 0, from: 0 }];
     for (let i = 1; i <= run.length; i++) {
-      best[i] = { cost: best[i - 1]!.cost + UNKNOWN_COST, from: i - 1, term: false };
+      best[i] = { cost: best[i - 1]!.cost + UNKNOWN_COST, from: i - 1 };
       for (let from = Math.max(0, i - this.longest); from < i; from++) {
-        const cost = best[from]!.cost + 1;
-        if (cost < best[i]!.cost && known(from, i)) best[i] = { cost, from, term: true };
+        const before = best[from]!.cost;
+        if (before + 1 < best[i]!.cost && known(from, i))
+          best[i] = { cost: before + 1, from, term: run.slice(from, i) };
+        else if (before + SOUND_ALIKE_COST < best[i]!.cost) {
+          const term = this.soundAlike(sounds, near, from, i);
+          if (term) best[i] = { cost: before + SOUND_ALIKE_COST, from, term };
+        }
       }
     }
     const pieces: Piece[] = [];
@@ -163,9 +216,8 @@ export class ChineseReader {
       const { from, term } = best[i]!;
       if (term) {
         flush(i);
-        const text = run.slice(from, i);
-        const initial = atStart && from === 0 ? this.initial.get(text) : undefined;
-        pieces.push({ text, english: initial ?? this.terms.get(text) });
+        const initial = atStart && from === 0 ? this.initial.get(term) : undefined;
+        pieces.push({ text: term, english: initial ?? this.terms.get(term) });
       } else if (unknownEnd < 0) unknownEnd = i;
       i = from;
     }
@@ -176,6 +228,32 @@ export class ChineseReader {
 
 /** What a character no term covers costs a cut, against 1 for a term: two known terms beat one and a stray. */
 const UNKNOWN_COST = 1.6;
+/** A term found by its sound costs more than one spelled right, less than the characters left unknown. */
+const SOUND_ALIKE_COST = 1.3;
+
+const syllables = new Map<string, string>();
+
+/** A Han character's toneless pinyin ("领" -> "ling"), remembered. */
+function syllable(char: string): string {
+  let sound = syllables.get(char);
+  if (sound === undefined) {
+    sound = pinyin(char, { toneType: 'none' });
+    syllables.set(char, sound);
+  }
+  return sound;
+}
+
+const nearSounds = new Map<string, string>();
+
+/** A syllable with the sounds pinyin input confuses made one: zh/z, ch/c, sh/s, ing/in, eng/en, ang/an. */
+function nearSound(sound: string): string {
+  let near = nearSounds.get(sound);
+  if (near === undefined) {
+    near = sound.replace(/^([zcs])h/, '$1').replace(/(i|e|a)ng$/, '$1n');
+    nearSounds.set(sound, near);
+  }
+  return near;
+}
 
 /** A piece of a question: its text, and its English when the vocabulary glosses it. */
 interface Piece {

@@ -27,6 +27,8 @@ export class Fallbacks {
   readonly defaults: readonly string[];
   /** Every intent's suggestions, normalised once: they are compared with each question asked. */
   private readonly normalized: Map<string, string>;
+  /** Per entity, the suggestions about it and then the general ones, found once (see {@link suggestAbout}). */
+  private readonly related = new Map<string, readonly string[]>();
 
   constructor(
     private readonly intents: readonly Intent[],
@@ -83,12 +85,19 @@ export class Fallbacks {
 
   /** Suggestions that the article does answer about an entity, else the general ones. */
   suggestAbout(question: string, entity: string): string[] {
-    const name = this.answerer.nameOf(entity);
-    const related = this.intents
-      .filter((i) => i.about[0] === entity)
-      .flatMap((i) => this.answerer.language.suggestions(i))
-      .filter((s) => mentionsName(s, name));
-    return this.suggest(question, [...related, ...this.defaults]);
+    let related = this.related.get(entity);
+    if (!related) {
+      const name = this.answerer.nameOf(entity);
+      related = [
+        ...this.intents
+          .filter((i) => i.about[0] === entity)
+          .flatMap((i) => this.answerer.language.suggestions(i))
+          .filter((s) => mentionsName(s, name)),
+        ...this.defaults,
+      ];
+      this.related.set(entity, related);
+    }
+    return this.suggest(question, related);
   }
 }
 

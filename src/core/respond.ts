@@ -433,19 +433,35 @@ export class Engine {
   }
 
   private read(question: string, state: ConversationState, lang: Lang, said: string): Reading {
-    const reading = { ...this.readQuestion(question, lang), lang, said };
+    const q = this.readQuestion(question, lang);
     // Whom "she" or "it" stands for, from the conversation, when it says.
-    const pronoun = reading.analysis.pronouns[0];
+    const pronoun = q.analysis.pronouns[0];
     const referent = pronoun ? resolvePronoun(pronoun, state.entities, this.parts.knowledge) : null;
     // "there" is the place the last answer held for: "is Tianji bigger than LinkedIn there?" after China.
-    const there =
-      reading.places.length === 0 && reading.analysis.tokens.includes('there') ? this.lastPlaces(state) : [];
+    const there = q.places.length === 0 && q.analysis.tokens.includes('there') ? this.lastPlaces(state) : [];
     // What "it" stands for is named as much as a name is: "Who founded it?" is not answered by Tianji itself.
-    const named = referent && !reading.asked.named.includes(referent) ? [...reading.asked.named, referent] : null;
-    const asked = named ? { ...reading.asked, named } : reading.asked;
-    if (there.length === 0) return { ...reading, state, referent, asked };
-    const places = [...reading.places, ...there];
-    return { ...reading, state, referent, places, asked: { ...asked, places } };
+    const named = referent && !q.asked.named.includes(referent) ? [...q.asked.named, referent] : null;
+    let asked = named ? { ...q.asked, named } : q.asked;
+    let places = q.places;
+    if (there.length > 0) {
+      places = [...q.places, ...there];
+      asked = { ...asked, places };
+    }
+    // Every field named, not spread: a spread of the kept reading costs more than the rest of this step.
+    return {
+      question: q.question,
+      lang,
+      said,
+      analysis: q.analysis,
+      query: q.query,
+      frame: q.frame,
+      state,
+      named: q.named,
+      places,
+      asked,
+      hasTopic: q.hasTopic,
+      referent,
+    };
   }
 
   /** The places (not "world") the last answer's main fact holds for. */

@@ -97,3 +97,18 @@ describe('answers in the language of the question', () => {
     );
   });
 });
+
+describe('names typed with a sound-alike, as pinyin input mistypes them', () => {
+  it.each([
+    ['领音有多少会员', '领英在全球拥有超过3亿会员（第2段）。'],
+    ['微心用户有多少', '微信在中国拥有超过5亿用户（第4段）。'],
+    ['天记网哪年成立的', '天际网成立于2005年（第13段）。'],
+  ])('%s', (question, text) => {
+    expect(engine.respond(question).reply).toMatchObject({ lang: 'zh', fallback: false, text });
+  });
+
+  it('does not read a word the vocabulary spells as a sound-alike of another', () => {
+    // 公式 (gong shi) is near 公司 (gong si) in sound, but not a name and shorter than three characters.
+    expect(reader.gloss('公式')).toBe('公式');
+  });
+});
