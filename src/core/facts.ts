@@ -288,6 +288,10 @@ export class PassageIndex {
   private readonly byKey = new Map<string, Set<string>>();
   private readonly idf = new Map<string, number>();
   private readonly unseen: number;
+  /** Per word, the passages (by position) that hold it: a search looks only at those. */
+  private readonly postings = new Map<string, number[]>();
+  /** Per question analysed, each candidate passage's coverage, computed once for the searches of a turn. */
+  private readonly scored = new WeakMap<Analysis, { index: number; score: number; ownScore: number }[]>();
 
   constructor(facts: Iterable<FactInfo>, quotes: readonly Quote[], analyze: (text: string) => Analysis) {
     for (const info of facts) {
@@ -302,6 +306,13 @@ export class PassageIndex {
       this.passages.push({ passage: { quote }, features, own: features });
     }
     for (const p of this.passages) this.byKey.set(passageKey(p.passage), p.features);
+    this.passages.forEach((p, index) => {
+      for (const f of p.features) {
+        const list = this.postings.get(f);
+        if (list) list.push(index);
+        else this.postings.set(f, [index]);
+      }
+    });
     const df = new Map<string, number>();
     for (const p of this.passages) for (const f of p.features) df.set(f, (df.get(f) ?? 0) + 1);
     const n = this.passages.length;
@@ -350,21 +361,39 @@ export class PassageIndex {
    * the question's words leads ("where will LinkedIn hold seminars?" is the campaigns, not the advertisements).
    */
   search(analysis: Analysis, accept: (p: Passage) => boolean, limit = 3): { passage: Passage; score: number }[] {
-    const weights = this.weights(analysis);
-    const total = weights.reduce((sum, [, w]) => sum + w, 0);
-    if (total === 0) return [];
-    const scored: { passage: Passage; score: number; ownScore: number }[] = [];
-    for (const { passage, features, own } of this.passages) {
-      if (!accept(passage)) continue;
-      const covered = this.covered(features, weights, analysis.synonyms);
-      if (covered === 0) continue;
-      let ownScore = 0;
-      for (const [f, w] of weights) if (own.has(f)) ownScore += w;
-      scored.push({ passage, score: Math.min(1, covered / total), ownScore });
+    const out: { passage: Passage; score: number; ownScore: number }[] = [];
+    for (const { index, score, ownScore } of this.candidates(analysis)) {
+      const { passage } = this.passages[index]!;
+      if (accept(passage)) out.push({ passage, score, ownScore });
     }
-    return scored
+    return out
       .sort((a, b) => b.score - a.score || b.ownScore - a.ownScore)
       .slice(0, limit)
       .map(({ passage, score }) => ({ passage, score }));
   }
+
+  /** The passages holding any of the question's words or synonyms, in their order, with their coverage. */
+  private candidates(analysis: Analysis): { index: number; score: number; ownScore: number }[] {
+    let candidates = this.scored.get(analysis);
+    if (candidates) return candidates;
+    candidates = [];
+    const weights = this.weights(analysis);
+    const total = weights.reduce((sum, [, w]) => sum + w, 0);
+    if (total > 0) {
+      const indexes = new Set<number>();
+      for (const [f] of weights) for (const i of this.postings.get(f) ?? []) indexes.add(i);
+      for (const s of analysis.synonyms) for (const i of this.postings.get(s) ?? []) indexes.add(i);
+      for (const index of [...indexes].sort((a, b) => a - b)) {
+        const { features, own } = this.passages[index]!;
+        const covered = this.covered(features, weights, analysis.synonyms);
+        if (covered === 0) continue;
+        let ownScore = 0;
+        for (const [f, w] of weights) if (own.has(f)) ownScore += w;
+        candidates.push({ index, score: Math.min(1, covered / total), ownScore });
+      }
+    }
+    this.scored.set(analysis, candidates);
+    return candidates;
+  }
+
 }

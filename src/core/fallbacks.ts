@@ -27,6 +27,7 @@ export class Fallbacks {
   readonly defaults: readonly string[];
   /** Every intent's suggestions, normalised once: they are compared with each question asked. */
   private readonly normalized: Map<string, string>;
+  private lastAsked: { question: string; normalized: string } | undefined;
   /** Per entity, the suggestions about it and then the general ones, found once (see {@link suggestAbout}). */
   private readonly related = new Map<string, readonly string[]>();
 
@@ -73,7 +74,9 @@ export class Fallbacks {
 
   /** Up to three suggestions, none of them the question just asked. */
   suggest(question: string, candidates: readonly string[]): string[] {
-    const asked = normalizeQuestion(question);
+    // A turn suggests for its question once or twice; the question is normalised once.
+    if (this.lastAsked?.question !== question) this.lastAsked = { question, normalized: normalizeQuestion(question) };
+    const asked = this.lastAsked.normalized;
     const out: string[] = [];
     for (const s of candidates) {
       const normalized = this.normalized.get(s) ?? normalizeQuestion(s);
