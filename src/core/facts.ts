@@ -291,7 +291,7 @@ export class PassageIndex {
   /** Per word, the passages (by position) that hold it: a search looks only at those. */
   private readonly postings = new Map<string, number[]>();
   /** Per question analysed, each candidate passage's coverage, computed once for the searches of a turn. */
-  private readonly scored = new WeakMap<Analysis, { index: number; score: number; ownScore: number }[]>();
+  private readonly scored = new WeakMap<Analysis, { index: number; score: number }[]>();
 
   constructor(facts: Iterable<FactInfo>, quotes: readonly Quote[], analyze: (text: string) => Analysis) {
     for (const info of facts) {
@@ -360,23 +360,28 @@ export class PassageIndex {
    * (0 to 1); only passages `accept` lets through. Of two facts from one sentence, the one whose statement holds
    * the question's words leads ("where will LinkedIn hold seminars?" is the campaigns, not the advertisements).
    */
-  search(analysis: Analysis, accept: (p: Passage) => boolean, limit = 3): { passage: Passage; score: number }[] {
-    const out: { passage: Passage; score: number; ownScore: number }[] = [];
-    for (const { index, score, ownScore } of this.candidates(analysis)) {
+
+  search(
+    analysis: Analysis,
+    accept: (p: Passage) => boolean,
+    limit = 3,
+    least = 0,
+  ): { passage: Passage; score: number }[] {
+    const out: { passage: Passage; score: number }[] = [];
+    // Best first, so `accept` (which may check a fact against the question) is asked only until enough are found.
+    for (const { index, score } of this.ranked(analysis)) {
+      if (out.length >= limit || score < least) break;
       const { passage } = this.passages[index]!;
-      if (accept(passage)) out.push({ passage, score, ownScore });
+      if (accept(passage)) out.push({ passage, score });
     }
-    return out
-      .sort((a, b) => b.score - a.score || b.ownScore - a.ownScore)
-      .slice(0, limit)
-      .map(({ passage, score }) => ({ passage, score }));
+    return out;
   }
 
-  /** The passages holding any of the question's words or synonyms, in their order, with their coverage. */
-  private candidates(analysis: Analysis): { index: number; score: number; ownScore: number }[] {
+  /** The passages holding any of the question's words or synonyms, best covered first, with their coverage. */
+  private ranked(analysis: Analysis): { index: number; score: number }[] {
     let candidates = this.scored.get(analysis);
     if (candidates) return candidates;
-    candidates = [];
+    const scored: { index: number; score: number; ownScore: number }[] = [];
     const weights = this.weights(analysis);
     const total = weights.reduce((sum, [, w]) => sum + w, 0);
     if (total > 0) {
@@ -389,11 +394,12 @@ export class PassageIndex {
         if (covered === 0) continue;
         let ownScore = 0;
         for (const [f, w] of weights) if (own.has(f)) ownScore += w;
-        candidates.push({ index, score: Math.min(1, covered / total), ownScore });
+        scored.push({ index, score: Math.min(1, covered / total), ownScore });
       }
     }
+    // Ties keep the passages' order (the sort is stable).
+    candidates = scored.sort((a, b) => b.score - a.score || b.ownScore - a.ownScore);
     this.scored.set(analysis, candidates);
     return candidates;
   }
-
 }

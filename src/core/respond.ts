@@ -19,6 +19,7 @@ import {
   misfit,
   type Passage,
   PassageIndex,
+  passageKey,
   statementHolds,
 } from './facts.js';
 import { Fallbacks, type Miss } from './fallbacks.js';
@@ -283,6 +284,11 @@ export class Engine {
   private readonly descriptions = new Map<string, { head: string | undefined; names: ReadonlySet<string> }>();
   /** Per intent, the stems of its utterances: what it was taught (see {@link askedFor}). */
   private readonly taught = new Map<string, Set<string>>();
+  /** Per intent, its own passages (see {@link passagesOf}). */
+  private readonly intentPassages = new Map<
+    string,
+    { passages: Passage[]; keys: ReadonlySet<string>; words: ReadonlySet<string> }
+  >();
   /** Readings of questions asked lately, by their text (see {@link readQuestion}). */
   private readonly readings = new Map<string, QuestionReading>();
   readonly options: EngineOptions;
@@ -1117,10 +1123,7 @@ export class Engine {
    */
   private inOrder(intent: Intent, r: Reading, confidence: number): Plan {
     const { answer } = intent;
-    const own: Passage[] = [
-      ...(answer.facts ?? []).map((id) => ({ fact: this.facts.get(id)! })),
-      ...(answer.quotes ?? []).map((id) => ({ quote: this.parts.knowledge.quotes.find((q) => q.id === id)! })),
-    ];
+    const own = this.passagesOf(intent).passages;
     if (answer.text || answer.list || own.length < 2) return { intents: [intent], confidence };
     const scores = this.passageIndex.coverage(r.query, own);
     let best = 0;
@@ -1137,22 +1140,33 @@ export class Engine {
    */
   private outcovered(intent: Intent, r: Reading): Plan | null {
     if (!intent.answer.facts && !intent.answer.quotes) return null;
-    const own = new Set([
-      ...(intent.answer.facts ?? []).map((id) => `fact:${id}`),
-      ...(intent.answer.quotes ?? []).map((id) => `quote:${id}`),
-    ]);
-    const key = (p: Passage) => ('quote' in p ? `quote:${p.quote.id}` : `fact:${factOf(p).fact.id}`);
-    const mine = this.passageIndex.search(r.query, (p) => own.has(key(p)), 1)[0]?.score ?? 0;
+    const { keys: own, words: ours } = this.passagesOf(intent);
+    const mine = this.passageIndex.search(r.query, (p) => own.has(passageKey(p)), 1)[0]?.score ?? 0;
     const found = this.search(r);
-    if (!found || !('passages' in found) || own.has(key(found.passages[0]!))) return null;
+    if (!found || !('passages' in found) || own.has(passageKey(found.passages[0]!))) return null;
     // Two or more of the question's words that only the other passage has, or one the intent was never taught:
     // not one chance word ("what is Shen's job?" is his role's, though only his quote says "job").
     const theirs = this.passageIndex.wordsOf(found.passages[0]!);
-    const ours = new Set([...own].flatMap((k) => [...this.passageIndex.wordsOfKey(k)]));
     const extra = r.query.content.filter((f) => theirs.has(f) && !ours.has(f));
     const taught = this.taught.get(intent.intent)!;
     const telling = extra.length >= 2 || (extra.length === 1 && !taught.has(extra[0]!));
     return telling && found.confidence >= mine + this.options.outcoveredBy ? found : null;
+  }
+
+  /** An intent's own facts and quotes as passages, their keys and their words: made once per intent. */
+  private passagesOf(intent: Intent): { passages: Passage[]; keys: ReadonlySet<string>; words: ReadonlySet<string> } {
+    let own = this.intentPassages.get(intent.intent);
+    if (!own) {
+      const passages: Passage[] = [
+        ...(intent.answer.facts ?? []).map((id) => ({ fact: this.facts.get(id)! })),
+        ...(intent.answer.quotes ?? []).map((id) => ({ quote: this.parts.knowledge.quotes.find((q) => q.id === id)! })),
+      ];
+      const keys = new Set(passages.map(passageKey));
+      const words = new Set([...keys].flatMap((k) => [...this.passageIndex.wordsOfKey(k)]));
+      own = { passages, keys, words };
+      this.intentPassages.set(intent.intent, own);
+    }
+    return own;
   }
 
   /** Why the intent's main fact does not answer the question, or null when it does (or the intent has no facts). */
@@ -1169,8 +1183,9 @@ export class Engine {
    * intent about them), and with what its utterances say its figure counts ("white-collar workers").
    */
   private askedFor(intent: Intent, r: Reading): Asked {
+    const { frame, named, topical, counted, within } = r.asked;
     const places = r.places.filter((p) => !intent.about.includes(p));
-    return { ...r.asked, places, taught: this.taught.get(intent.intent) };
+    return { frame, places, named, topical, counted, within, taught: this.taught.get(intent.intent) };
   }
 
   private nearMissFor(intent: Intent, r: Reading, confidence: number): Plan {
@@ -1238,15 +1253,21 @@ export class Engine {
       'quote' in p
         ? [p.quote.speaker, ...this.concerns.get(this.intentOf(p))!]
         : [factOf(p).fact.subject, ...factOf(p).entities];
-    const accept = (p: Passage) =>
-      only(p) &&
-      [...r.asked.named, ...(r.referent ? [r.referent] : []), ...required].every((id) => names(p).includes(id)) &&
-      ('quote' in p ? quoteAnswers(p.quote.text, r.frame.kind) : misfit(factOf(p), r.asked) === null);
+    const needed = [...r.asked.named, ...(r.referent ? [r.referent] : []), ...required];
+    const accept = (p: Passage) => {
+      if (!only(p)) return false;
+      const named = names(p);
+      return (
+        needed.every((id) => named.includes(id)) &&
+        ('quote' in p ? quoteAnswers(p.quote.text, r.frame.kind) : misfit(factOf(p), r.asked) === null)
+      );
+    };
+    if (r.frame.otherPlaces.length > 0) return null;
     // A passage that holds the very kind of answer asked ("which city", "what year") needs less of the wording.
     const least =
       this.options.minPassageCoverage - (r.frame.kind && SPECIFIC_KINDS.has(r.frame.kind) ? this.options.kindBonus : 0);
-    const found = this.passageIndex.search(r.query, accept, 1)[0];
-    if (!found || found.score < least || r.frame.otherPlaces.length > 0) return null;
+    const found = this.passageIndex.search(r.query, accept, 1, least)[0];
+    if (!found) return null;
     return { passages: [found.passage], intent: this.intentOf(found.passage), confidence: found.score };
   }
 
