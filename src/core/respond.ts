@@ -284,6 +284,8 @@ export class Engine {
   private readonly descriptions = new Map<string, { head: string | undefined; names: ReadonlySet<string> }>();
   /** Per intent, the stems of its utterances: what it was taught (see {@link askedFor}). */
   private readonly taught = new Map<string, Set<string>>();
+  /** Per fact, the content words of its statement and its sentence (see {@link wordsOfFact}). */
+  private readonly factWords = new Map<string, { statement: readonly string[]; source: readonly string[] }>();
   /** Per intent, its own passages (see {@link passagesOf}). */
   private readonly intentPassages = new Map<
     string,
@@ -660,6 +662,8 @@ export class Engine {
    * ("his", "her"), then from other facts about the same thing; or the article does not say.
    */
   private aboutLastAnswer(r: Reading): Plan | null {
+    // Nothing was said yet that a question could ask more of.
+    if (!r.state.facts?.length && !r.state.quotes?.length) return null;
     const given = (r.state.facts ?? []).map((id) => this.facts.get(id)).filter((f) => f !== undefined);
     // Those that say the detail asked in so many words first: "where?" after the campaigns is "China's biggest
     // cities", not the "in China" of the sentence before.
@@ -727,7 +731,7 @@ export class Engine {
     const subject = lastFacts[0]!.fact.subject;
     // Another figure is of what the one given counts ("Chinese users" for those of the Chinese site).
     const context = this.contextAnalysis(r);
-    const counted = another ? this.parts.recognizer.analyze(lastFacts[0]!.fact.statement).content : [];
+    const counted = another ? this.wordsOfFact(lastFacts[0]!).statement : [];
     const about = another ? { ...context, content: [...new Set([...context.content, ...counted])] } : context;
     const related = this.passageIndex.search(
       about,
@@ -759,13 +763,22 @@ export class Engine {
     const detailWord = (t: string) => DETAIL_ASKING.has(t) || DETAIL_PREPOSITIONS.has(t) || DETAIL_FILLERS.has(t);
     if (!tokens.every(detailWord) || !tokens.some((t) => DETAIL_ASKING.has(t))) return null;
     const intent = r.state.lastIntent ?? 'article.passage';
-    const analyze = (text: string) => this.parts.recognizer.analyze(text).content;
-    const said = new Set(lastFacts.flatMap((f) => analyze(f.fact.statement)));
-    const fuller = lastFacts.find((f) => analyze(f.fact.source).some((w) => !said.has(w)));
+    const said = new Set(lastFacts.flatMap((f) => this.wordsOfFact(f).statement));
+    const fuller = lastFacts.find((f) => this.wordsOfFact(f).source.some((w) => !said.has(w)));
     if (fuller) return { passages: [{ sentence: fuller }], intent, confidence: 1 };
     const prepositions = tokens.filter((t) => DETAIL_PREPOSITIONS.has(t));
     const having = lastFacts.filter((f) => prepositions.some((p) => tokenize(f.fact.statement).includes(p)));
     return having.length > 0 ? { passages: having.map((fact) => ({ fact })), intent, confidence: 1 } : null;
+  }
+  /** The content words of a fact's statement and of its sentence, read once per fact. */
+  private wordsOfFact(info: FactInfo): { statement: readonly string[]; source: readonly string[] } {
+    let words = this.factWords.get(info.fact.id);
+    if (!words) {
+      const analyze = (text: string) => this.parts.recognizer.analyze(text).content;
+      words = { statement: analyze(info.fact.statement), source: analyze(info.fact.source) };
+      this.factWords.set(info.fact.id, words);
+    }
+    return words;
   }
 
   /** Stems of the question's words that are neither function words nor what it asks: "team" in "where's his team?". */
