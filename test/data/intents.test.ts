@@ -43,10 +43,26 @@ describe('intents/', () => {
     expect(repeats).toEqual([]);
   });
 
-  it.each(['heldout.json', 'dev.json', 'heldout-fresh.json', 'dev-fresh.json'])(
+  it('gives every intent Chinese utterances, none repeated anywhere', () => {
+    const seen = new Map<string, string>();
+    const repeats: string[] = [];
+    for (const intent of intents) {
+      for (const u of intent.zh?.utterances ?? []) {
+        const key = normalizeQuestion(u);
+        if (seen.has(key)) repeats.push(`${u} (${seen.get(key)} and ${intent.intent})`);
+        seen.set(key, intent.intent);
+      }
+    }
+    expect(seen.size).toBeGreaterThan(10 * intents.length);
+    expect(repeats).toEqual([]);
+  });
+
+  it.each(['heldout.json', 'dev.json', 'heldout-fresh.json', 'dev-fresh.json', 'heldout-zh.json', 'dev-zh.json'])(
     'shares no question with test/fixtures/%s',
     (file) => {
-      const utterances = new Set(intents.flatMap((i) => i.utterances.map(normalizeQuestion)));
+      const utterances = new Set(
+        intents.flatMap((i) => [...i.utterances, ...(i.zh?.utterances ?? [])].map(normalizeQuestion)),
+      );
       const data = fixture<
         | { q: string }[]
         | { inScope: { q: string }[]; outOfScope: { q: string }[]; conversations: { turns: { q: string }[] }[] }
