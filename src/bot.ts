@@ -48,39 +48,32 @@ export async function loadBot(root = PROJECT_ROOT, options: RecognizerOptions = 
     loadIntents(path.join(root, 'intents'), knowledge),
     existsSync(zhFile) ? loadChinese(zhFile, knowledge) : undefined,
   ]);
-  const lexicon = english(trainingVocabulary(intents, knowledge));
+  const reader = zh && chineseReader(zh, knowledge);
+  // Chinese utterances are trained on as a Chinese question is read: glossed into the words the core reads.
+  const both = intents.map((i) => ({
+    ...i,
+    utterances: [...i.utterances, ...(reader ? (i.zh?.utterances ?? []).map((u) => reader.gloss(u)) : [])],
+  }));
+  // One lexicon for both recognizers: WordNet's synonyms of every word either is trained on (each keeps only
+  // those of its own vocabulary).
+  const lexicon = english(trainingVocabulary(both, knowledge));
   const recognizer = Recognizer.train(intents, knowledge, lexicon, options);
-  const engine = new Engine({
-    knowledge,
-    intents,
-    recognizer,
-    chinese: zh && chineseParts(zh, knowledge, intents, english, options),
-  });
+  // Chinese questions have a recognizer of their own, trained on the English utterances and the glossed Chinese
+  // ones, so English questions are read exactly as they would be without Chinese.
+  const chineseParts: EngineParts['chinese'] =
+    zh && reader
+      ? { reader, language: chinese(knowledge, zh), recognizer: Recognizer.train(both, knowledge, lexicon, options) }
+      : undefined;
+  const engine = new Engine({ knowledge, intents, recognizer, chinese: chineseParts });
   return { knowledge, intents, lexicon, recognizer, engine };
 }
 
-/**
- * What Chinese questions are read and answered with. They have a recognizer of their own, trained on the
- * English utterances and the Chinese ones glossed as a question is, so English questions are read exactly as
- * they would be without Chinese.
- */
-function chineseParts(
-  zh: ChineseStore,
-  knowledge: Knowledge,
-  intents: readonly Intent[],
-  english: (vocabulary: Iterable<string>) => Lexicon,
-  options: RecognizerOptions,
-): EngineParts['chinese'] {
+/** The reader of Chinese questions: the article's Chinese vocabulary, and its names for sound-alikes. */
+function chineseReader(zh: ChineseStore, knowledge: Knowledge): ChineseReader {
   const names = new Set(
     [...knowledge.people, ...knowledge.organizations, ...knowledge.places].flatMap((e) =>
       [e.name, ...e.aliases].map((n) => n.toLowerCase().replace(/^the /, '')),
     ),
   );
-  const reader = new ChineseReader(zh.gloss, names);
-  const both = intents.map((i) => ({
-    ...i,
-    utterances: [...i.utterances, ...(i.zh?.utterances ?? []).map((u) => reader.gloss(u))],
-  }));
-  const recognizer = Recognizer.train(both, knowledge, english(trainingVocabulary(both, knowledge)), options);
-  return { reader, language: chinese(knowledge, zh), recognizer };
+  return new ChineseReader(zh.gloss, names);
 }

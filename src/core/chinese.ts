@@ -91,6 +91,8 @@ export class ChineseReader {
       if (term.length < 2 || !/^\p{Script=Han}+$/u.test(term)) continue;
       const syllables = [...term].map(syllable);
       if (!this.soundsLike.has(syllables.join(' '))) this.soundsLike.set(syllables.join(' '), term);
+      this.openings.add(nearSound(syllables[0]!));
+      this.soundLongest = Math.max(this.soundLongest, term.length);
       const near = syllables.map(nearSound).join(' ');
       if ((names.has(english) || term.length >= 3) && !this.soundsNear.has(near)) this.soundsNear.set(near, term);
     }
@@ -99,14 +101,33 @@ export class ChineseReader {
   /** Terms by the pinyin of their characters ("ling ying"), and by their near sound ("lin yin"). */
   private readonly soundsLike = new Map<string, string>();
   private readonly soundsNear = new Map<string, string>();
+  /** The near sound of the first syllable of every term indexed by sound: most spans start with none of them. */
+  private readonly openings = new Set<string>();
+  private soundLongest = 0;
 
   /**
-   * The term that the characters from..to of a run sound like, if any ("领音" -> 领英, "天记网" -> 天际网), given
-   * the run's syllables and near sounds.
+   * The terms that spans of a run sound like ("领音" -> 领英, "天记网" -> 天际网): per start, per end, the term. Keys
+   * grow a syllable at a time from each start that opens some term's sound.
    */
-  private soundAlike(sounds: readonly string[], near: readonly string[], from: number, to: number): string | undefined {
-    if (to - from < 2) return undefined;
-    return this.soundsLike.get(sounds.slice(from, to).join(' ')) ?? this.soundsNear.get(near.slice(from, to).join(' '));
+  private soundAlikes(run: string): Map<number, Map<number, string>> {
+    const found = new Map<number, Map<number, string>>();
+    const sounds = [...run].map(syllable);
+    const near = sounds.map(nearSound);
+    for (let from = 0; from < run.length - 1; from++) {
+      if (!this.openings.has(near[from]!)) continue;
+      let exact = sounds[from]!;
+      let close = near[from]!;
+      for (let to = from + 2; to <= Math.min(run.length, from + this.soundLongest); to++) {
+        exact += ` ${sounds[to - 1]}`;
+        close += ` ${near[to - 1]}`;
+        const term = this.soundsLike.get(exact) ?? this.soundsNear.get(close);
+        if (!term) continue;
+        let ends = found.get(from);
+        if (!ends) found.set(from, (ends = new Map()));
+        ends.set(to, term);
+      }
+    }
+    return found;
   }
 
   /** The Chinese words of a text: the vocabulary's terms (longest first), the rest as the segmenter cuts them. */
@@ -187,8 +208,7 @@ export class ChineseReader {
       const candidate = run.slice(from, to);
       return this.terms.has(candidate) || (atStart && from === 0 && this.initial.has(candidate));
     };
-    const sounds = [...run].map(syllable);
-    const near = sounds.map(nearSound);
+    const alike = this.soundAlikes(run);
     // best[i]: the cost of the best cut of run[0, i), where its last piece starts, and the term it is (if any).
     const best: { cost: number; from: number; term?: string }[] = [{ cost: 0, from: 0 }];
     for (let i = 1; i <= run.length; i++) {
@@ -198,7 +218,7 @@ export class ChineseReader {
         if (before + 1 < best[i]!.cost && known(from, i))
           best[i] = { cost: before + 1, from, term: run.slice(from, i) };
         else if (before + SOUND_ALIKE_COST < best[i]!.cost) {
-          const term = this.soundAlike(sounds, near, from, i);
+          const term = alike.get(from)?.get(i);
           if (term) best[i] = { cost: before + SOUND_ALIKE_COST, from, term };
         }
       }
