@@ -625,7 +625,9 @@ export class Engine {
     const found = this.withAspect(last.aspect, entity);
     const fitting = found.filter((i) => this.primaryMisfit(i, r) === null);
     if (fitting.length > 0) return { intents: fitting, confidence: 1 };
-    if (found.length > 0) return this.nearMissFor(found[0]!, r, 1);
+    // None fits: the near miss is of what was just asked ("and in Brazil?" after the members worldwide), else the
+    // first that asks it of the entity.
+    if (found.length > 0) return this.nearMissFor(found.find((i) => i === last) ?? found[0]!, r, 1);
     // "What did Shen say about WeChat?" then "and about LinkedIn?": what the same person says of it.
     const speaker = last.about[0];
     if (speaker && this.kinds.get(speaker) === 'person' && this.kinds.get(entity) !== 'person') {
@@ -1466,7 +1468,10 @@ function elliptical(r: Reading): boolean {
 
 /** Whether a question asks an amount: "how many", "what percentage", "how much". */
 function asksAmount(r: Reading): boolean {
-  return r.frame.kind === 'number' || r.frame.kind === 'percent' || r.frame.counted.length > 0;
+  const { kind } = r.frame;
+  // "And in Brazil?" asks again what the last question asked: a figure, after "how many members...?".
+  const asked = kind ?? (elliptical(r) ? r.state.asked : undefined);
+  return asked === 'number' || asked === 'percent' || r.frame.counted.length > 0;
 }
 
 /** The analysis with an entity added, as if the question had named it ("it" standing for Tianji.com). */
