@@ -89,7 +89,8 @@ export class ChineseReader {
     // term of three characters or more) also by its near sound, with the sounds input methods confuse as one.
     for (const [term, english] of terms) {
       if (term.length < 2 || !/^\p{Script=Han}+$/u.test(term)) continue;
-      const syllables = [...term].map(syllable);
+      // A term's reading in context: 长 in 增长 is zhang, though alone it is read chang.
+      const syllables = termSyllables(term);
       if (!this.soundsLike.has(syllables.join(' '))) this.soundsLike.set(syllables.join(' '), term);
       this.openings.add(nearSound(syllables[0]!));
       this.soundLongest = Math.max(this.soundLongest, term.length);
@@ -217,9 +218,12 @@ export class ChineseReader {
         const before = best[from]!.cost;
         if (before + 1 < best[i]!.cost && known(from, i))
           best[i] = { cost: before + 1, from, term: run.slice(from, i) };
-        else if (before + SOUND_ALIKE_COST < best[i]!.cost) {
-          const term = alike.get(from)?.get(i);
-          if (term) best[i] = { cost: before + SOUND_ALIKE_COST, from, term };
+        else {
+          // A sound-alike of n characters costs a little less than n known terms: it stands in for characters
+          // no term covers, never for words spelled right ("涨多少" is rose how much, not 占多少).
+          const cost = before + i - from - SOUND_ALIKE_DISCOUNT;
+          const term = cost < best[i]!.cost ? alike.get(from)?.get(i) : undefined;
+          if (term) best[i] = { cost, from, term };
         }
       }
     }
@@ -248,8 +252,8 @@ export class ChineseReader {
 
 /** What a character no term covers costs a cut, against 1 for a term: two known terms beat one and a stray. */
 const UNKNOWN_COST = 1.6;
-/** A term found by its sound costs more than one spelled right, less than the characters left unknown. */
-const SOUND_ALIKE_COST = 1.3;
+/** What a term found by its sound saves against its characters cut as known terms (see {@link UNKNOWN_COST}). */
+const SOUND_ALIKE_DISCOUNT = 0.7;
 
 const syllables = new Map<string, string>();
 
@@ -261,6 +265,12 @@ function syllable(char: string): string {
     syllables.set(char, sound);
   }
   return sound;
+}
+
+/** A term's toneless pinyin, each character read as in the term ("增长" -> zeng zhang). */
+function termSyllables(term: string): string[] {
+  const read = pinyin(term, { toneType: 'none', type: 'array' });
+  return read.length === term.length ? read : [...term].map(syllable);
 }
 
 const nearSounds = new Map<string, string>();
