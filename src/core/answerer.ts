@@ -233,7 +233,8 @@ export class Answerer {
     const items = this.knowledge.people.map((p) => {
       const source = this.mentionSource(p.name);
       if (source) out.source(source);
-      return `${p.name}, ${this.language.role(p)} (${this.language.where(source?.paragraph ?? null)})`;
+      const where = this.language.where(source?.paragraph ?? null);
+      return fill(this.language.words.personItem, { name: p.name, role: this.language.role(p), where });
     });
     out.say(fill(this.t.people, { list: this.language.join(items, 'and', '; ') }));
   }
@@ -247,8 +248,14 @@ export class Answerer {
       if (source) out.source(source);
       const name = this.nameOf(o.id);
       if (source?.paragraph === null) holders.push(name);
-      else
-        items.push(`${name} (${this.language.description(o.id)}; ${this.language.where(source?.paragraph ?? null)})`);
+      else {
+        const slots = {
+          name,
+          description: this.language.description(o.id),
+          where: this.language.where(source?.paragraph ?? null),
+        };
+        items.push(fill(this.language.words.organizationItem, slots));
+      }
     }
     out.say(fill(this.t.organizations, { list: this.language.join(items, 'and', '; ') }));
     for (const name of holders) out.say(fill(this.t.copyrightHolder, { name }));
@@ -260,7 +267,8 @@ export class Answerer {
       const source = this.mentionSource(p.name.replace(/^the /, ''));
       if (!source) continue;
       out.source(source);
-      items.push(`${this.nameOf(p.id).replace(/^the /, '')} (${this.language.where(source.paragraph)})`);
+      const name = this.nameOf(p.id).replace(/^the /, '');
+      items.push(fill(this.language.words.placeItem, { name, where: this.language.where(source.paragraph) }));
     }
     out.say(fill(this.t.places, { list: this.language.join(items, 'and', '; ') }));
   }

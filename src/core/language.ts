@@ -17,6 +17,10 @@ export interface Words {
   /** After "Sorry, the article does not say that": " about {name}". */
   about: string;
   translation: string;
+  /** The items of the lists of people, organizations and places. */
+  personItem: string;
+  organizationItem: string;
+  placeItem: string;
   /** Replies that are no turn: a conversation over its rate limit, a question over the longest answered. */
   slowDown: string;
   tooLong: string;
@@ -30,6 +34,9 @@ export const ENGLISH_WORDS: Words = {
   outside: 'outside the places it names',
   about: ' about {name}',
   translation: '',
+  personItem: '{name}, {role} ({where})',
+  organizationItem: '{name} ({description}; {where})',
+  placeItem: '{name} ({where})',
   slowDown: 'You are asking faster than I can keep up with; please wait {seconds} s and ask again.',
   tooLong: 'Sorry, that question is too long for me (more than {max} characters); please ask it in fewer words.',
 };
