@@ -123,9 +123,9 @@ export class ChineseReader {
         close += ` ${near[to - 1]}`;
         const term = this.soundsLike.get(exact) ?? this.soundsNear.get(close);
         if (!term) continue;
-        let ends = found.get(from);
-        if (!ends) found.set(from, (ends = new Map()));
+        const ends = found.get(from) ?? new Map<number, string>();
         ends.set(to, term);
+        found.set(from, ends);
       }
     }
     return found;

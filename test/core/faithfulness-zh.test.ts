@@ -38,7 +38,7 @@ function pattern(template: string): RegExp {
   return new RegExp(`^${escaped.replace(/\{(\w+)\}/g, '(?<$1>[\\s\\S]*?)')}$`);
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const isWhere = (w: string) => /^第\d+段$|^版权声明$/.test(w);
 const isFactLine = (line: string) => factLines.has(line);
 
@@ -71,7 +71,7 @@ const SLOTS: Record<string, (g: Record<string, string>) => boolean> = {
     // Each item is an organization's name and description with where it is named; nothing else is said.
     let rest = g.list!;
     for (const o of Object.values(zh.organizations)) {
-      const item = new RegExp(`${escape(o.name)}（${escape(o.description)}；第\\d+段）`);
+      const item = new RegExp(`${literal(o.name)}（${literal(o.description)}；第\\d+段）`);
       rest = rest.replace(item, '');
     }
     return rest.replace(/[；和]/g, '') === '';
