@@ -14,6 +14,9 @@ const HAN = /\p{Script=Han}/u;
 /** English words that ask a question: a glossed question word goes first, where English puts it. */
 const QUESTION_WORDS = new Set(['what', 'when', 'where', 'who', 'which', 'how', 'why', 'whose', 'whether']);
 
+/** Question words that ask which of the things named: "哪个", "谁", "哪个更早". */
+const CHOOSING = /^(which|who|whose)( (more|earlier|later|bigger|first|higher|lower|is))?$/;
+
 /** Question words that ask which of a noun: the noun after them goes to the front with them. */
 const DETERMINERS = new Set(['which', 'what', 'what kind', 'how many', 'which two']);
 
@@ -176,6 +179,10 @@ export class ChineseReader {
           i++;
         } else asking.push(english);
       }
+      // "天际网和领英哪个用户多": asked which of them, "和" offers a choice, as English "or" does ("哪天" asks a day).
+      const choosing = asking.some((w) => CHOOSING.test(w));
+      const and = rest.indexOf('and');
+      if (choosing && and > 0) rest[and] = 'or';
       const joined = [...asking, ...rest].join(' ').replace(/\s+([?!.,;])/g, '$1');
       if (joined.trim()) sentences.push(joined.trim());
     }
