@@ -169,7 +169,10 @@ export class ChineseReader {
         // "哪个大学", "什么新服务": a question word that stands before a noun takes the noun with it, as English
         // does ("which university"); one that ends the phrase ("是谁", "多少") goes alone.
         const next = pieces[i + 1];
+        // After "天际网和领英", 哪个 is "which of them": the noun after it is what they are compared by.
+        const choice = english === 'which' && rest.includes('and');
         if (
+          !choice &&
           DETERMINERS.has(english) &&
           next?.english &&
           /^\p{L}/u.test(next.english) &&

@@ -33,6 +33,11 @@ describe('reading Chinese', () => {
     expect(reader.segment('领英的股票代码')).toContain('领英');
   });
 
+  it('reads "A和B哪个…" as a choice between the two, and "哪天" as asking a day', () => {
+    expect(reader.gloss('天际网和领英哪个用户多')).toBe('which tianji or linkedin users more');
+    expect(reader.gloss('领英和微信绑定账号的功能哪天上线')).toMatch(/^which day linkedin and wechat /);
+  });
+
   it('writes figures as the article does', () => {
     expect(reader.gloss('3亿')).toBe('300 million');
     expect(reader.gloss('三亿')).toBe('300 million');
@@ -105,6 +110,11 @@ describe('names typed with a sound-alike, as pinyin input mistypes them', () => 
     ['天记网哪年成立的', '天际网成立于2005年（第13段）。'],
   ])('%s', (question, text) => {
     expect(engine.respond(question).reply).toMatchObject({ lang: 'zh', fallback: false, text });
+  });
+
+  it('never reads words spelled right as a sound-alike of a longer term', () => {
+    // 涨多少 (zhang duo shao) is near 占多少 (zhan duo shao) in sound, but 涨 and 多少 are words of their own.
+    expect(engine.respond('天际网每个月大概涨多少用户？').reply.text).toContain('平均每月激增50万');
   });
 
   it('does not read a word the vocabulary spells as a sound-alike of another', () => {
