@@ -14,6 +14,27 @@ const HAN = /\p{Script=Han}/u;
 /** English words that ask a question: a glossed question word goes first, where English puts it. */
 const QUESTION_WORDS = new Set(['what', 'when', 'where', 'who', 'which', 'how', 'why', 'whose', 'whether']);
 
+/** Most words a question may have beside its question words for "it" to stand in for what it leaves out. */
+const LEFT_OUT = 2;
+
+/** Words that name what a question is about by pointing: a question with one names its subject. */
+const POINTING = new Set([
+  'he',
+  'she',
+  'it',
+  'they',
+  'his',
+  'her',
+  'its',
+  'their',
+  'this',
+  'that',
+  'these',
+  'those',
+  'him',
+  'them',
+]);
+
 /** Question words that ask which of the things named: "哪个", "谁", "哪个更早". */
 const CHOOSING = /^(which|who|whose)( (more|earlier|later|bigger|first|higher|lower|is))?$/;
 
@@ -71,6 +92,7 @@ export class ChineseReader {
   private readonly longest: number;
   private readonly segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
   private readonly memo = new Map<string, string>();
+  private readonly names: ReadonlySet<string>;
 
   /** `gloss`: Chinese term -> English words ("" drops the term); a term marked "^" applies at the start only. */
   /**
@@ -87,6 +109,7 @@ export class ChineseReader {
     }
     this.terms = terms;
     this.initial = initial;
+    this.names = names;
     this.longest = Math.max(1, ...[...terms.keys(), ...initial.keys()].map((t) => t.length));
     // Terms of two characters or more by their sound: any such term by its exact toneless pinyin, a name (or a
     // term of three characters or more) also by its near sound, with the sounds input methods confuse as one.
@@ -100,6 +123,11 @@ export class ChineseReader {
       const near = syllables.map(nearSound).join(' ');
       if ((names.has(english) || term.length >= 3) && !this.soundsNear.has(near)) this.soundsNear.set(near, term);
     }
+  }
+
+  /** Whether glossed words name one of the article's entities or point at one ("she", "this"). */
+  private namesOrPoints(words: string): boolean {
+    return words.split(' ').some((w) => POINTING.has(w)) || this.names.has(words);
   }
 
   /** Terms by the pinyin of their characters ("ling ying"), and by their near sound ("lin yin"). */
@@ -181,6 +209,13 @@ export class ChineseReader {
           asking.push(`${english} ${next.english}`);
           i++;
         } else asking.push(english);
+      }
+      // Chinese leaves out what a conversation is about: "具体是哪几所大学？" asks which universities *it* is. A
+      // question that asks something in a word or two and names nothing is read as asking of "it".
+      const words = rest.filter((w) => /^\p{L}/u.test(w));
+      if (asking.length > 0 && words.length <= LEFT_OUT && !rest.some((w) => this.namesOrPoints(w))) {
+        const end = /^[?!.,;]$/.test(rest.at(-1) ?? '') ? rest.length - 1 : rest.length;
+        rest.splice(end, 0, 'it');
       }
       // "天际网和领英哪个用户多": asked which of them, "和" offers a choice, as English "or" does ("哪天" asks a day).
       const choosing = asking.some((w) => CHOOSING.test(w));

@@ -5,11 +5,16 @@ import { PROJECT_ROOT } from '../../src/config.js';
 import { ChineseReader, isChinese } from '../../src/core/chinese.js';
 import { conversation, sharedBot } from '../support/article.js';
 
-const { engine } = await sharedBot();
+const { engine, knowledge } = await sharedBot();
 const zh = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'data', 'zh.json'), 'utf8')) as {
   gloss: Record<string, string>;
 };
-const reader = new ChineseReader(zh.gloss);
+const names = new Set(
+  [...knowledge.people, ...knowledge.organizations, ...knowledge.places].flatMap((e) =>
+    [e.name, ...e.aliases].map((n) => n.toLowerCase().replace(/^the /, '')),
+  ),
+);
+const reader = new ChineseReader(zh.gloss, names);
 
 describe('reading Chinese', () => {
   it('reads a question with any Han character as Chinese', () => {
@@ -36,6 +41,12 @@ describe('reading Chinese', () => {
   it('reads "A和B哪个…" as a choice between the two, and "哪天" as asking a day', () => {
     expect(reader.gloss('天际网和领英哪个用户多')).toBe('which tianji or linkedin users more');
     expect(reader.gloss('领英和微信绑定账号的功能哪天上线')).toMatch(/^which day linkedin and wechat /);
+  });
+
+  it('reads a short question that names nothing as asking of "it", as Chinese leaves it out', () => {
+    expect(reader.gloss('具体是哪几所大学？')).toBe('which universities details is it?');
+    expect(reader.gloss('为什么？')).toBe('why it?');
+    expect(reader.gloss('她在哪家公司？')).toBe('which company she in?');
   });
 
   it('writes figures as the article does', () => {
