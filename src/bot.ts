@@ -75,5 +75,5 @@ function chineseReader(zh: ChineseStore, knowledge: Knowledge): ChineseReader {
       [e.name, ...e.aliases].map((n) => n.toLowerCase().replace(/^the /, '')),
     ),
   );
-  return new ChineseReader(zh.gloss, names);
+  return new ChineseReader(zh.gloss, names, zh.choosing);
 }

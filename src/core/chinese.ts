@@ -35,9 +35,6 @@ const POINTING = new Set([
   'them',
 ]);
 
-/** Question words that ask which of the things named: "哪个", "谁", "哪个更早". */
-const CHOOSING = /^(which|who|whose)( (more|earlier|later|bigger|first|higher|lower|is))?$/;
-
 /** Question words that ask which of a noun: the noun after them goes to the front with them. */
 const DETERMINERS = new Set(['which', 'what', 'what kind', 'how many', 'which two']);
 
@@ -93,13 +90,20 @@ export class ChineseReader {
   private readonly segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
   private readonly memo = new Map<string, string>();
   private readonly names: ReadonlySet<string>;
+  private readonly choosing: ReadonlySet<string>;
 
   /** `gloss`: Chinese term -> English words ("" drops the term); a term marked "^" applies at the start only. */
   /**
    * `names`: the English names the article's entities go by (lowercase): a term glossed to one of them is
    * also found when typed with a near sound-alike ("领音" for 领英), as pinyin input methods mistype it.
    */
-  constructor(gloss: Readonly<Record<string, string>>, names: ReadonlySet<string> = new Set()) {
+  constructor(
+    gloss: Readonly<Record<string, string>>,
+    names: ReadonlySet<string> = new Set(),
+    /** Question words that ask which of the things named ("哪个", "谁"): "和" before them offers a choice. */
+    choosing: Iterable<string> = [],
+  ) {
+    this.choosing = new Set(choosing);
     const terms = new Map<string, string>();
     const initial = new Map<string, string>();
     for (const [term, english] of Object.entries(gloss)) {
@@ -198,7 +202,7 @@ export class ChineseReader {
         // does ("which university"); one that ends the phrase ("是谁", "多少") goes alone.
         const next = pieces[i + 1];
         // After "天际网和领英", 哪个 is "which of them": the noun after it is what they are compared by.
-        const choice = english === 'which' && rest.includes('and');
+        const choice = this.choosing.has(text) && rest.includes('and');
         if (
           !choice &&
           DETERMINERS.has(english) &&
@@ -218,7 +222,7 @@ export class ChineseReader {
         rest.splice(end, 0, 'it');
       }
       // "天际网和领英哪个用户多": asked which of them, "和" offers a choice, as English "or" does ("哪天" asks a day).
-      const choosing = asking.some((w) => CHOOSING.test(w));
+      const choosing = pieces.some((p) => this.choosing.has(p.text));
       const and = rest.indexOf('and');
       if (choosing && and > 0) rest[and] = 'or';
       const joined = [...asking, ...rest].join(' ').replace(/\s+([?!.,;])/g, '$1');

@@ -45,6 +45,8 @@ export const ENGLISH_WORDS: Words = {
 export interface ChineseStore {
   /** Chinese term -> the English words the core reads ("天际网" -> "tianji"); "^" marks a term read at the start only. */
   gloss: Record<string, string>;
+  /** Question words that ask which of the things named ("哪个", "谁"): "A和B哪个…" compares A and B. */
+  choosing: string[];
   /** Per fact id, its statement in Chinese (figures as the article's) and its figure, if it has one. */
   facts: Record<string, { statement: string; figure?: string }>;
   /** Per quote id, a Chinese rendering, said as a translation after the article's exact words. */

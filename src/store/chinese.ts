@@ -61,6 +61,10 @@ export function parseChinese(data: unknown, file: string, knowledge: Knowledge):
   };
 
   const gloss = strings('gloss', [], true);
+  const choosing = r.strings(root, 'choosing');
+  choosing.forEach((term, i) => {
+    if (!(term in gloss)) r.child('choosing').fail(i, `is not a term of "gloss": ${term}`);
+  });
   const templates = strings('templates', Object.keys(TEMPLATES));
   for (const [key, english] of Object.entries(TEMPLATES))
     sameSlots(r.child('templates'), key, english, templates[key]!);
@@ -74,6 +78,7 @@ export function parseChinese(data: unknown, file: string, knowledge: Knowledge):
   const marks = r.strings(root, 'marks', 2);
   return {
     gloss,
+    choosing,
     facts: records(
       'facts',
       knowledge.facts.map((f) => f.id),

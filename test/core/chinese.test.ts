@@ -8,13 +8,14 @@ import { conversation, sharedBot } from '../support/article.js';
 const { engine, knowledge } = await sharedBot();
 const zh = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'data', 'zh.json'), 'utf8')) as {
   gloss: Record<string, string>;
+  choosing: string[];
 };
 const names = new Set(
   [...knowledge.people, ...knowledge.organizations, ...knowledge.places].flatMap((e) =>
     [e.name, ...e.aliases].map((n) => n.toLowerCase().replace(/^the /, '')),
   ),
 );
-const reader = new ChineseReader(zh.gloss, names);
+const reader = new ChineseReader(zh.gloss, names, zh.choosing);
 
 describe('reading Chinese', () => {
   it('reads a question with any Han character as Chinese', () => {
