@@ -93,7 +93,8 @@ export function withoutPoliteness(tokens: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < tokens.length; ) {
     let longest = 0;
-    for (const phrase of POLITENESS) longest = Math.max(longest, matchLength(phrase, tokens, i));
+    for (const phrase of POLITENESS_BY_WORD.get(tokens[i]!) ?? [])
+      longest = Math.max(longest, matchLength(phrase, tokens, i));
     if (longest > 0) i += longest;
     else out.push(tokens[i++]!);
   }
@@ -136,6 +137,24 @@ const ASKING_WORDS: ReadonlySet<string> = new Set([
 const MIN_LEFT = 2;
 
 /** How many tokens from `at` the phrase matches, optional words ("please?") matched when there; 0 when it does not. */
+/**
+ * The phrases of {@link POLITENESS} by the words they can start with (their first word, and the next while the one
+ * before is optional): only those can match where a question has that word, so most words try none.
+ */
+const POLITENESS_BY_WORD = (() => {
+  const byWord = new Map<string, (readonly string[])[]>();
+  for (const phrase of POLITENESS) {
+    for (const word of phrase) {
+      const bare = word.replace(/\?$/, '');
+      const list = byWord.get(bare) ?? [];
+      if (!list.includes(phrase)) list.push(phrase);
+      byWord.set(bare, list);
+      if (!word.endsWith('?')) break;
+    }
+  }
+  return byWord;
+})();
+
 function matchLength(phrase: readonly string[], tokens: readonly string[], at: number): number {
   let i = at;
   for (const word of phrase) {

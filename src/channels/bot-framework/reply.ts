@@ -1,5 +1,9 @@
 import { ActionTypes, type Activity, MessageFactory, TextFormatTypes } from 'botbuilder';
+import type { Lang } from '../../core/language.js';
 import type { Reply, ReplyQuote } from '../../core/types.js';
+
+/** The Activity locale of each language a reply can be in. */
+const LOCALES: Record<Lang, string> = { en: 'en-US', zh: 'zh-CN' };
 
 /**
  * The reply as a Bot Framework message: Markdown text in which each quotation is a block quote followed by
@@ -17,6 +21,8 @@ export function replyActivity(reply: Reply): Partial<Activity> {
         )
       : MessageFactory.text(text);
   activity.textFormat = TextFormatTypes.Markdown;
+  // The language the message is in, as the Activity schema has it: clients pick fonts and speech by it.
+  activity.locale = LOCALES[reply.lang];
   return activity;
 }
 
@@ -31,16 +37,20 @@ export function toMarkdown(reply: Reply): string {
     .filter((line) => line.trim() !== '')
     .map((line) => {
       const quote = reply.quotes.find((q) => line.includes(`"${q.text}"`));
-      return quote ? blockQuote(quote) : escapeMarkdown(line);
+      return quote ? blockQuote(quote, reply.lang) : escapeMarkdown(line);
     })
     .join('\n\n');
 }
 
-function blockQuote(quote: ReplyQuote): string {
+function blockQuote(quote: ReplyQuote, lang: Lang): string {
   const words = escapeMarkdown(quote.text)
     .split('\n')
     .map((l) => `> ${l}`);
-  const attribution = `> — ${escapeMarkdown(`${quote.speaker}, ${quote.role}`)} (paragraph ${quote.paragraph})`;
+  // In a Chinese reply the speaker's role is Chinese, and so is where the quote is ("第5段").
+  const attribution =
+    lang === 'zh'
+      ? `> — ${escapeMarkdown(`${quote.speaker}，${quote.role}`)}（第${quote.paragraph}段）`
+      : `> — ${escapeMarkdown(`${quote.speaker}, ${quote.role}`)} (paragraph ${quote.paragraph})`;
   return [...words, '>', attribution].join('\n');
 }
 

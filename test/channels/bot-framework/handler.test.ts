@@ -85,6 +85,20 @@ describe('ArticleActivityHandler in a TestAdapter conversation', () => {
       .startTest();
   });
 
+  it('answers a question in Chinese in Chinese, with its locale and a Chinese attribution under the quotation', async () => {
+    await adapterFor()
+      .send('He Miao说了什么？')
+      .assertReply((activity) => {
+        expect(activity.locale).toBe('zh-CN');
+        expect(activity.text).toContain('> People in the West are more open');
+        expect(activity.text).toContain('> — He Miao，天际网市场总监（第16段）');
+        expect(activity.text).toContain('【中文译文，仅供参考，以上英文为原文】');
+      })
+      .send('How many members does LinkedIn have?')
+      .assertReply((activity) => expect(activity.locale).toBe('en-US'))
+      .startTest();
+  });
+
   it('shows a quotation as a block quote with the speaker and role under it', async () => {
     await adapterFor()
       .send('What did Derek Shen say?')
