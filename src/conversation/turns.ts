@@ -1,3 +1,4 @@
+import type { Lang } from '../core/language.js';
 import type { Engine } from '../core/respond.js';
 import type { Reply } from '../core/types.js';
 import { RateLimitedError, type RateLimiter } from '../http/rate-limit.js';
@@ -35,8 +36,8 @@ export class Turns {
   constructor(private readonly deps: TurnsDeps) {}
 
   /** The greeting for someone new: what the bot can answer, with suggested questions. Not a turn. */
-  welcome(): Reply {
-    return this.deps.engine.welcome();
+  welcome(lang: Lang = 'en'): Reply {
+    return this.deps.engine.welcome(lang);
   }
 
   /**

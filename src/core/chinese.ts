@@ -122,8 +122,8 @@ export class ChineseReader {
       // A term's reading in context: 长 in 增长 is zhang, though alone it is read chang.
       const syllables = termSyllables(term);
       if (!this.soundsLike.has(syllables.join(' '))) this.soundsLike.set(syllables.join(' '), term);
-      this.openings.add(nearSound(syllables[0]!));
-      this.soundLongest = Math.max(this.soundLongest, term.length);
+      const opening = nearSound(syllables[0]!);
+      this.openings.set(opening, Math.max(this.openings.get(opening) ?? 0, term.length));
       const near = syllables.map(nearSound).join(' ');
       if ((names.has(english) || term.length >= 3) && !this.soundsNear.has(near)) this.soundsNear.set(near, term);
     }
@@ -137,9 +137,11 @@ export class ChineseReader {
   /** Terms by the pinyin of their characters ("ling ying"), and by their near sound ("lin yin"). */
   private readonly soundsLike = new Map<string, string>();
   private readonly soundsNear = new Map<string, string>();
-  /** The near sound of the first syllable of every term indexed by sound: most spans start with none of them. */
-  private readonly openings = new Set<string>();
-  private soundLongest = 0;
+  /**
+   * The near sound of the first syllable of every term indexed by sound, with the longest such term: most spans
+   * start with none of them, and none is matched longer than its longest term.
+   */
+  private readonly openings = new Map<string, number>();
 
   /**
    * The terms that spans of a run sound like ("领音" -> 领英, "天记网" -> 天际网): per start, per end, the term. Keys
@@ -150,10 +152,11 @@ export class ChineseReader {
     const sounds = [...run].map(syllable);
     const near = sounds.map(nearSound);
     for (let from = 0; from < run.length - 1; from++) {
-      if (!this.openings.has(near[from]!)) continue;
+      const longest = this.openings.get(near[from]!);
+      if (longest === undefined) continue;
       let exact = sounds[from]!;
       let close = near[from]!;
-      for (let to = from + 2; to <= Math.min(run.length, from + this.soundLongest); to++) {
+      for (let to = from + 2; to <= Math.min(run.length, from + longest); to++) {
         exact += ` ${sounds[to - 1]}`;
         close += ` ${near[to - 1]}`;
         const term = this.soundsLike.get(exact) ?? this.soundsNear.get(close);

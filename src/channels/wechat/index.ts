@@ -1,6 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { OnceCache } from '../../conversation/once.js';
 import { APOLOGY } from '../../conversation/turns.js';
+import type { Reply } from '../../core/types.js';
 import { postRoute } from '../../http/body.js';
 import { HttpError } from '../../http/errors.js';
 import { describeError } from '../../log.js';
@@ -128,18 +129,28 @@ export function wechatRoutes(deps: ChannelDeps, settings: WechatSettings): Route
     return text === null ? null : textReplyXml(message, text, nowSeconds());
   }
 
+  /**
+   * The welcome of an Official Account, whose followers mostly read Chinese: in Chinese with Chinese suggestions,
+   * then in English (only in English when the article has no Chinese).
+   */
+  function welcome(): Reply {
+    const chinese = deps.turns.welcome('zh');
+    const english = deps.turns.welcome('en');
+    return chinese.lang === 'zh' ? { ...chinese, text: `${chinese.text}\n\n${english.text}` } : english;
+  }
+
   async function replyTextFor(message: WechatMessage): Promise<string | null> {
     // A voice message is a question only when WeChat's speech recognition made something of it.
     const recognised = message.msgType === 'voice' && message.recognition?.trim() ? message.recognition : undefined;
     const question = message.msgType === 'text' ? (message.content ?? '') : recognised;
     if (question !== undefined) {
       const trimmed = question.trim();
-      if (trimmed === '') return fitContent(deps.turns.welcome());
+      if (trimmed === '') return fitContent(welcome());
       const reply = await deps.turns.answer(`wechat:${message.fromUserName}`, trimmed);
       return fitContent(reply);
     }
     if (message.msgType === 'event') {
-      return message.event?.toLowerCase() === 'subscribe' ? fitContent(deps.turns.welcome()) : null;
+      return message.event?.toLowerCase() === 'subscribe' ? fitContent(welcome()) : null;
     }
     const example = deps.turns.welcome().suggestions[0];
     const hint = example ? ` For example: "${example}"` : '';

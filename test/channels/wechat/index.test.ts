@@ -186,7 +186,10 @@ describe('POST /api/wechat: plaintext mode', () => {
 
   it('welcomes a new follower', async () => {
     const fields = replyFields(await post(plainApp, message('subscribe.xml', { FromUserName: newUser() })));
+    // In Chinese first, as most followers of an Official Account read it, then in English.
+    expect(fields.Content.startsWith(env.bot.engine.welcome('zh').text)).toBe(true);
     expect(fields.Content).toContain(env.bot.engine.welcome().text);
+    expect(fields.Content).toContain(`你可以问：${env.bot.engine.welcome('zh').suggestions.join(' | ')}`);
     expect(fields.ToUserName).toMatch(/^oUpF8uTest/);
   });
 
