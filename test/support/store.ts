@@ -43,11 +43,14 @@ export function crashImage(file: string, dir: string): string {
   return copy;
 }
 
-/** The store files beside `file` that exist (snapshot, journals, temporary files), by name. */
+/**
+ * The store's data files beside `file` that exist (snapshot, journals, temporary files), by name; not the lock
+ * an open store holds, which `test/store/conversations/lock.test.ts` checks.
+ */
 export function storeFiles(file: string): string[] {
   const base = path.basename(file);
   return fs
     .readdirSync(path.dirname(file))
-    .filter((name) => name.includes(base))
+    .filter((name) => name.includes(base) && !name.endsWith('.lock'))
     .sort();
 }

@@ -7,6 +7,7 @@ import { emptyState } from '../../core/types.js';
 import { createLogger, describeError, type Logger } from '../../log.js';
 import { Journal } from './journal.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { lockStateFile } from './lock.js';
 import {
   type Contents,
   type Entry,
@@ -144,6 +145,8 @@ export class LowConversationStore implements ConversationStore {
     private readonly journal: Journal,
     private readonly settings: Settings,
     private snapshotBytes: number,
+    /** Gives up the state file's lock (see {@link lockStateFile}). */
+    private readonly release: () => Promise<void>,
   ) {
     this.paths = journalPaths(file);
     this.snapshotEntries = contents.conversations.size;
@@ -162,11 +165,28 @@ export class LowConversationStore implements ConversationStore {
    * logger. When anything was recovered or
    * dropped, the result is written as a fresh snapshot before the store is returned, so the journal starts
    * empty; otherwise the snapshot is left as it is (and a new store has none until it first compacts).
-   * Rejects, naming the file, when the snapshot is not valid JSON or the files cannot be read or written.
+   * Rejects, naming the file, when the snapshot is not valid JSON, holds JSON that is not a conversation store,
+   * or the files cannot be read or written; and with {@link StateFileInUseError} when another live process has
+   * it open (the store takes `${file}.lock` first, and gives it up on `close()`).
    */
   static async open(file: string, options: StoreOptions = {}): Promise<LowConversationStore> {
     const settings = settingsFrom(options);
     await mkdir(path.dirname(file), { recursive: true });
+    // Before anything is read or written: a second server must not fold and delete the first one's journal.
+    const release = await lockStateFile(file);
+    try {
+      return await LowConversationStore.openLocked(file, settings, release);
+    } catch (error) {
+      await release();
+      throw error;
+    }
+  }
+
+  private static async openLocked(
+    file: string,
+    settings: Settings,
+    release: () => Promise<void>,
+  ): Promise<LowConversationStore> {
     // lowdb's JSONFile is this DataFile with 2-space indentation, which nearly doubles the snapshot's size
     // (2.0 against 3.8 MB for 10,000 conversations) for no reader: the program writes it and reads it back.
     const db = new Low<unknown>(
@@ -178,15 +198,23 @@ export class LowConversationStore implements ConversationStore {
     } catch (cause) {
       if (cause instanceof SyntaxError) {
         throw new Error(
-          `${file}: the conversation store is not valid JSON; move it aside or delete it to start afresh`,
+          `STATE_FILE ${file}: the conversation store is not valid JSON; move it aside or delete it to start afresh`,
           {
             cause,
           },
         );
       }
-      throw new Error(`${file}: the conversation store cannot be read: ${(cause as Error).message}`, { cause });
+      throw new Error(`STATE_FILE ${file}: the conversation store cannot be read: ${(cause as Error).message}`, {
+        cause,
+      });
     }
     const snapshotFound = db.data !== null;
+    const foreign = foreignKeys(db.data);
+    if (foreign !== null) {
+      throw new Error(
+        `STATE_FILE ${file} holds JSON that is not a conversation store (${foreign}); nothing was changed. Set STATE_FILE to a file of its own, or move this one aside`,
+      );
+    }
 
     const openedAt = settings.now().getTime();
     const report = newReport();
@@ -207,11 +235,13 @@ export class LowConversationStore implements ConversationStore {
         await rm(paths.old, { force: true });
         await rm(paths.current, { force: true });
       } catch (cause) {
-        throw new Error(`${file}: the conversation store cannot be written: ${(cause as Error).message}`, { cause });
+        throw new Error(`STATE_FILE ${file}: the conversation store cannot be written: ${(cause as Error).message}`, {
+          cause,
+        });
       }
     }
     const journal = await Journal.open(paths.current, { fsync: settings.fsync });
-    const store = new LowConversationStore(file, db, contents, journal, settings, snapshotBytes);
+    const store = new LowConversationStore(file, db, contents, journal, settings, snapshotBytes, release);
 
     const found = {
       file,
@@ -327,6 +357,8 @@ export class LowConversationStore implements ConversationStore {
     // After a clean compaction the journal is empty: leave STATE_FILE alone on disk, as before the journal.
     if (!this.oldJournal && this.journal.stats.bytes === 0)
       await rm(this.paths.current, { force: true }).catch(() => undefined);
+    // Last: another process may take the file once this one has written all it will.
+    await this.release().catch(() => undefined);
   }
 
   /** The entry of `key`, unless it has expired: then it is dropped, as a sweep would. */
@@ -418,6 +450,24 @@ export class LowConversationStore implements ConversationStore {
       expired: removed,
     });
   }
+}
+
+/** The keys a snapshot may have: this version's, and an earlier version's Bot Framework items. */
+const SNAPSHOT_KEYS: ReadonlySet<string> = new Set(['seq', 'conversations', 'items', 'itemsUpdatedAt']);
+
+/**
+ * Null when parsed snapshot data is a conversation store (or there is none); else what it holds instead, for the
+ * message: a copy of package.json is refused rather than overwritten.
+ */
+function foreignKeys(data: unknown): string | null {
+  if (data === null) return null;
+  if (typeof data !== 'object' || Array.isArray(data)) return Array.isArray(data) ? 'an array' : `a ${typeof data}`;
+  const foreign = Object.keys(data).filter((k) => !SNAPSHOT_KEYS.has(k));
+  if (foreign.length === 0) return null;
+  return `it has ${foreign
+    .slice(0, 3)
+    .map((k) => `"${k}"`)
+    .join(', ')}${foreign.length > 3 ? ', …' : ''}`;
 }
 
 function settingsFrom(options: StoreOptions): Settings {
