@@ -8,6 +8,8 @@ import { LOG_LEVELS, type LogLevel } from './log.js';
  */
 export interface Config {
   port: number;
+  /** The address to listen on (HOST): every interface when absent; 127.0.0.1 for this machine only. */
+  host: string | undefined;
   /** Conversation store file (lowdb JSON); a relative STATE_FILE is taken from the current directory. */
   stateFile: string;
   /** The folder holding the article the bot answers about: its data/ and intents/ (ARTICLE_DIR). */
@@ -42,8 +44,14 @@ export function readConfig(env: Env = process.env): Config {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
   }
 
+  const host = vars.text('HOST') ?? undefined;
+  if (host !== undefined && !/^[\w.:-]+$/.test(host)) {
+    throw new ConfigError('HOST', `must be an address or host name such as 127.0.0.1, got ${JSON.stringify(host)}`);
+  }
+
   return {
     port,
+    host,
     rateLimits: {
       perAddress: vars.count('RATE_LIMIT_PER_ADDRESS', DEFAULT_RATE_LIMITS.perAddress),
       perConversation: vars.count('RATE_LIMIT_PER_CONVERSATION', DEFAULT_RATE_LIMITS.perConversation),

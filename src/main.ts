@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
   });
 
-  const server = await listen(app, config.port).catch((error: unknown) => {
+  const server = await listen(app, config.port, undefined, config.host).catch((error: unknown) => {
     const code = (error as NodeJS.ErrnoException).code;
     const hint = code === 'EADDRINUSE' ? `; port ${config.port} is in use, set PORT to another port` : '';
     logger.error(`cannot listen${hint}`, describeError(error));
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info('article bot ready', {
-    url: `http://localhost:${port}`,
+    url: `http://${config.host && config.host !== '0.0.0.0' && config.host !== '::' ? (config.host.includes(':') ? `[${config.host}]` : config.host) : 'localhost'}:${port}`,
     intents: bot.intents.length,
     // performance.now() counts from process start, so this includes loading the code, not only the data.
     startupMs: Math.round(performance.now()),

@@ -52,6 +52,13 @@ describe('readConfig', () => {
     expect(error.message).toContain(JSON.stringify(port));
   });
 
+  it('listens on every interface unless HOST names one', () => {
+    expect(readConfig({}).host).toBeUndefined();
+    expect(readConfig({ HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+    expect(readConfig({ HOST: '::1' }).host).toBe('::1');
+    expect(expectConfigError({ HOST: 'http://localhost' }, 'HOST').message).toContain('127.0.0.1');
+  });
+
   it.each(['loud', 'verbose', 'trace'])('rejects LOG_LEVEL=%s', (level) => {
     const error = expectConfigError({ LOG_LEVEL: level }, 'LOG_LEVEL');
     expect(error.message).toMatch(/debug, info, warn, error, silent/);

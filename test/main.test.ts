@@ -61,6 +61,16 @@ describe('the server as `npm start` runs it', () => {
     expect(server.logs()).not.toContain('injected env');
   });
 
+  it('listens on the address HOST names, and says so in its ready line', async () => {
+    const local = await startServer({ STATE_FILE: path.join(dir, 'host.json'), HOST: '127.0.0.1' });
+    try {
+      expect(local.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect((await fetch(`${local.url}/healthz`)).status).toBe(200);
+    } finally {
+      local.child.kill('SIGKILL');
+    }
+  });
+
   it('exits 0 on SIGTERM', async () => {
     const code = exited(server.child);
     server.child.kill('SIGTERM');

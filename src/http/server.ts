@@ -8,8 +8,11 @@ import type { Express } from 'express';
  */
 export const SERVER_TIMEOUTS = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 };
 
-/** Starts `app` on `port` with {@link SERVER_TIMEOUTS} (or `timeouts`); resolves with the listening server. */
-export function listen(app: Express, port: number, timeouts = SERVER_TIMEOUTS): Promise<Server> {
+/**
+ * Starts `app` on `port` (of `host`, or every interface) with {@link SERVER_TIMEOUTS} (or `timeouts`); resolves
+ * with the listening server.
+ */
+export function listen(app: Express, port: number, timeouts = SERVER_TIMEOUTS, host?: string): Promise<Server> {
   const server = createServer(
     {
       headersTimeout: timeouts.headersTimeoutMs,
@@ -23,7 +26,7 @@ export function listen(app: Express, port: number, timeouts = SERVER_TIMEOUTS): 
   server.on('clientError', answerClientError);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve(server);
     });

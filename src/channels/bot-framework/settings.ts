@@ -8,6 +8,11 @@ export interface BotFrameworkSettings {
   appPassword: string;
   tenantId: string;
   /**
+   * Without an app id, the origins replies may be sent to besides this machine's (BOT_FRAMEWORK_SERVICE_URLS):
+   * nothing checks who sent an activity then, so its serviceUrl must not make the bot post anywhere.
+   */
+  allowedServiceUrls?: string[];
+  /**
    * Timeouts and OpenID metadata endpoints of authentication; not read from the environment: the defaults are
    * the production ones, and tests point them at fakes.
    */
@@ -15,6 +20,14 @@ export interface BotFrameworkSettings {
 }
 
 const APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
+
+/** Whether replies may be sent to `serviceUrl` by a bot without an app id: this machine, or an origin listed. */
+export function serviceUrlAllowed(serviceUrl: string, settings: BotFrameworkSettings): boolean {
+  if (settings.appId !== '') return true;
+  const url = new URL(serviceUrl);
+  const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(url.hostname);
+  return loopback || (settings.allowedServiceUrls ?? []).includes(url.origin);
+}
 
 /**
  * The four variables under the SDK's own names. An empty MicrosoftAppId means local testing with the Emulator;
@@ -53,5 +66,29 @@ export function readBotFrameworkSettings(env: EnvReader): BotFrameworkSettings {
   if (appId !== '' && appType !== 'MultiTenant' && tenantId === '') {
     throw new ConfigError('MicrosoftAppTenantId', `is required when MicrosoftAppType is ${appType}`);
   }
-  return { appType, appId, appPassword, tenantId };
+  const allowedServiceUrls = (env.text('BOT_FRAMEWORK_SERVICE_URLS') ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean)
+    .map((u) => {
+      let url: URL;
+      try {
+        url = new URL(u);
+      } catch {
+        throw new ConfigError(
+          'BOT_FRAMEWORK_SERVICE_URLS',
+          `must list http(s) URLs separated by commas, got ${JSON.stringify(u)}`,
+        );
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new ConfigError('BOT_FRAMEWORK_SERVICE_URLS', `must list http(s) URLs, got ${JSON.stringify(u)}`);
+      return url.origin;
+    });
+  if (appId !== '' && allowedServiceUrls.length > 0) {
+    throw new ConfigError(
+      'BOT_FRAMEWORK_SERVICE_URLS',
+      'applies only without MicrosoftAppId (with one, the token says where replies go); leave it empty',
+    );
+  }
+  return { appType, appId, appPassword, tenantId, allowedServiceUrls };
 }

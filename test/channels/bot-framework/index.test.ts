@@ -153,6 +153,37 @@ const post = (body: unknown, contentType = 'application/json') =>
     .set('Content-Type', contentType)
     .send(typeof body === 'string' ? body : JSON.stringify(body));
 
+describe('POST /api/messages without MicrosoftAppId: no open relay', () => {
+  // 0.0.0.0 reaches this machine's connector, but is no loopback name: an outside address, as far as the check goes.
+  const outside = () => connector.url.replace('127.0.0.1', '0.0.0.0');
+
+  it('refuses an activity whose serviceUrl is not on this machine with 403, sending nothing anywhere', async () => {
+    const res = await post(emulator('message', outside(), 'relay'));
+    expectJsonError(res, 403, 'service_url_not_allowed');
+    expect(res.body.error.message).toContain('BOT_FRAMEWORK_SERVICE_URLS');
+    expect(connector.calls).toHaveLength(0);
+  });
+
+  it('answers the Emulator on localhost and 127.0.0.1', async () => {
+    for (const serviceUrl of [connector.url, connector.url.replace('127.0.0.1', 'localhost')]) {
+      connector.calls.length = 0;
+      const res = await post(emulator('message', serviceUrl, `loopback-${serviceUrl.length}`));
+      expect(res.status).toBe(200);
+      expect(connector.calls.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('answers a serviceUrl that BOT_FRAMEWORK_SERVICE_URLS lists', async () => {
+    const listed = env.app({ botFramework: { ...EMULATOR, allowedServiceUrls: [new URL(outside()).origin] } });
+    const res = await request(listed)
+      .post('/api/messages')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify(emulator('message', outside(), 'listed')));
+    expect(res.status).toBe(200);
+    expect(connector.calls.length).toBeGreaterThan(0);
+  });
+});
+
 describe('POST /api/messages refuses bad activities with a JSON error before the SDK sees them', () => {
   const valid = () => emulator('message', connector.url, 'bad-input');
 
