@@ -18,7 +18,7 @@ describe('the channel registry', () => {
   it('reads every channel from an empty environment: webhook, Bot Framework (Emulator) and web page on, platforms off', () => {
     expect(readChannelSettings({})).toEqual({
       webhook: { secret: null },
-      botFramework: { appType: 'MultiTenant', appId: '', appPassword: '', tenantId: '' },
+      botFramework: { appType: 'MultiTenant', appId: '', appPassword: '', tenantId: '', allowedServiceUrls: [] },
       telegram: null,
       slack: null,
       wechat: null,
@@ -81,7 +81,19 @@ describe('readChannelSettings: Bot Framework', () => {
       appId: creds.MicrosoftAppId,
       appPassword: 'pw',
       tenantId: 'tenant-1',
+      allowedServiceUrls: [],
     });
+  });
+
+  it('reads BOT_FRAMEWORK_SERVICE_URLS as origins, only without an app id', () => {
+    const settings = readChannelSettings({
+      BOT_FRAMEWORK_SERVICE_URLS: 'http://10.0.0.5:5000/api, https://emulator.example',
+    });
+    expect(settings.botFramework.allowedServiceUrls).toEqual(['http://10.0.0.5:5000', 'https://emulator.example']);
+    expect(() => readChannelSettings({ BOT_FRAMEWORK_SERVICE_URLS: 'ftp://x' })).toThrow(/BOT_FRAMEWORK_SERVICE_URLS/);
+    expect(() =>
+      readChannelSettings({ ...creds, MicrosoftAppPassword: 'pw', BOT_FRAMEWORK_SERVICE_URLS: 'http://10.0.0.5' }),
+    ).toThrow(/only without MicrosoftAppId/);
   });
 
   it.each([

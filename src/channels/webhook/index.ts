@@ -20,9 +20,13 @@ const ROUTE: BodyRoute = {
   methodMessage: 'Send questions with POST and a JSON body like {"text": "..."}.',
 };
 
+/** Where the webhook's conversations are stored: `webhook:<conversationId>`. */
+export const NAMESPACE = 'webhook:';
+
 /**
  * `POST /api/webhook`: `{ text, conversationId?, userId? }` in, the reply object out. With a
- * `conversationId`, the question is answered in that conversation's context and the new context is stored
+ * `conversationId`, the question is answered in that conversation's context (stored as `webhook:<id>`, apart from
+ * every other channel's) and the new context is stored
  * before the reply is sent; over the per-conversation rate limit it answers 429. Errors are thrown as
  * {@link HttpError} for the app's error boundary.
  */
@@ -31,7 +35,10 @@ export function webhookRoutes(deps: ChannelDeps, settings: WebhookSettings): Rou
   postRoute(router, '/api/webhook', ROUTE, async (req, res, body) => {
     if (settings.secret !== null) verifySignature(body, req.get('x-signature-256'), settings.secret);
     const input = parseWebhookRequest(body);
-    const reply = await deps.turns.answer(input.conversationId, input.text, 'throw');
+    // The caller's conversation ids live under "webhook:", so none can name another channel's conversation
+    // ("telegram:<chat id>") and read or steer it.
+    const conversation = input.conversationId === undefined ? undefined : `${NAMESPACE}${input.conversationId}`;
+    const reply = await deps.turns.answer(conversation, input.text, 'throw');
     res.json(reply);
   });
   return router;

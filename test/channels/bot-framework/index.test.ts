@@ -332,7 +332,7 @@ describe('POST /api/messages with the Emulator (no app id)', () => {
       lastIntent: 'wechat.users',
       turns: 1,
     });
-    expect(file.conversations['shared-store']?.state).toMatchObject({ turns: 1 });
+    expect(file.conversations['webhook:shared-store']?.state).toMatchObject({ turns: 1 });
   });
 });
 

@@ -5,6 +5,7 @@ import type { Express } from 'express';
 import request, { type Response } from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signWebhookBody } from '../../../src/channels/webhook/index.js';
+import { Turns } from '../../../src/conversation/turns.js';
 import { expectJsonError, readStateFile, useChannelEnv } from '../../support/channels.js';
 
 const REPLY_KEYS = ['confidence', 'fallback', 'intent', 'lang', 'quotes', 'sources', 'suggestions', 'text'];
@@ -168,17 +169,29 @@ describe('POST /api/webhook: answers', () => {
       expect(andAlone!.text).not.toContain('500 million');
     });
 
+    it("cannot name another channel's conversation: a Telegram chat's context is neither read nor changed", async () => {
+      const chat = `telegram:${newConversationId()}`;
+      // A Telegram user talks about Tianji, through the same store the webhook uses.
+      const turns = new Turns({ engine: env.bot.engine, conversations: env.counting });
+      await turns.answer(chat, 'Tell me about Tianji');
+      const before = readStateFile(env.stateFile).conversations[chat];
+      const reply = expectReply(await ask({ text: 'How many users does it have?', conversationId: chat }));
+      expect(reply.text).not.toContain('18 million');
+      expect(readStateFile(env.stateFile).conversations[chat]).toEqual(before);
+    });
+
     it('does not carry context between requests without a conversationId', async () => {
       expectReply(await ask({ text: 'Tell me about Tianji' }));
       const reply = expectReply(await ask({ text: 'How many users does it have?' }));
       expect(reply.text).not.toContain('18 million');
     });
 
-    it('stores the conversation in the state file', async () => {
+    it('stores the conversation in the state file, under "webhook:" and its id', async () => {
       const conversationId = newConversationId();
       await script(['How many users does WeChat have?', 'And LinkedIn?'], conversationId);
       const onDisk = readStateFile(env.stateFile);
-      const entry = onDisk.conversations[conversationId];
+      expect(onDisk.conversations[conversationId]).toBeUndefined();
+      const entry = onDisk.conversations[`webhook:${conversationId}`];
       expect(entry).toBeDefined();
       expect(entry.state.turns).toBe(2);
       expect(entry.state.lastIntent).toMatch(/^linkedin\./);
