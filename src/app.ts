@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import type { ChannelDeps } from './channels/channel.js';
-import { type ChannelSettings, channelRouters, readChannelSettings } from './channels/index.js';
+import { type ChannelSettings, channelRouters, readChannelSettings, signedPaths } from './channels/index.js';
 import { BackgroundWork } from './conversation/background.js';
 import { Turns } from './conversation/turns.js';
 import type { Engine } from './core/respond.js';
@@ -43,8 +43,12 @@ export function createApp(deps: AppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  const settings: ChannelSettings = { ...readChannelSettings({}), ...deps.channels };
   if (deps.perAddressLimit) {
-    app.use(limitPerAddress(new RateLimiter({ requests: deps.perAddressLimit, windowMs: 60_000 })));
+    // Platforms deliver every user's messages from a few addresses: their signed routes are limited per
+    // conversation only, or one busy platform would be capped at the limit of one client.
+    const limiter = new RateLimiter({ requests: deps.perAddressLimit, windowMs: 60_000 });
+    app.use(limitPerAddress(limiter, signedPaths(settings)));
   }
   const limiter = deps.perConversationLimit
     ? new RateLimiter({ requests: deps.perConversationLimit, windowMs: 60_000 })
@@ -54,7 +58,6 @@ export function createApp(deps: AppDeps): Express {
     logger: deps.logger,
     background: deps.background ?? new BackgroundWork(),
   };
-  const settings: ChannelSettings = { ...readChannelSettings({}), ...deps.channels };
   for (const router of channelRouters(settings, channelDeps)) app.use(router);
 
   app.use((req, res) => {

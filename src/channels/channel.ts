@@ -20,6 +20,12 @@ export interface Channel<Name extends string = string, Settings = unknown> {
   readSettings(env: EnvReader): Settings | null;
   /** The channel's routes, built once at start-up; each router answers the channel's own paths only. */
   routes(deps: ChannelDeps, settings: Settings): Router;
+  /**
+   * The paths whose every request is checked as the platform's own (a signature, a token) before it is read.
+   * A platform delivers every user's messages from a few addresses, so these are limited per conversation, not
+   * per client address; the open routes (webhook, web page, the Emulator's /api/messages) keep the address limit.
+   */
+  signedPaths?(settings: Settings): string[];
   /** What the start-up log line says about the channel's set-up; never a secret. */
   describe?(settings: Settings): Record<string, unknown>;
 }

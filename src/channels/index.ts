@@ -56,6 +56,11 @@ export function channelRouters(settings: ChannelSettings, deps: ChannelDeps): Ro
   return mounted(settings).map(({ channel, settings: own }) => channel.routes(deps, own));
 }
 
+/** The signed paths of the channels that are on (see {@link Channel.signedPaths}). */
+export function signedPaths(settings: ChannelSettings): Set<string> {
+  return new Set(mounted(settings).flatMap(({ channel, settings: own }) => channel.signedPaths?.(own) ?? []));
+}
+
 /** What the start-up log says about each channel that is on, by name. */
 export function describeChannels(settings: ChannelSettings): Record<string, Record<string, unknown>> {
   return Object.fromEntries(

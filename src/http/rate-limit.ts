@@ -63,9 +63,13 @@ export class RateLimiter {
   }
 }
 
-/** Express middleware limiting requests per client address; over the limit it passes a {@link RateLimitedError} on. */
-export function limitPerAddress(limiter: RateLimiter): RequestHandler {
+/**
+ * Express middleware limiting requests per client address; over the limit it passes a {@link RateLimitedError}
+ * on. Requests to the `exempt` paths are not counted.
+ */
+export function limitPerAddress(limiter: RateLimiter, exempt: ReadonlySet<string> = new Set()): RequestHandler {
   return (req, _res, next) => {
+    if (exempt.has(req.path)) return next();
     const wait = limiter.take(req.ip ?? req.socket.remoteAddress ?? 'unknown');
     next(wait === 0 ? undefined : new RateLimitedError(wait, 'address'));
   };

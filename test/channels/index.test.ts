@@ -89,7 +89,7 @@ describe('readChannelSettings: Bot Framework', () => {
     const settings = readChannelSettings({
       BOT_FRAMEWORK_SERVICE_URLS: 'http://10.0.0.5:5000/api, https://emulator.example',
     });
-    expect(settings.botFramework.allowedServiceUrls).toEqual(['http://10.0.0.5:5000', 'https://emulator.example']);
+    expect(settings.botFramework?.allowedServiceUrls).toEqual(['http://10.0.0.5:5000', 'https://emulator.example']);
     expect(() => readChannelSettings({ BOT_FRAMEWORK_SERVICE_URLS: 'ftp://x' })).toThrow(/BOT_FRAMEWORK_SERVICE_URLS/);
     expect(() =>
       readChannelSettings({ ...creds, MicrosoftAppPassword: 'pw', BOT_FRAMEWORK_SERVICE_URLS: 'http://10.0.0.5' }),

@@ -14,6 +14,8 @@ function notAllowed(serviceUrl: string): string {
 export const botFrameworkChannel = defineChannel('botFramework', {
   readSettings: readBotFrameworkSettings,
   routes: botFrameworkRoutes,
+  // With an app id every activity carries a token the SDK checks; without one, anyone may post.
+  signedPaths: (settings) => (settings.appId !== '' ? ['/api/messages'] : []),
   describe: (settings) => ({ authenticated: settings.appId !== '' }),
 });
 

@@ -33,7 +33,11 @@ const ROUTE: BodyRoute = {
 };
 
 /** LINE's Messaging API webhook: on when LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are set. */
-export const lineChannel = defineChannel('line', { readSettings: readLineSettings, routes: lineRoutes });
+export const lineChannel = defineChannel('line', {
+  readSettings: readLineSettings,
+  routes: lineRoutes,
+  signedPaths: () => [LINE_PATH],
+});
 
 /**
  * `POST /api/line`: the LINE Messaging API webhook. Refuses (401) a request without a valid

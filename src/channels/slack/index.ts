@@ -12,7 +12,14 @@ import { readSlackSettings, type SlackSettings } from './settings.js';
 import { verifySlackRequest } from './signature.js';
 
 /** Slack's Events API: on when SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set. */
-export const slackChannel = defineChannel('slack', { readSettings: readSlackSettings, routes: slackRoutes });
+/** Where Slack's Events API posts. */
+export const SLACK_PATH = '/api/slack/events';
+
+export const slackChannel = defineChannel('slack', {
+  readSettings: readSlackSettings,
+  routes: slackRoutes,
+  signedPaths: () => [SLACK_PATH],
+});
 
 /** Largest accepted request body. Event payloads are a few KiB. */
 export const SLACK_BODY_LIMIT = 64 * 1024;
@@ -37,7 +44,7 @@ export function slackRoutes(deps: ChannelDeps, settings: SlackSettings): Router 
     limit: SLACK_BODY_LIMIT,
     methodMessage: 'Slack posts events to this URL with POST.',
   };
-  postRoute(router, '/api/slack/events', route, (req, res, raw) => {
+  postRoute(router, SLACK_PATH, route, (req, res, raw) => {
     verifySlackRequest(
       settings.secret,
       req.get('x-slack-request-timestamp'),

@@ -22,6 +22,7 @@ const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 export const telegramChannel = defineChannel('telegram', {
   readSettings: readTelegramSettings,
   routes: telegramRoutes,
+  signedPaths: () => [TELEGRAM_PATH],
 });
 
 /**

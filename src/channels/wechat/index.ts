@@ -15,6 +15,7 @@ import { parseWechatXml, readWechatMessage, type WechatMessage } from './xml.js'
 export const wechatChannel = defineChannel('wechat', {
   readSettings: readWechatSettings,
   routes: wechatRoutes,
+  signedPaths: () => ['/api/wechat'],
   describe: (settings) => ({ safeMode: settings.encodingAesKey !== null }),
 });
 

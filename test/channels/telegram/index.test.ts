@@ -122,6 +122,19 @@ describe('POST /api/telegram: answers', () => {
     expect(keys.every((k) => /\p{Script=Han}/u.test(k))).toBe(true);
   });
 
+  it('is limited per conversation, not per address: one platform address delivers every user', async () => {
+    // Telegram posts every chat's updates from a few addresses; the address limit is for the open routes.
+    const limited = env.app({ telegram: { secretToken: SECRET } }, { perAddressLimit: 2 });
+    for (let i = 0; i < 5; i++) {
+      const chat = newChatId();
+      expectSendMessage(await post(textUpdate('How many users does WeChat have?', chat), SECRET, limited), chat);
+    }
+    const open = () => request(limited).post('/api/webhook').send({ text: 'Who is Derek Shen?' });
+    expect((await open()).status).toBe(200);
+    expect((await open()).status).toBe(200);
+    expect((await open()).status).toBe(429);
+  });
+
   it('answers a message in a forum topic in that topic', async () => {
     const update = structuredClone(fixture<Update>('telegram/group-help-command.json')) as Update & {
       message: { is_topic_message?: boolean; message_thread_id?: number };
