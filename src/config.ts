@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ConfigError, type Env, EnvReader } from './env.js';
+import { CONNECTION_LIMITS } from './http/server.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 
 /**
@@ -17,6 +18,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Requests per minute per client address and per conversation; 0 turns a limit off. */
   rateLimits: { perAddress: number; perConversation: number };
+  /** Open connections at once, in all and per client address (MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS). */
+  connections: { total: number; perAddress: number };
   /** A conversation idle this long is forgotten. */
   conversationTtlMs: number;
   /** Express's `trust proxy`: false, or how many reverse proxies stand in front (so client addresses are right). */
@@ -28,6 +31,18 @@ export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 
 /** Generous enough that no person chatting meets them; they are there to slow floods. */
 export const DEFAULT_RATE_LIMITS = { perAddress: 600, perConversation: 60 };
+
+/**
+ * The connection limits. Behind a reverse proxy (TRUST_PROXY) every connection comes from the proxy, so the
+ * per-address limit is off unless set.
+ */
+function readConnections(vars: EnvReader): { total: number; perAddress: number } {
+  const total = vars.count('MAX_CONNECTIONS', CONNECTION_LIMITS.total);
+  if (total === 0) throw new ConfigError('MAX_CONNECTIONS', 'must be at least 1');
+  const behindProxy = vars.count('TRUST_PROXY', 0) > 0;
+  const perAddress = vars.count('MAX_CONNECTIONS_PER_ADDRESS', behindProxy ? 0 : CONNECTION_LIMITS.perAddress);
+  return { total, perAddress };
+}
 
 /** Reads and validates the server's settings from `env`; throws a {@link ConfigError} naming the bad variable. */
 export function readConfig(env: Env = process.env): Config {
@@ -57,6 +72,7 @@ export function readConfig(env: Env = process.env): Config {
       perConversation: vars.count('RATE_LIMIT_PER_CONVERSATION', DEFAULT_RATE_LIMITS.perConversation),
     },
     conversationTtlMs: vars.hours('CONVERSATION_TTL_HOURS', 24),
+    connections: readConnections(vars),
     trustProxy: vars.count('TRUST_PROXY', 0) || false,
     stateFile: path.resolve(vars.text('STATE_FILE') ?? path.join(PROJECT_ROOT, 'var', 'conversations.json')),
     articleDir: path.resolve(vars.text('ARTICLE_DIR') ?? PROJECT_ROOT),

@@ -47,12 +47,14 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
   });
 
-  const server = await listen(app, config.port, undefined, config.host).catch((error: unknown) => {
-    const code = (error as NodeJS.ErrnoException).code;
-    const hint = code === 'EADDRINUSE' ? `; port ${config.port} is in use, set PORT to another port` : '';
-    logger.error(`cannot listen${hint}`, describeError(error));
-    return process.exit(1);
-  });
+  const server = await listen(app, config.port, { host: config.host, connections: config.connections }).catch(
+    (error: unknown) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      const hint = code === 'EADDRINUSE' ? `; port ${config.port} is in use, set PORT to another port` : '';
+      logger.error(`cannot listen${hint}`, describeError(error));
+      return process.exit(1);
+    },
+  );
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info('article bot ready', {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_RATE_LIMITS, PROJECT_ROOT, readConfig } from '../src/config.js';
 import type { Env } from '../src/env.js';
+import { CONNECTION_LIMITS } from '../src/http/server.js';
 import { expectConfigError as expectError } from './support/config.js';
 
 const expectConfigError = (env: Env, variable: string) => expectError(readConfig, env, variable);
@@ -41,6 +42,7 @@ describe('readConfig', () => {
       rateLimits: DEFAULT_RATE_LIMITS,
       conversationTtlMs: 24 * 3_600_000,
       trustProxy: false,
+      connections: CONNECTION_LIMITS,
     });
     expect(readConfig({ PORT: '0' }).port).toBe(0);
     expect(readConfig({ PORT: '65535' }).port).toBe(65535);
@@ -50,6 +52,17 @@ describe('readConfig', () => {
   it.each(['abc', '70000', '65536', '-1', '3978.5', '1e3', '0x50', '80 80'])('rejects PORT=%s', (port) => {
     const error = expectConfigError({ PORT: port }, 'PORT');
     expect(error.message).toContain(JSON.stringify(port));
+  });
+
+  it('limits open connections in all and per address, per address off behind a proxy unless set', () => {
+    expect(readConfig({}).connections).toEqual(CONNECTION_LIMITS);
+    expect(readConfig({ MAX_CONNECTIONS: '50', MAX_CONNECTIONS_PER_ADDRESS: '5' }).connections).toEqual({
+      total: 50,
+      perAddress: 5,
+    });
+    expect(readConfig({ TRUST_PROXY: '1' }).connections.perAddress).toBe(0);
+    expect(readConfig({ TRUST_PROXY: '1', MAX_CONNECTIONS_PER_ADDRESS: '20' }).connections.perAddress).toBe(20);
+    expectConfigError({ MAX_CONNECTIONS: '0' }, 'MAX_CONNECTIONS');
   });
 
   it('listens on every interface unless HOST names one', () => {

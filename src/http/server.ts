@@ -9,10 +9,27 @@ import type { Express } from 'express';
 export const SERVER_TIMEOUTS = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 };
 
 /**
- * Starts `app` on `port` (of `host`, or every interface) with {@link SERVER_TIMEOUTS} (or `timeouts`); resolves
- * with the listening server.
+ * How many connections the server holds open at once, in all and from one client address: more are closed as
+ * they arrive, so slow or idle sockets from one place cannot use up the process's file descriptors and lock
+ * everyone else out. Behind a reverse proxy every connection comes from the proxy: leave `perAddress` off there.
  */
-export function listen(app: Express, port: number, timeouts = SERVER_TIMEOUTS, host?: string): Promise<Server> {
+export const CONNECTION_LIMITS = { total: 1000, perAddress: 100 };
+
+export interface ListenOptions {
+  /** The address to listen on; every interface when absent. */
+  host?: string;
+  timeouts?: typeof SERVER_TIMEOUTS;
+  /** {@link CONNECTION_LIMITS}; `perAddress: 0` counts no address. */
+  connections?: { total: number; perAddress: number };
+}
+
+/**
+ * Starts `app` on `port` with {@link SERVER_TIMEOUTS} and {@link CONNECTION_LIMITS} (or those `options` give);
+ * resolves with the listening server.
+ */
+export function listen(app: Express, port: number, options: ListenOptions = {}): Promise<Server> {
+  const timeouts = options.timeouts ?? SERVER_TIMEOUTS;
+  const limits = options.connections ?? CONNECTION_LIMITS;
   const server = createServer(
     {
       headersTimeout: timeouts.headersTimeoutMs,
@@ -24,11 +41,33 @@ export function listen(app: Express, port: number, timeouts = SERVER_TIMEOUTS, h
     app,
   );
   server.on('clientError', answerClientError);
+  // Node closes a connection over maxConnections as soon as it is accepted.
+  server.maxConnections = limits.total;
+  if (limits.perAddress > 0) limitPerAddress(server, limits.perAddress);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen(port, options.host, () => {
       server.off('error', reject);
       resolve(server);
+    });
+  });
+}
+
+/** Closes a new connection from an address that already holds `max` open ones. */
+function limitPerAddress(server: Server, max: number): void {
+  const open = new Map<string, number>();
+  server.on('connection', (socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const count = open.get(address) ?? 0;
+    if (count >= max) {
+      socket.destroy();
+      return;
+    }
+    open.set(address, count + 1);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left === 0) open.delete(address);
+      else open.set(address, left);
     });
   });
 }

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import express from 'express';
@@ -13,7 +14,9 @@ beforeAll(async () => {
   app.get('/', (_req, res) => {
     res.send('ok');
   });
-  server = await listen(app, 0, { headersTimeoutMs: 300, requestTimeoutMs: 600, keepAliveTimeoutMs: 200 });
+  server = await listen(app, 0, {
+    timeouts: { headersTimeoutMs: 300, requestTimeoutMs: 600, keepAliveTimeoutMs: 200 },
+  });
   port = (server.address() as AddressInfo).port;
 });
 
@@ -55,5 +58,70 @@ describe('listen', () => {
     const { received, closedAfterMs } = await connect((s) => s.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
     expect(received).toMatch(/^HTTP\/1\.1 200/);
     expect(closedAfterMs).toBeLessThan(4000);
+  });
+});
+
+describe('listen: connection limits', () => {
+  let limited: Server;
+  let limitedPort: number;
+
+  beforeAll(async () => {
+    const app = express();
+    app.get('/', (_req, res) => {
+      res.send('ok');
+    });
+    limited = await listen(app, 0, { connections: { total: 20, perAddress: 5 } });
+    limitedPort = (limited.address() as AddressInfo).port;
+  });
+
+  afterAll(() => {
+    limited?.closeAllConnections();
+    limited?.close();
+  });
+
+  /** An idle socket from `from` (a loopback address), resolved once connected; `closed` says if the server shut it. */
+  function idle(from: string): Promise<{ socket: net.Socket; closed: Promise<boolean> }> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ port: limitedPort, host: '127.0.0.1', localAddress: from });
+      const closed = new Promise<boolean>((done) => {
+        socket.on('close', () => done(true));
+        setTimeout(() => done(false), 1000).unref();
+      });
+      socket.on('error', () => undefined);
+      socket.once('connect', () => resolve({ socket, closed }));
+      socket.once('error', reject);
+    });
+  }
+
+  const get = (from: string) =>
+    new Promise<number>((resolve) => {
+      const req = http.get(
+        { port: limitedPort, host: '127.0.0.1', localAddress: from, path: '/', agent: false },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', () => resolve(0));
+    });
+
+  it('closes connections one address opens past its limit, and still answers everyone else', async () => {
+    const sockets = await Promise.all(Array.from({ length: 8 }, () => idle('127.0.0.3')));
+    const closed = await Promise.all(sockets.map((s) => s.closed));
+    expect(closed.filter(Boolean)).toHaveLength(3);
+    // Another client is answered while the first holds all it may.
+    expect(await get('127.0.0.4')).toBe(200);
+    for (const { socket } of sockets) socket.destroy();
+  });
+
+  it('closes connections past the total, whoever opens them', async () => {
+    const sockets = (
+      await Promise.all(
+        Array.from({ length: 5 }, (_, a) => Promise.all(Array.from({ length: 5 }, () => idle(`127.0.1.${a + 1}`)))),
+      )
+    ).flat();
+    const closed = await Promise.all(sockets.map((s) => s.closed));
+    expect(closed.filter(Boolean)).toHaveLength(5);
+    for (const { socket } of sockets) socket.destroy();
   });
 });
