@@ -54,7 +54,7 @@ describe('the server as `npm start` runs it', () => {
       expect(body.text).toContain(expected);
     }
     const stored = readStateOnDisk(path.join(dir, 'state.json'));
-    expect(stored.conversations['main-test'].state.turns).toBe(script.length);
+    expect(stored.conversations['webhook:main-test']!.state.turns).toBe(script.length);
   });
 
   it('prints no "injected env" lines from natural\'s bundled dotenv', () => {
