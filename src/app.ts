@@ -32,6 +32,9 @@ export interface AppDeps {
   trustProxy?: number | false;
 }
 
+/** What a client is told to wait before asking again while the conversation store cannot write. */
+export const STORE_RETRY_AFTER_S = 5;
+
 /** Builds the Express app (health check, every channel that is on, JSON error boundary) without listening. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -42,6 +45,17 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestContext(deps.logger));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+  // Alive is not ready: while turns cannot be stored (a full disk), a supervisor or load balancer should send
+  // questions elsewhere.
+  app.get('/readyz', async (_req, res) => {
+    const reason = (await deps.conversations.unwritable?.()) ?? null;
+    if (reason === null) {
+      res.json({ status: 'ready' });
+      return;
+    }
+    res.set('Retry-After', String(STORE_RETRY_AFTER_S));
+    sendError(res, 503, 'not_ready', `Turns cannot be stored: ${reason}.`);
   });
   const settings: ChannelSettings = { ...readChannelSettings({}), ...deps.channels };
   if (deps.perAddressLimit) {
@@ -63,6 +77,6 @@ export function createApp(deps: AppDeps): Express {
   app.use((req, res) => {
     sendError(res, 404, 'not_found', `No route for ${req.method} ${req.path}.`);
   });
-  app.use(errorBoundary(deps.logger));
+  app.use(errorBoundary(deps.logger, STORE_RETRY_AFTER_S));
   return app;
 }

@@ -86,7 +86,14 @@ async function main(): Promise<void> {
       .then(() => background.drain())
       .then(() => conversations.close())
       .then(
-        () => process.exit(0),
+        () => {
+          // A supervisor must see a shutdown that could not write the last snapshot.
+          if (conversations.flushFailed) {
+            logger.error('shutdown: the conversation store could not be written; exiting 1');
+            process.exit(1);
+          }
+          process.exit(0);
+        },
         (error: unknown) => {
           logger.error('shutdown failed', describeError(error));
           process.exit(1);

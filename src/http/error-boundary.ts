@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { describeError, type Logger } from '../log.js';
+import { JournalWriteError, StoreClosedError } from '../store/conversations/store.js';
 import { HttpError, sendError } from './errors.js';
 import { RateLimitedError } from './rate-limit.js';
 
@@ -11,10 +12,11 @@ interface ParserError {
 
 /**
  * The app's one error sink, mounted last: an {@link HttpError} becomes its status and JSON error (a 429 with
- * Retry-After), body-parser's refusals a JSON 4xx (413 for a body over a route's limit), and anything else is
+ * Retry-After), body-parser's refusals a JSON 4xx (413 for a body over a route's limit), a turn the conversation
+ * store could not write a 503 with Retry-After, and anything else is
  * logged and answered with a JSON 500 that says nothing about the cause. No stack trace ever reaches a client.
  */
-export function errorBoundary(logger: Logger): ErrorRequestHandler {
+export function errorBoundary(logger: Logger, storeRetryAfterS = 5): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     if (res.headersSent) {
       logger.error('error after the response started', { path: req.path, ...describeError(error) });
@@ -38,6 +40,13 @@ export function errorBoundary(logger: Logger): ErrorRequestHandler {
         parser.type?.replace(/\./g, '_') ?? 'bad_request',
         'The request could not be read.',
       );
+      return;
+    }
+    // A turn that could not be stored (a full disk) or came during shutdown: the client may try again soon.
+    if (error instanceof JournalWriteError || error instanceof StoreClosedError) {
+      logger.error('turn not stored', { path: req.path, ...describeError(error) });
+      res.set('Retry-After', String(storeRetryAfterS));
+      sendError(res, 503, 'store_unavailable', 'The conversation could not be stored; please try again shortly.');
       return;
     }
     logger.error('unhandled error', { path: req.path, ...describeError(error) });

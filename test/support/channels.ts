@@ -76,6 +76,10 @@ export class CountingStore implements ConversationStore {
     return this.inner.close();
   }
 
+  unwritable(): Promise<string | null> {
+    return this.inner.unwritable?.() ?? Promise.resolve(null);
+  }
+
   /** Turns taken in all conversations. */
   get total(): number {
     return [...this.turns.values()].reduce((a, b) => a + b, 0);

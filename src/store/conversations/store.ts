@@ -1,4 +1,4 @@
-import { mkdir, open as openFile, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, open as openFile, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
@@ -34,6 +34,8 @@ export interface ConversationStore {
   transact<T>(id: string, turn: (state: ConversationState) => { state: ConversationState; result: T }): Promise<T>;
   /** Waits for the turns already started and their writes, then releases the store. */
   close(): Promise<void>;
+  /** Null when turns can be stored, else why not (see {@link LowConversationStore.unwritable}). */
+  unwritable?(): Promise<string | null>;
 }
 
 /** A call on a store after its `close()`: nothing was read or stored. Open the store again to use it. */
@@ -132,6 +134,10 @@ export class LowConversationStore implements ConversationStore {
   /** Entries dropped by expiry or the cap since the last snapshot: the part of it that is dead weight. */
   private removedSinceSnapshot = 0;
   private compaction: Promise<void> | null = null;
+  /** When a turn's write last failed (ms, the store's clock), for {@link unwritable}. */
+  private lastWriteFailure: number | null = null;
+  private probe: { at: number; reason: string | null } | null = null;
+  private flushError: unknown = null;
   /** After a failed compaction, the journal size at which to try again (not at every write meanwhile). */
   private retryCompactionAt = 0;
   private compactions = 0;
@@ -273,11 +279,44 @@ export class LowConversationStore implements ConversationStore {
       const map = this.contents.conversations;
       map.set(id, entry);
       this.evictOverCap(map, id);
-      await this.commit({ op: 'conversation', id, value: entry.value }, () => {
-        if (map.get(id) === entry) restore(map, id, previous);
-      });
+      try {
+        await this.commit({ op: 'conversation', id, value: entry.value }, () => {
+          if (map.get(id) === entry) restore(map, id, previous);
+        });
+      } catch (error) {
+        this.lastWriteFailure = this.settings.now().getTime();
+        throw error;
+      }
       return result;
     });
+  }
+
+  /**
+   * Null when the store can store turns, else why not: a turn's write failed in the last
+   * {@link UNWRITABLE_FOR_MS}, or a file cannot be written beside STATE_FILE now (a full disk, a read-only or
+   * removed folder). For a readiness check: the answer of one probe is kept for a second.
+   */
+  async unwritable(): Promise<string | null> {
+    const now = this.settings.now().getTime();
+    if (this.closing) return 'the conversation store is closed';
+    if (this.lastWriteFailure !== null && now - this.lastWriteFailure < UNWRITABLE_FOR_MS)
+      return `STATE_FILE ${this.file}: a turn could not be written to the journal`;
+    if (this.probe && now - this.probe.at < PROBE_FOR_MS) return this.probe.reason;
+    const probeFile = `${this.file}.probe`;
+    let reason: string | null = null;
+    try {
+      await writeFile(probeFile, 'probe');
+      await rm(probeFile, { force: true });
+    } catch (error) {
+      reason = `STATE_FILE ${this.file}: its folder cannot be written: ${(error as Error).message}`;
+    }
+    this.probe = { at: now, reason };
+    return reason;
+  }
+
+  /** Whether `close()` could not write the last snapshot (the journal, if it could be written, holds every turn). */
+  get flushFailed(): boolean {
+    return this.flushError !== null;
   }
 
   /** Number of stored conversations ({@link ConversationStore} side), counting any expired since the last sweep. */
@@ -345,6 +384,7 @@ export class LowConversationStore implements ConversationStore {
       // A store that stored nothing leaves no file behind.
       if (unsaved) await this.compactAfterCurrent();
     } catch (error) {
+      this.flushError = error;
       this.settings.logger.error(
         'conversation store: the last snapshot could not be written; the journal keeps every change',
         {
@@ -451,6 +491,11 @@ export class LowConversationStore implements ConversationStore {
     });
   }
 }
+
+/** How long a failed turn write keeps the store reported unwritable, so a supervisor sees it. */
+const UNWRITABLE_FOR_MS = 10_000;
+/** How long one probe's answer is kept, so a readiness check polled often does not write at every poll. */
+const PROBE_FOR_MS = 1_000;
 
 /** The keys a snapshot may have: this version's, and an earlier version's Bot Framework items. */
 const SNAPSHOT_KEYS: ReadonlySet<string> = new Set(['seq', 'conversations', 'items', 'itemsUpdatedAt']);
