@@ -114,8 +114,39 @@ describe('npm start', () => {
     };
     expect(scripts.prestart).toBe('npm run build');
     expect(scripts.build).toBe(`node ${BUILD_COMMAND.slice(1).join(' ')}`);
-    expect(scripts.start).toBe(`node ${SERVER_COMMAND.slice(1).join(' ')}`);
+    // exec: the shell npm runs the script in becomes the server, so the signal npm passes on reaches it.
+    expect(scripts.start).toBe(`exec node ${SERVER_COMMAND.slice(1).join(' ')}`);
   });
+
+  it('stops the server when `npm start` itself gets SIGTERM, as Docker and systemd send it', async () => {
+    const stateDir = mkdtempSync(path.join(os.tmpdir(), 'article-bot-npm-start-'));
+    // --ignore-scripts skips prestart's build: the tests' own build is in dist/, and other test files run it now.
+    const npm = spawn('npm', ['start', '--ignore-scripts'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, PORT: '0', STATE_FILE: path.join(stateDir, 'state.json'), WEBHOOK_SECRET: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`npm start not ready:\n${output}`)), 60_000);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        const ready = /"article bot ready".*?"url":"(http:[^"]+)"/.exec(output);
+        if (ready) {
+          clearTimeout(timer);
+          resolve(ready[1]!);
+        }
+      };
+      npm.stdout!.on('data', onData);
+      npm.stderr!.on('data', onData);
+    });
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    npm.kill('SIGTERM');
+    expect(await exited(npm)).toBe(0);
+    // No server left behind: the port answers no more.
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    rmSync(stateDir, { recursive: true, force: true });
+  }, 90_000);
 
   it('builds the server alone into dist/, with the web page beside the web channel that serves it', () => {
     const dist = path.join(PROJECT_ROOT, 'dist');
