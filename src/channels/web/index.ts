@@ -1,12 +1,20 @@
 import path from 'node:path';
 import express, { type Router } from 'express';
-import { defineChannel } from '../channel.js';
+import { type ChannelDeps, defineChannel } from '../channel.js';
+import { answerRoute } from '../question-route.js';
 
-/** The local web chat page: always on, with nothing to configure; it talks to the JSON webhook. */
+/**
+ * The local web chat page: always on, with nothing to configure. It asks `POST /api/chat`, the webhook's request
+ * and reply without its signature (a page in a browser cannot hold a secret), so setting WEBHOOK_SECRET for the
+ * systems that call /api/webhook leaves the page working. Its conversations are stored under "web:".
+ */
 export const webPageChannel = defineChannel('web', {
   readSettings: () => ({}),
-  routes: () => webPageRoutes(),
+  routes: (deps) => webPageRoutes(deps),
 });
+
+/** Where the page asks its questions. */
+export const CHAT_PATH = '/api/chat';
 
 /**
  * Where the page's files live: plain HTML, JavaScript and CSS, served as they are, with nothing to compile.
@@ -40,10 +48,11 @@ const PAGE_FILES: ReadonlyArray<{ path: string; file: string; type: string }> = 
  * The web chat page: `GET /` (and HEAD) serves index.html, `/chat.js` and `/chat.css` its script and styles,
  * each with {@link WEB_PAGE_CSP}, `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer` and
  * `Cache-Control: no-cache` (always revalidated, so an edited file shows up on the next load). The page talks
- * to `POST /api/webhook`. Every other path falls through to the next handler.
+ * to `POST /api/chat`. Every other path falls through to the next handler.
  */
-export function webPageRoutes(): Router {
+export function webPageRoutes(deps: ChannelDeps): Router {
   const router = express.Router();
+  answerRoute(router, CHAT_PATH, deps, 'web:');
   for (const { path, file, type } of PAGE_FILES) {
     router.get(path, (_req, res) => {
       res.set({

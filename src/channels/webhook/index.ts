@@ -1,10 +1,9 @@
 import { createHmac } from 'node:crypto';
-import express, { type Router } from 'express';
-import { type BodyRoute, postRoute } from '../../http/body.js';
+import express, { type Request, type Router } from 'express';
 import { constantTimeEqual } from '../../http/constant-time.js';
 import { HttpError } from '../../http/errors.js';
 import { type ChannelDeps, defineChannel } from '../channel.js';
-import { parseWebhookRequest, WEBHOOK_BODY_LIMIT } from './request.js';
+import { answerRoute } from '../question-route.js';
 import { readWebhookSettings, type WebhookSettings } from './settings.js';
 
 /** The JSON webhook: any system that can send JSON, the terminal chat and the web page talk to it. */
@@ -13,12 +12,6 @@ export const webhookChannel = defineChannel('webhook', {
   routes: webhookRoutes,
   describe: (settings) => ({ signed: settings.secret !== null }),
 });
-
-const ROUTE: BodyRoute = {
-  limit: WEBHOOK_BODY_LIMIT,
-  typeMessage: 'Send the request as Content-Type: application/json.',
-  methodMessage: 'Send questions with POST and a JSON body like {"text": "..."}.',
-};
 
 /** Where the webhook's conversations are stored: `webhook:<conversationId>`. */
 export const NAMESPACE = 'webhook:';
@@ -32,16 +25,13 @@ export const NAMESPACE = 'webhook:';
  */
 export function webhookRoutes(deps: ChannelDeps, settings: WebhookSettings): Router {
   const router = express.Router();
-  postRoute(router, '/api/webhook', ROUTE, async (req, res, body) => {
-    if (settings.secret !== null) verifySignature(body, req.get('x-signature-256'), settings.secret);
-    const input = parseWebhookRequest(body);
-    // The caller's conversation ids live under "webhook:", so none can name another channel's conversation
-    // ("telegram:<chat id>") and read or steer it.
-    const conversation = input.conversationId === undefined ? undefined : `${NAMESPACE}${input.conversationId}`;
-    const reply = await deps.turns.answer(conversation, input.text, 'throw');
-    res.json(reply);
-  });
+  const verify = settings.secret === null ? undefined : verifier(settings.secret);
+  answerRoute(router, '/api/webhook', deps, NAMESPACE, verify);
   return router;
+}
+
+function verifier(secret: string): (body: Buffer, req: Request) => void {
+  return (body, req) => verifySignature(body, req.get('x-signature-256'), secret);
 }
 
 /** The hex HMAC-SHA256 signature header value for `body`, as a caller must send it. */

@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../src/config.js';
-import { useChannelEnv } from '../../support/channels.js';
+import { readStateFile, useChannelEnv } from '../../support/channels.js';
 
 // Written out rather than imported from src, so a change to the policy has to change this test too.
 const CSP =
@@ -146,5 +146,28 @@ describe('chat.js: bot text is never parsed as HTML', () => {
     ]) {
       expect(CHAT_JS, api).not.toContain(api);
     }
+  });
+});
+
+describe('POST /api/chat: the page asks here, not on the webhook', () => {
+  it('keeps answering the page when WEBHOOK_SECRET protects /api/webhook', async () => {
+    const signed = env.app({ webhook: { secret: 'a-webhook-secret-of-24-chars' } });
+    const unsigned = await request(signed).post('/api/webhook').send({ text: 'Who is Derek Shen?' });
+    expect(unsigned.status).toBe(401);
+    const page = await request(signed)
+      .post('/api/chat')
+      .send({ text: 'How many users does WeChat have?', conversationId: 'page-1' });
+    expect(page.status).toBe(200);
+    expect(page.body.text).toContain('500 million');
+    const followUp = await request(signed).post('/api/chat').send({ text: 'And LinkedIn?', conversationId: 'page-1' });
+    expect(followUp.body.text).toContain('5 million');
+    // Its conversations are its own: the webhook cannot name them.
+    expect(readStateFile(env.stateFile).conversations['web:page-1']?.state.turns).toBe(2);
+  });
+
+  it('refuses what the webhook refuses: not JSON, no text, other methods', async () => {
+    expect((await request(app).post('/api/chat').set('Content-Type', 'text/plain').send('hi')).status).toBe(415);
+    expect((await request(app).post('/api/chat').send({})).status).toBe(400);
+    expect((await request(app).get('/api/chat')).status).toBe(405);
   });
 });

@@ -231,14 +231,14 @@ describe('web page in a browser', () => {
 
   it('says clearly when the server cannot be reached, keeps the question, and Send retries it', async () => {
     const { page, problems } = await openPage();
-    await page.route('**/api/webhook', (route) => route.abort('connectionrefused'));
+    await page.route('**/api/chat', (route) => route.abort('connectionrefused'));
     const error = await askByTyping(page, 'How many members does LinkedIn have?');
     expect(await error.getAttribute('class')).toContain('error');
     expect(await error.textContent()).toContain('Cannot reach the bot');
     expect(await error.textContent()).toContain('press Send to try again');
     expect(await questionBox(page).inputValue()).toBe('How many members does LinkedIn have?');
 
-    await page.unroute('**/api/webhook');
+    await page.unroute('**/api/chat');
     const answer = await nextBotMessage(page, () => page.getByRole('button', { name: 'Send' }).click());
     expect(await answer.textContent()).toContain('300 million');
     expect(await questionBox(page).inputValue()).toBe('');

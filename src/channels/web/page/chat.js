@@ -1,4 +1,4 @@
-// The web chat page's script: asks POST /api/webhook and shows the replies.
+// The web chat page's script: asks POST /api/chat and shows the replies.
 // Everything the bot or the user says is put on the page with textContent, never parsed as HTML.
 
 const STORAGE_KEY = 'article-bot:conversation';
@@ -11,7 +11,7 @@ const transcript = /** @type {HTMLElement} */ (document.getElementById('transcri
 const form = /** @type {HTMLFormElement} */ (document.getElementById('ask'));
 const input = /** @type {HTMLInputElement} */ (document.getElementById('question'));
 // Relative, so the page still works when a proxy serves the bot under a path prefix.
-const endpoint = new URL('api/webhook', document.baseURI);
+const endpoint = new URL('api/chat', document.baseURI);
 
 const conversation = loadConversation();
 let busy = false;
