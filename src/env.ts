@@ -21,6 +21,7 @@ export class EnvReader {
 
   /** The variable's value, trimmed; null when it is unset or blank. */
   text(name: string): string | null {
+    READ.add(name);
     const value = this.env[name]?.trim();
     return value ? value : null;
   }
@@ -77,4 +78,39 @@ export class EnvReader {
     }
     return true;
   }
+}
+
+/** Every variable name start-up has read, whatever reader read it: what the bot knows. */
+const READ = new Set<string>();
+
+/**
+ * Variables that look meant for the bot but are none of those it reads: a name sharing its first part with a
+ * known one (`RATE_LIMIT_PER_ADRESS` beside `RATE_LIMIT_PER_ADDRESS`, `MicrosoftAppPasword`), each with the
+ * known name nearest to it. Call after the configuration has been read.
+ */
+export function misspeltVariables(env: Env): { name: string; meant: string }[] {
+  const known = [...READ];
+  const prefixOf = (name: string) => /^(Microsoft|[A-Z]+_)/.exec(name)?.[1] ?? null;
+  const prefixes = new Set(known.map(prefixOf).filter((p): p is string => p !== null));
+  const out: { name: string; meant: string }[] = [];
+  for (const name of Object.keys(env)) {
+    const prefix = prefixOf(name);
+    if (READ.has(name) || prefix === null || !prefixes.has(prefix)) continue;
+    const meant = known.filter((k) => prefixOf(k) === prefix).sort((a, b) => distance(name, a) - distance(name, b))[0]!;
+    out.push({ name, meant });
+  }
+  return out;
+}
+
+/** Levenshtein distance between two names. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }

@@ -3,19 +3,21 @@
  * article and intents from ARTICLE_DIR, trains the recognizer, opens the conversation store, serves HTTP on
  * PORT, and shuts down cleanly on SIGTERM/SIGINT.
  */
+import path from 'node:path';
 import dotenv from 'dotenv';
 import { createApp } from './app.js';
 import { loadBot } from './bot.js';
 import { type ChannelSettings, describeChannels, readChannelSettings } from './channels/index.js';
-import { type Config, readConfig } from './config.js';
+import { type Config, PROJECT_ROOT, readConfig } from './config.js';
 import { BackgroundWork } from './conversation/background.js';
-import { ConfigError } from './env.js';
+import { ConfigError, misspeltVariables } from './env.js';
 import { listen } from './http/server.js';
 import { createLogger, describeError } from './log.js';
 import { LowConversationStore } from './store/conversations/store.js';
 
 async function main(): Promise<void> {
-  dotenv.config({ quiet: true });
+  // From the project folder, as .env.example says, wherever the server is started from.
+  dotenv.config({ path: path.join(PROJECT_ROOT, '.env'), quiet: true });
   let config: Config;
   let channels: ChannelSettings;
   try {
@@ -29,6 +31,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  for (const { name, meant } of misspeltVariables(process.env)) {
+    logger.warn(`${name} is not a variable the bot reads; did you mean ${meant}?`, { variable: name, meant });
+  }
   const started = performance.now();
   const bot = await loadBot(config.articleDir);
   const conversations = await LowConversationStore.open(config.stateFile, {

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readChannelSettings } from '../src/channels/index.js';
 import { DEFAULT_RATE_LIMITS, PROJECT_ROOT, readConfig } from '../src/config.js';
 import type { Env } from '../src/env.js';
+import { misspeltVariables } from '../src/env.js';
 import { CONNECTION_LIMITS } from '../src/http/server.js';
 import { expectConfigError as expectError } from './support/config.js';
 
@@ -120,5 +122,23 @@ describe('readConfig: limits', () => {
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
   ])('rejects %j naming %s', (env, variable) => {
     expectConfigError(env, variable);
+  });
+});
+
+describe('misspeltVariables', () => {
+  it('names a variable that shares a known prefix but is not read, with the known name nearest to it', () => {
+    readConfig({});
+    readChannelSettings({});
+    expect(
+      misspeltVariables({
+        RATE_LIMIT_PER_ADRESS: '5',
+        MicrosoftAppPasword: 'x',
+        PATH: '/usr/bin',
+        RATE_LIMIT_PER_ADDRESS: '5',
+      }),
+    ).toEqual([
+      { name: 'RATE_LIMIT_PER_ADRESS', meant: 'RATE_LIMIT_PER_ADDRESS' },
+      { name: 'MicrosoftAppPasword', meant: 'MicrosoftAppPassword' },
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +68,25 @@ describe('the server as `npm start` runs it', () => {
       expect((await fetch(`${local.url}/healthz`)).status).toBe(200);
     } finally {
       local.child.kill('SIGKILL');
+    }
+  });
+
+  it('reads .env from the project folder, not the folder it is started from, and warns of a misspelt variable', async () => {
+    const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'article-bot-cwd-'));
+    // A .env here would stop the server (PORT is no port) if it were read.
+    writeFileSync(path.join(elsewhere, '.env'), 'PORT=not-a-port\n');
+    const other = await startServer(
+      { STATE_FILE: path.join(elsewhere, 'state.json'), RATE_LIMIT_PER_ADRESS: '5' },
+      elsewhere,
+    );
+    try {
+      expect((await fetch(`${other.url}/healthz`)).status).toBe(200);
+      expect(other.logs()).toContain(
+        'RATE_LIMIT_PER_ADRESS is not a variable the bot reads; did you mean RATE_LIMIT_PER_ADDRESS?',
+      );
+    } finally {
+      other.child.kill('SIGKILL');
+      rmSync(elsewhere, { recursive: true, force: true });
     }
   });
 

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.js';
 
 /** A server started as `npm start` starts it. */
@@ -18,11 +19,11 @@ export const BUILD_COMMAND = [process.execPath, '--import', 'tsx', 'tools/build.
 
 /**
  * Starts the server as `npm start` does (`node dist/main.js`) on a free port with `env` added to this
- * process's environment, and resolves once it logs that it is ready.
+ * process's environment, from `cwd` (the project folder unless given), and resolves once it logs that it is ready.
  */
-export function startServer(env: Record<string, string>): Promise<RunningServer> {
-  const child = spawn(SERVER_COMMAND[0], SERVER_COMMAND.slice(1), {
-    cwd: PROJECT_ROOT,
+export function startServer(env: Record<string, string>, cwd = PROJECT_ROOT): Promise<RunningServer> {
+  const child = spawn(SERVER_COMMAND[0], [path.join(PROJECT_ROOT, SERVER_COMMAND[1])], {
+    cwd,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', WEBHOOK_SECRET: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
