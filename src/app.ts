@@ -4,8 +4,10 @@ import { type ChannelSettings, channelRouters, readChannelSettings, signedPaths 
 import { BackgroundWork } from './conversation/background.js';
 import { Turns } from './conversation/turns.js';
 import type { Engine } from './core/respond.js';
+import { constantTimeEqual } from './http/constant-time.js';
 import { errorBoundary } from './http/error-boundary.js';
 import { sendError } from './http/errors.js';
+import type { Metrics } from './http/metrics.js';
 import { limitPerAddress, RateLimiter } from './http/rate-limit.js';
 import { requestContext } from './http/request-context.js';
 import type { Logger } from './log.js';
@@ -30,6 +32,9 @@ export interface AppDeps {
   background?: BackgroundWork;
   /** Express's `trust proxy`: how many reverse proxies stand in front, so `req.ip` is the client's address. */
   trustProxy?: number | false;
+  /** Prometheus metrics, served at GET /metrics (behind `metricsToken` when given); none when omitted. */
+  metrics?: Metrics;
+  metricsToken?: string | null;
 }
 
 /** What a client is told to wait before asking again while the conversation store cannot write. */
@@ -43,6 +48,17 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', deps.trustProxy ?? false);
 
   app.use(requestContext(deps.logger));
+  const { metrics } = deps;
+  if (metrics) {
+    app.use(metrics.middleware());
+    app.get('/metrics', async (req, res) => {
+      if (deps.metricsToken && !constantTimeEqual(req.get('authorization'), `Bearer ${deps.metricsToken}`)) {
+        sendError(res, 401, 'unauthorized', 'GET /metrics needs "Authorization: Bearer <METRICS_TOKEN>".');
+        return;
+      }
+      res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
+  }
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -62,14 +78,15 @@ export function createApp(deps: AppDeps): Express {
     // Platforms deliver every user's messages from a few addresses: their signed routes are limited per
     // conversation only, or one busy platform would be capped at the limit of one client.
     const limiter = new RateLimiter({ requests: deps.perAddressLimit, windowMs: 60_000 });
-    app.use(limitPerAddress(limiter, signedPaths(settings)));
+    app.use(limitPerAddress(limiter, signedPaths(settings), () => metrics?.rateLimited('address')));
   }
   const limiter = deps.perConversationLimit
     ? new RateLimiter({ requests: deps.perConversationLimit, windowMs: 60_000 })
     : undefined;
   const channelDeps: ChannelDeps = {
-    turns: new Turns({ engine: deps.engine, conversations: deps.conversations, limiter }),
+    turns: new Turns({ engine: deps.engine, conversations: deps.conversations, limiter, metrics }),
     logger: deps.logger,
+    metrics,
     background: deps.background ?? new BackgroundWork(),
   };
   for (const router of channelRouters(settings, channelDeps)) app.use(router);

@@ -22,6 +22,8 @@ export interface Config {
   connections: { total: number; perAddress: number };
   /** A conversation idle this long is forgotten. */
   conversationTtlMs: number;
+  /** The bearer token GET /metrics asks for (METRICS_TOKEN); null: open, as Prometheus scrapes by default. */
+  metricsToken: string | null;
   /** Express's `trust proxy`: false, or how many reverse proxies stand in front (so client addresses are right). */
   trustProxy: number | false;
 }
@@ -74,6 +76,7 @@ export function readConfig(env: Env = process.env): Config {
     conversationTtlMs: vars.hours('CONVERSATION_TTL_HOURS', 24),
     connections: readConnections(vars),
     trustProxy: vars.count('TRUST_PROXY', 0) || false,
+    metricsToken: vars.text('METRICS_TOKEN'),
     stateFile: path.resolve(vars.text('STATE_FILE') ?? path.join(PROJECT_ROOT, 'var', 'conversations.json')),
     articleDir: path.resolve(vars.text('ARTICLE_DIR') ?? PROJECT_ROOT),
     logLevel: logLevel as LogLevel,

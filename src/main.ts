@@ -11,6 +11,7 @@ import { type ChannelSettings, describeChannels, readChannelSettings } from './c
 import { type Config, PROJECT_ROOT, readConfig } from './config.js';
 import { BackgroundWork } from './conversation/background.js';
 import { ConfigError, misspeltVariables } from './env.js';
+import { Metrics } from './http/metrics.js';
 import { listen } from './http/server.js';
 import { createLogger, describeError } from './log.js';
 import { LowConversationStore } from './store/conversations/store.js';
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
     perConversationLimit: config.rateLimits.perConversation,
     background,
     trustProxy: config.trustProxy,
+    metrics: new Metrics(),
+    metricsToken: config.metricsToken,
   });
 
   const server = await listen(app, config.port, { host: config.host, connections: config.connections }).catch(

@@ -45,6 +45,7 @@ describe('readConfig', () => {
       conversationTtlMs: 24 * 3_600_000,
       trustProxy: false,
       connections: CONNECTION_LIMITS,
+      metricsToken: null,
     });
     expect(readConfig({ PORT: '0' }).port).toBe(0);
     expect(readConfig({ PORT: '65535' }).port).toBe(65535);

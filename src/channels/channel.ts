@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { BackgroundWork } from '../conversation/background.js';
 import type { Turns } from '../conversation/turns.js';
 import type { EnvReader } from '../env.js';
+import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../log.js';
 
 /**
@@ -48,4 +49,6 @@ export interface ChannelDeps {
   logger: Logger;
   /** Where work that goes on after the response is tracked, so shutdown can wait for it. */
   background: BackgroundWork;
+  /** Where the channel counts what its retries repeat; none in tests that do not look. */
+  metrics?: Metrics;
 }

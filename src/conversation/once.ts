@@ -5,6 +5,8 @@ export interface OnceOptions {
   /** At most this many keys are remembered (default 10,000); the oldest are forgotten first. */
   maxEntries?: number;
   now?: () => number;
+  /** Called for each repeat answered with the first run's result (for a metric). */
+  onRepeat?: () => void;
 }
 
 const DEFAULT_MAX_ENTRIES = 10_000;
@@ -19,8 +21,10 @@ export class OnceCache<T> {
   private readonly now: () => number;
   private readonly ttlMs: number;
   private readonly maxEntries: number;
+  private readonly onRepeat: (() => void) | undefined;
 
   constructor(options: OnceOptions) {
+    this.onRepeat = options.onRepeat;
     this.ttlMs = options.ttlMs;
     this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
     this.now = options.now ?? Date.now;
@@ -31,7 +35,10 @@ export class OnceCache<T> {
     const now = this.now();
     this.evict(now);
     const seen = this.entries.get(key);
-    if (seen) return { first: false, result: seen.result };
+    if (seen) {
+      this.onRepeat?.();
+      return { first: false, result: seen.result };
+    }
     const result = work();
     // A failed run is forgotten, so the platform's retry gets a fresh try.
     result.catch(() => {

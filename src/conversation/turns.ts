@@ -1,6 +1,7 @@
 import type { Lang } from '../core/language.js';
 import type { Engine } from '../core/respond.js';
 import type { Reply } from '../core/types.js';
+import type { Metrics } from '../http/metrics.js';
 import { RateLimitedError, type RateLimiter } from '../http/rate-limit.js';
 import { KeyedQueue } from '../store/conversations/keyed-queue.js';
 import type { ConversationStore } from '../store/conversations/store.js';
@@ -24,6 +25,7 @@ export interface TurnsDeps {
   conversations: ConversationStore;
   /** Questions per conversation; none when omitted. */
   limiter?: RateLimiter;
+  metrics?: Metrics;
 }
 
 /**
@@ -52,18 +54,29 @@ export class Turns {
    *   {@link RateLimitedError} (a 429 for channels that can show one).
    */
   answer(conversationId: string | undefined, text: string, whenLimited: WhenLimited = 'reply'): Promise<Reply> {
-    const { engine, conversations, limiter } = this.deps;
+    const { engine, conversations, limiter, metrics } = this.deps;
     if (text.trim().length > MAX_QUESTION_LENGTH)
       return Promise.resolve(engine.notice(text, 'tooLong', { max: String(MAX_QUESTION_LENGTH) }));
-    if (conversationId === undefined) return Promise.resolve(engine.respond(text).reply);
+    if (conversationId === undefined) {
+      const { reply } = engine.respond(text);
+      metrics?.answered(undefined, reply);
+      return Promise.resolve(reply);
+    }
     const wait = limiter?.take(conversationId) ?? 0;
     if (wait > 0) {
+      metrics?.rateLimited('conversation');
       if (whenLimited === 'throw') return Promise.reject(new RateLimitedError(wait, 'conversation'));
       return Promise.resolve(engine.notice(text, 'slowDown', { seconds: String(wait) }));
     }
-    return conversations.transact(conversationId, (state) => {
+    const started = performance.now();
+    const stored = conversations.transact(conversationId, (state) => {
       const turn = engine.respond(text, state);
       return { state: turn.state, result: turn.reply };
+    });
+    return stored.then((reply) => {
+      metrics?.storeWrite((performance.now() - started) / 1000);
+      metrics?.answered(conversationId, reply);
+      return reply;
     });
   }
 

@@ -67,10 +67,15 @@ export class RateLimiter {
  * Express middleware limiting requests per client address; over the limit it passes a {@link RateLimitedError}
  * on. Requests to the `exempt` paths are not counted.
  */
-export function limitPerAddress(limiter: RateLimiter, exempt: ReadonlySet<string> = new Set()): RequestHandler {
+export function limitPerAddress(
+  limiter: RateLimiter,
+  exempt: ReadonlySet<string> = new Set(),
+  onLimited?: () => void,
+): RequestHandler {
   return (req, _res, next) => {
     if (exempt.has(req.path)) return next();
     const wait = limiter.take(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+    if (wait > 0) onLimited?.();
     next(wait === 0 ? undefined : new RateLimitedError(wait, 'address'));
   };
 }

@@ -51,7 +51,7 @@ export const lineChannel = defineChannel('line', {
  */
 export function lineRoutes(deps: ChannelDeps, settings: LineSettings): Router {
   // LINE redelivers (when redelivery is on) for a limited time; a day comfortably covers it.
-  const once = new OnceCache<void>({ ttlMs: 24 * 60 * 60 * 1000 });
+  const once = new OnceCache<void>({ ttlMs: 24 * 60 * 60 * 1000, onRepeat: () => deps.metrics?.deduplicated('line') });
   const router = express.Router();
   postRoute(router, LINE_PATH, ROUTE, (req, res, raw) => {
     if (!verifyLineSignature(raw, req.get(SIGNATURE_HEADER), settings.secret)) throw invalidSignature();

@@ -36,7 +36,7 @@ export const SLACK_BODY_LIMIT = 64 * 1024;
 export function slackRoutes(deps: ChannelDeps, settings: SlackSettings): Router {
   const { logger } = deps;
   // Slack retries after about 1 and 5 minutes; an hour covers them all.
-  const once = new OnceCache<void>({ ttlMs: 60 * 60_000 });
+  const once = new OnceCache<void>({ ttlMs: 60 * 60_000, onRepeat: () => deps.metrics?.deduplicated('slack') });
   const router = express.Router();
 
   const route = {

@@ -36,7 +36,10 @@ export const telegramChannel = defineChannel('telegram', {
  */
 export function telegramRoutes(deps: ChannelDeps, settings: TelegramSettings): Router {
   // Telegram keeps retrying an undelivered update for up to a day.
-  const once = new OnceCache<TelegramSendMessage>({ ttlMs: 24 * 60 * 60 * 1000 });
+  const once = new OnceCache<TelegramSendMessage>({
+    ttlMs: 24 * 60 * 60 * 1000,
+    onRepeat: () => deps.metrics?.deduplicated('telegram'),
+  });
   const router = express.Router();
   const route = {
     before: [requireSecretToken(settings.secretToken)],

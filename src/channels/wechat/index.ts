@@ -43,7 +43,10 @@ export function wechatRoutes(deps: ChannelDeps, settings: WechatSettings): Route
       ? new WechatCipher(settings.encodingAesKey, settings.appId)
       : null;
   // WeChat retries three times within about 15 s; a few minutes covers that with room to spare.
-  const once = new OnceCache<string | null>({ ttlMs: 5 * 60_000 });
+  const once = new OnceCache<string | null>({
+    ttlMs: 5 * 60_000,
+    onRepeat: () => deps.metrics?.deduplicated('wechat'),
+  });
   const router = express.Router();
 
   router.get('/api/wechat', (req: Request, res: Response) => {
