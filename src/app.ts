@@ -12,6 +12,7 @@ import { limitPerAddress, RateLimiter } from './http/rate-limit.js';
 import { requestContext } from './http/request-context.js';
 import type { Logger } from './log.js';
 import type { ConversationStore } from './store/conversations/store.js';
+import type { UnansweredLog } from './store/unanswered.js';
 
 /** What the HTTP app is built from; tests pass their own. */
 export interface AppDeps {
@@ -35,6 +36,8 @@ export interface AppDeps {
   /** Prometheus metrics, served at GET /metrics (behind `metricsToken` when given); none when omitted. */
   metrics?: Metrics;
   metricsToken?: string | null;
+  /** Where fallbacks and unsure answers are kept for `npm run review`; none when omitted. */
+  unanswered?: UnansweredLog;
 }
 
 /** What a client is told to wait before asking again while the conversation store cannot write. */
@@ -84,7 +87,13 @@ export function createApp(deps: AppDeps): Express {
     ? new RateLimiter({ requests: deps.perConversationLimit, windowMs: 60_000 })
     : undefined;
   const channelDeps: ChannelDeps = {
-    turns: new Turns({ engine: deps.engine, conversations: deps.conversations, limiter, metrics }),
+    turns: new Turns({
+      engine: deps.engine,
+      conversations: deps.conversations,
+      limiter,
+      metrics,
+      unanswered: deps.unanswered,
+    }),
     logger: deps.logger,
     metrics,
     background: deps.background ?? new BackgroundWork(),

@@ -22,6 +22,8 @@ export interface Config {
   connections: { total: number; perAddress: number };
   /** A conversation idle this long is forgotten. */
   conversationTtlMs: number;
+  /** Where fallbacks and unsure answers are kept for review (UNANSWERED_FILE); null when RECORD_UNANSWERED=0. */
+  unansweredFile: string | null;
   /** The bearer token GET /metrics asks for (METRICS_TOKEN); null: open, as Prometheus scrapes by default. */
   metricsToken: string | null;
   /** Express's `trust proxy`: false, or how many reverse proxies stand in front (so client addresses are right). */
@@ -44,6 +46,15 @@ function readConnections(vars: EnvReader): { total: number; perAddress: number }
   const behindProxy = vars.count('TRUST_PROXY', 0) > 0;
   const perAddress = vars.count('MAX_CONNECTIONS_PER_ADDRESS', behindProxy ? 0 : CONNECTION_LIMITS.perAddress);
   return { total, perAddress };
+}
+
+/** The review file, unless RECORD_UNANSWERED=0 turns the review off. */
+function readUnansweredFile(vars: EnvReader): string | null {
+  const record = vars.text('RECORD_UNANSWERED') ?? '1';
+  if (record !== '0' && record !== '1')
+    throw new ConfigError('RECORD_UNANSWERED', `must be 0 or 1, got ${JSON.stringify(record)}`);
+  const file = path.resolve(vars.text('UNANSWERED_FILE') ?? path.join(PROJECT_ROOT, 'var', 'unanswered.json'));
+  return record === '1' ? file : null;
 }
 
 /** Reads and validates the server's settings from `env`; throws a {@link ConfigError} naming the bad variable. */
@@ -77,6 +88,7 @@ export function readConfig(env: Env = process.env): Config {
     connections: readConnections(vars),
     trustProxy: vars.count('TRUST_PROXY', 0) || false,
     metricsToken: vars.text('METRICS_TOKEN'),
+    unansweredFile: readUnansweredFile(vars),
     stateFile: path.resolve(vars.text('STATE_FILE') ?? path.join(PROJECT_ROOT, 'var', 'conversations.json')),
     articleDir: path.resolve(vars.text('ARTICLE_DIR') ?? PROJECT_ROOT),
     logLevel: logLevel as LogLevel,

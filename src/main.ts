@@ -15,6 +15,7 @@ import { Metrics } from './http/metrics.js';
 import { listen } from './http/server.js';
 import { createLogger, describeError } from './log.js';
 import { LowConversationStore } from './store/conversations/store.js';
+import { UnansweredLog } from './store/unanswered.js';
 
 async function main(): Promise<void> {
   // From the project folder, as .env.example says, wherever the server is started from.
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     logger,
     idleTtlMs: config.conversationTtlMs,
   });
+  const unanswered = config.unansweredFile ? await UnansweredLog.open(config.unansweredFile) : undefined;
   const background = new BackgroundWork();
   const app = createApp({
     engine: bot.engine,
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
     metrics: new Metrics(),
     metricsToken: config.metricsToken,
+    unanswered,
   });
 
   const server = await listen(app, config.port, { host: config.host, connections: config.connections }).catch(
@@ -92,6 +95,11 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
     closed
       .then(() => background.drain())
+      .then(() =>
+        unanswered
+          ?.close()
+          .catch((error: unknown) => logger.warn('unanswered questions not written', describeError(error))),
+      )
       .then(() => conversations.close())
       .then(
         () => {

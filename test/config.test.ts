@@ -46,7 +46,10 @@ describe('readConfig', () => {
       trustProxy: false,
       connections: CONNECTION_LIMITS,
       metricsToken: null,
+      unansweredFile: path.join(PROJECT_ROOT, 'var', 'unanswered.json'),
     });
+    expect(readConfig({ RECORD_UNANSWERED: '0' }).unansweredFile).toBeNull();
+    expect(() => readConfig({ RECORD_UNANSWERED: 'yes' })).toThrow(/RECORD_UNANSWERED/);
     expect(readConfig({ PORT: '0' }).port).toBe(0);
     expect(readConfig({ PORT: '65535' }).port).toBe(65535);
     expect(readConfig({ LOG_LEVEL: 'silent' }).logLevel).toBe('silent');

@@ -5,6 +5,7 @@ import type { Metrics } from '../http/metrics.js';
 import { RateLimitedError, type RateLimiter } from '../http/rate-limit.js';
 import { KeyedQueue } from '../store/conversations/keyed-queue.js';
 import type { ConversationStore } from '../store/conversations/store.js';
+import type { UnansweredLog } from '../store/unanswered.js';
 
 /** What {@link Turns.answer} does with a conversation over its rate limit. */
 export type WhenLimited = 'reply' | 'throw';
@@ -16,6 +17,9 @@ export type WhenLimited = 'reply' | 'throw';
  */
 export const MAX_QUESTION_LENGTH = 2000;
 
+/** An answer given with less confidence than this is kept for review as unsure. */
+export const UNSURE_BELOW = 0.5;
+
 /** What a channel says when a question could not be answered (the conversation store failed, say). */
 export const APOLOGY = 'Sorry, something went wrong on my side. Please ask again in a moment.';
 
@@ -26,6 +30,8 @@ export interface TurnsDeps {
   /** Questions per conversation; none when omitted. */
   limiter?: RateLimiter;
   metrics?: Metrics;
+  /** Where fallbacks and unsure answers are counted for review (RECORD_UNANSWERED); none when omitted. */
+  unanswered?: UnansweredLog;
 }
 
 /**
@@ -59,7 +65,7 @@ export class Turns {
       return Promise.resolve(engine.notice(text, 'tooLong', { max: String(MAX_QUESTION_LENGTH) }));
     if (conversationId === undefined) {
       const { reply } = engine.respond(text);
-      metrics?.answered(undefined, reply);
+      this.answered(undefined, text, reply);
       return Promise.resolve(reply);
     }
     const wait = limiter?.take(conversationId) ?? 0;
@@ -75,9 +81,18 @@ export class Turns {
     });
     return stored.then((reply) => {
       metrics?.storeWrite((performance.now() - started) / 1000);
-      metrics?.answered(conversationId, reply);
+      this.answered(conversationId, text, reply);
       return reply;
     });
+  }
+
+  /** Counts an answer, and keeps a fallback or an unsure answer for review (the question only, no id). */
+  private answered(conversationId: string | undefined, text: string, reply: Reply): void {
+    const { metrics, unanswered, engine } = this.deps;
+    metrics?.answered(conversationId, reply);
+    if (!unanswered || reply.intent?.startsWith('smalltalk.')) return;
+    const outcome = reply.fallback ? 'fallback' : reply.confidence < UNSURE_BELOW ? 'unsure' : null;
+    if (outcome) unanswered.record(text, outcome, engine.nearestIntents(text));
   }
 
   /**

@@ -382,6 +382,21 @@ export class Engine {
     return this.chatty(question, state, 'en', question) ?? this.answer(question, state, 'en', question);
   }
 
+  /**
+   * The intents a question comes nearest to, best first, with their scores (out-of-scope intents left out):
+   * for the review of unanswered questions, which utterance an editor might add where.
+   */
+  nearestIntents(question: string, count = 3): { intent: string; score: number }[] {
+    const lang = this.languageOf(question);
+    const read = lang === 'zh' ? this.parts.chinese!.reader.gloss(question) : question;
+    const recognizer = this.recognizerOf(lang);
+    return recognizer
+      .rank(recognizer.analyze(read))
+      .filter((r) => !this.byName.get(r.intent)?.answer.fallback)
+      .slice(0, count)
+      .map((r) => ({ intent: r.intent, score: Math.round(r.score * 1000) / 1000 }));
+  }
+
   /** The language a question is answered in. */
   languageOf(question: string): Lang {
     return this.parts.chinese && isChinese(question) ? 'zh' : 'en';

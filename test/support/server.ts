@@ -24,7 +24,8 @@ export const BUILD_COMMAND = [process.execPath, '--import', 'tsx', 'tools/build.
 export function startServer(env: Record<string, string>, cwd = PROJECT_ROOT): Promise<RunningServer> {
   const child = spawn(SERVER_COMMAND[0], [path.join(PROJECT_ROOT, SERVER_COMMAND[1])], {
     cwd,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', WEBHOOK_SECRET: '', ...env },
+    // No review file unless a test asks for one: servers of other test files must not share the project's.
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', WEBHOOK_SECRET: '', RECORD_UNANSWERED: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
