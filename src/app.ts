@@ -43,6 +43,17 @@ export interface AppDeps {
 /** What a client is told to wait before asking again while the conversation store cannot write. */
 export const STORE_RETRY_AFTER_S = 5;
 
+/** The turn path of each app, so {@link reloadEngine} can swap its engine. */
+const turnsOf = new WeakMap<Express, Turns>();
+
+/**
+ * Answers every question the app gets from now on with `engine` (the article re-read and retrained), atomically:
+ * questions already being answered finish on the engine they started with.
+ */
+export function reloadEngine(app: Express, engine: Engine): void {
+  turnsOf.get(app)?.replaceEngine(engine);
+}
+
 /** Builds the Express app (health check, every channel that is on, JSON error boundary) without listening. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -86,14 +97,16 @@ export function createApp(deps: AppDeps): Express {
   const limiter = deps.perConversationLimit
     ? new RateLimiter({ requests: deps.perConversationLimit, windowMs: 60_000 })
     : undefined;
+  const turns = new Turns({
+    engine: deps.engine,
+    conversations: deps.conversations,
+    limiter,
+    metrics,
+    unanswered: deps.unanswered,
+  });
+  turnsOf.set(app, turns);
   const channelDeps: ChannelDeps = {
-    turns: new Turns({
-      engine: deps.engine,
-      conversations: deps.conversations,
-      limiter,
-      metrics,
-      unanswered: deps.unanswered,
-    }),
+    turns,
     logger: deps.logger,
     metrics,
     background: deps.background ?? new BackgroundWork(),

@@ -1,11 +1,11 @@
 /**
  * Composition root: `npm start`. Reads the configuration once (the server's and every channel's), loads the
  * article and intents from ARTICLE_DIR, trains the recognizer, opens the conversation store, serves HTTP on
- * PORT, and shuts down cleanly on SIGTERM/SIGINT.
+ * PORT, reloads the article on SIGHUP, and shuts down cleanly on SIGTERM/SIGINT.
  */
 import path from 'node:path';
 import dotenv from 'dotenv';
-import { createApp } from './app.js';
+import { createApp, reloadEngine } from './app.js';
 import { loadBot } from './bot.js';
 import { type ChannelSettings, describeChannels, readChannelSettings } from './channels/index.js';
 import { type Config, PROJECT_ROOT, readConfig } from './config.js';
@@ -116,6 +116,29 @@ async function main(): Promise<void> {
         },
       );
   };
+  // SIGHUP: data/ and intents/ are read again, validated and trained on while the old engine answers; then the
+  // new one answers every question that starts after. A bad file keeps the old engine and says what is wrong.
+  let reloading = false;
+  process.on('SIGHUP', () => {
+    if (reloading || stopping) return;
+    reloading = true;
+    const began = performance.now();
+    loadBot(config.articleDir)
+      .then((fresh) => {
+        reloadEngine(app, fresh.engine);
+        logger.info('article reloaded', {
+          article: config.articleDir,
+          intents: fresh.intents.length,
+          loadMs: Math.round(performance.now() - began),
+        });
+      })
+      .catch((error: unknown) => {
+        logger.error('reload failed; still answering from the article as it was', describeError(error));
+      })
+      .finally(() => {
+        reloading = false;
+      });
+  });
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }

@@ -41,11 +41,23 @@ export interface TurnsDeps {
 export class Turns {
   private readonly order = new KeyedQueue();
 
-  constructor(private readonly deps: TurnsDeps) {}
+  private engine: Engine;
+
+  constructor(private readonly deps: TurnsDeps) {
+    this.engine = deps.engine;
+  }
+
+  /**
+   * Answers every turn that starts from now on with `engine` (a reloaded article); turns already started finish
+   * on the engine they started with.
+   */
+  replaceEngine(engine: Engine): void {
+    this.engine = engine;
+  }
 
   /** The greeting for someone new: what the bot can answer, with suggested questions. Not a turn. */
   welcome(lang: Lang = 'en'): Reply {
-    return this.deps.engine.welcome(lang);
+    return this.engine.welcome(lang);
   }
 
   /**
@@ -60,7 +72,9 @@ export class Turns {
    *   {@link RateLimitedError} (a 429 for channels that can show one).
    */
   answer(conversationId: string | undefined, text: string, whenLimited: WhenLimited = 'reply'): Promise<Reply> {
-    const { engine, conversations, limiter, metrics } = this.deps;
+    // Taken once: a reload during this turn does not change the engine it is answered with.
+    const { engine } = this;
+    const { conversations, limiter, metrics } = this.deps;
     if (text.trim().length > MAX_QUESTION_LENGTH)
       return Promise.resolve(engine.notice(text, 'tooLong', { max: String(MAX_QUESTION_LENGTH) }));
     if (conversationId === undefined) {
@@ -88,7 +102,8 @@ export class Turns {
 
   /** Counts an answer, and keeps a fallback or an unsure answer for review (the question only, no id). */
   private answered(conversationId: string | undefined, text: string, reply: Reply): void {
-    const { metrics, unanswered, engine } = this.deps;
+    const { metrics, unanswered } = this.deps;
+    const { engine } = this;
     metrics?.answered(conversationId, reply);
     if (!unanswered || reply.intent?.startsWith('smalltalk.')) return;
     const outcome = reply.fallback ? 'fallback' : reply.confidence < UNSURE_BELOW ? 'unsure' : null;
