@@ -16,6 +16,8 @@ export interface Config {
   /** The folder holding the article the bot answers about: its data/ and intents/ (ARTICLE_DIR). */
   articleDir: string;
   logLevel: LogLevel;
+  /** LOG_FORMAT: "json" always, or "auto" (readable lines in a terminal when pino-pretty is installed). */
+  logFormat: 'json' | 'auto';
   /** Requests per minute per client address and per conversation; 0 turns a limit off. */
   rateLimits: { perAddress: number; perConversation: number };
   /** Open connections at once, in all and per client address (MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS). */
@@ -46,6 +48,13 @@ function readConnections(vars: EnvReader): { total: number; perAddress: number }
   const behindProxy = vars.count('TRUST_PROXY', 0) > 0;
   const perAddress = vars.count('MAX_CONNECTIONS_PER_ADDRESS', behindProxy ? 0 : CONNECTION_LIMITS.perAddress);
   return { total, perAddress };
+}
+
+function readLogFormat(vars: EnvReader): 'json' | 'auto' {
+  const format = (vars.text('LOG_FORMAT') ?? 'auto').toLowerCase();
+  if (format !== 'json' && format !== 'auto')
+    throw new ConfigError('LOG_FORMAT', `must be json or auto, got ${JSON.stringify(format)}`);
+  return format;
 }
 
 /** The review file, unless RECORD_UNANSWERED=0 turns the review off. */
@@ -92,5 +101,6 @@ export function readConfig(env: Env = process.env): Config {
     stateFile: path.resolve(vars.text('STATE_FILE') ?? path.join(PROJECT_ROOT, 'var', 'conversations.json')),
     articleDir: path.resolve(vars.text('ARTICLE_DIR') ?? PROJECT_ROOT),
     logLevel: logLevel as LogLevel,
+    logFormat: readLogFormat(vars),
   };
 }

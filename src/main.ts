@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, config.logFormat === 'auto');
   for (const { name, meant } of misspeltVariables(process.env)) {
     logger.warn(`${name} is not a variable the bot reads; did you mean ${meant}?`, { variable: name, meant });
   }

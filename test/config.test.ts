@@ -47,7 +47,10 @@ describe('readConfig', () => {
       connections: CONNECTION_LIMITS,
       metricsToken: null,
       unansweredFile: path.join(PROJECT_ROOT, 'var', 'unanswered.json'),
+      logFormat: 'auto',
     });
+    expect(readConfig({ LOG_FORMAT: 'JSON' }).logFormat).toBe('json');
+    expect(() => readConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/);
     expect(readConfig({ RECORD_UNANSWERED: '0' }).unansweredFile).toBeNull();
     expect(() => readConfig({ RECORD_UNANSWERED: 'yes' })).toThrow(/RECORD_UNANSWERED/);
     expect(readConfig({ PORT: '0' }).port).toBe(0);

@@ -150,10 +150,14 @@ describe('npm start', () => {
       const timer = setTimeout(() => reject(new Error(`npm start not ready:\n${output}`)), 60_000);
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
-        const ready = /"article bot ready".*?"url":"(http:[^"]+)"/.exec(output);
+        // Whole lines only: the last may still be coming.
+        const ready = output
+          .split('\n')
+          .slice(0, -1)
+          .find((line) => line.includes('"article bot ready"'));
         if (ready) {
           clearTimeout(timer);
-          resolve(ready[1]!);
+          resolve(JSON.parse(ready).url as string);
         }
       };
       npm.stdout!.on('data', onData);

@@ -37,7 +37,8 @@ export function startServer(env: Record<string, string>, cwd = PROJECT_ROOT): Pr
     }, 15_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      for (const line of output.split('\n')) {
+      // Whole lines only: the last may still be coming.
+      for (const line of output.split('\n').slice(0, -1)) {
         if (!line.includes('"article bot ready"')) continue;
         clearTimeout(timer);
         resolve({ child, url: JSON.parse(line).url as string, logs: () => output });
