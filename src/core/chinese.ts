@@ -7,6 +7,7 @@
  */
 
 import { pinyin } from 'pinyin-pro';
+import { MONTHS } from './question.js';
 
 /** Han characters: a question with any is read as Chinese. */
 const HAN = /\p{Script=Han}/u;
@@ -61,21 +62,6 @@ const DIGITS: Record<string, number> = {
   九: 9,
 };
 const SMALL_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
-
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
 
 /** Whether a question is to be read and answered in Chinese: it has a Han character. */
 export function isChinese(text: string): boolean {

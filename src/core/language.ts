@@ -1,5 +1,5 @@
 import type { TEMPLATES } from './answerer.js';
-import type { AnswerKind } from './question.js';
+import { type AnswerKind, MONTHS } from './question.js';
 import type { Fact, Intent, Knowledge, Person, Quote } from './types.js';
 
 /** The languages the bot answers in: a question in Chinese is answered in Chinese, any other in English. */
@@ -167,21 +167,6 @@ export function chinese(knowledge: Knowledge, store: ChineseStore): Language {
     suggestions: (intent) => intent.zh?.suggestions ?? [],
   };
 }
-
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
 
 function entityNames(knowledge: Knowledge): Map<string, string> {
   return new Map([...knowledge.people, ...knowledge.organizations, ...knowledge.places].map((e) => [e.id, e.name]));

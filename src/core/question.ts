@@ -98,8 +98,8 @@ KIND_PATTERNS.forEach(([, , triggers], index) => {
   for (const word of triggers) PATTERNS_BY_WORD.set(word, [...(PATTERNS_BY_WORD.get(word) ?? []), index]);
 });
 
-/** Month names and their short forms; "may" and "march" count only where a month is plausible. */
-const MONTHS = [
+/** Month names, January first; with their short forms, "may" and "march" count only where a month is plausible. */
+export const MONTHS: readonly string[] = [
   'january',
   'february',
   'march',
