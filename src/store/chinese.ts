@@ -1,9 +1,7 @@
-import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
 import { KIND_PHRASES, TEMPLATES } from '../core/answerer.js';
 import { type ChineseStore, ENGLISH_WORDS } from '../core/language.js';
 import type { Knowledge } from '../core/types.js';
-import { DataFileError, Reader } from './validate.js';
+import { Reader, readThroughLowdb } from './validate.js';
 
 /**
  * Reads the article's Chinese (data/zh.json) through lowdb and validates it against the article store: every
@@ -11,14 +9,7 @@ import { DataFileError, Reader } from './validate.js';
  * name; every template and word the English side has is there, with the same slots. Errors name the field.
  */
 export async function loadChinese(file: string, knowledge: Knowledge): Promise<ChineseStore> {
-  const db = new Low<unknown>(new JSONFile<unknown>(file), null);
-  try {
-    await db.read();
-  } catch (cause) {
-    throw new DataFileError(file, null, `cannot be read as JSON (${(cause as Error).message})`, { cause });
-  }
-  if (db.data === null) throw new DataFileError(file, null, 'does not exist');
-  return parseChinese(db.data, file, knowledge);
+  return parseChinese(await readThroughLowdb(file), file, knowledge);
 }
 
 /** Validates parsed data/zh.json; `file` is only used in error messages. */

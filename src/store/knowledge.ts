@@ -1,7 +1,5 @@
-import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
 import type { Fact, FactDetails, Knowledge, Organization, Paragraph, Person, Place, Quote } from '../core/types.js';
-import { DataFileError, Reader } from './validate.js';
+import { type DataFileError, Reader, readThroughLowdb } from './validate.js';
 
 /**
  * Reads the article store (data/article.json) through lowdb and validates it: every record has its fields,
@@ -9,14 +7,7 @@ import { DataFileError, Reader } from './validate.js';
  * points at a record that exists. Throws a {@link DataFileError} naming the file and field otherwise.
  */
 export async function loadKnowledge(file: string): Promise<Knowledge> {
-  const db = new Low<unknown>(new JSONFile<unknown>(file), null);
-  try {
-    await db.read();
-  } catch (cause) {
-    throw new DataFileError(file, null, `cannot be read as JSON (${(cause as Error).message})`, { cause });
-  }
-  if (db.data === null) throw new DataFileError(file, null, 'does not exist');
-  return parseKnowledge(db.data, file);
+  return parseKnowledge(await readThroughLowdb(file), file);
 }
 
 /** Validates parsed article JSON; `file` is only used in error messages. */

@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
 
 /** A data file (article store, intent) that is missing, unparsable or wrong; the message names file and field. */
 export class DataFileError extends Error {
@@ -84,6 +86,18 @@ export class Reader {
     }
     return value as T;
   }
+}
+
+/** A data file's JSON read through lowdb (as the article store is); a missing or unparsable file is a {@link DataFileError}. */
+export async function readThroughLowdb(file: string): Promise<unknown> {
+  const db = new Low<unknown>(new JSONFile<unknown>(file), null);
+  try {
+    await db.read();
+  } catch (cause) {
+    throw new DataFileError(file, null, `cannot be read as JSON (${(cause as Error).message})`, { cause });
+  }
+  if (db.data === null) throw new DataFileError(file, null, 'does not exist');
+  return db.data;
 }
 
 /** Reads and parses a JSON data file; a missing or unparsable file is a {@link DataFileError} naming it. */
