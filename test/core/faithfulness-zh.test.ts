@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.js';
-import { type ConversationState, emptyState, type Reply } from '../../src/core/types.js';
+import type { Reply } from '../../src/core/types.js';
 import { loadChinese } from '../../src/store/chinese.js';
-import { loadAnswerSet } from '../../tools/eval/evaluation.js';
 import { sharedBot } from '../support/article.js';
+import { pattern, repliesTo } from '../support/faithfulness.js';
 
 // Every line of every Chinese reply is a fact's Chinese statement, a quote in the article's exact words, its
 // translation from the store, an intent's Chinese text, or a Chinese template with the store's names, roles,
@@ -12,7 +12,7 @@ import { sharedBot } from '../support/article.js';
 
 const { engine, knowledge, intents } = await sharedBot();
 const zh = await loadChinese(path.join(PROJECT_ROOT, 'data', 'zh.json'), knowledge);
-const fixtures = path.join(PROJECT_ROOT, 'test', 'fixtures');
+const _fixtures = path.join(PROJECT_ROOT, 'test', 'fixtures');
 
 const where = (paragraph: number | null) => (paragraph === null ? '版权声明' : `第${paragraph}段`);
 const statements = new Set(
@@ -31,12 +31,6 @@ const names = new Set([
   ...Object.values(zh.places).map((p) => p.name),
 ]);
 const roles = new Set(Object.values(zh.people).map((p) => p.role));
-
-/** A template as a regular expression with a named group per slot. */
-function pattern(template: string): RegExp {
-  const escaped = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${escaped.replace(/\{(\w+)\}/g, '(?<$1>[\\s\\S]*?)')}$`);
-}
 
 const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const isWhere = (w: string) => /^第\d+段$|^版权声明$/.test(w);
@@ -96,19 +90,7 @@ function linesOf(reply: Reply): string[] {
 }
 
 async function everyChineseReply(): Promise<{ q: string; reply: Reply }[]> {
-  const out: { q: string; reply: Reply }[] = [];
-  for (const name of ['heldout-zh.json', 'dev-zh.json']) {
-    const set = await loadAnswerSet(path.join(fixtures, name));
-    for (const { q } of [...set.inScope, ...set.outOfScope]) out.push({ q, reply: engine.respond(q).reply });
-    for (const c of set.conversations) {
-      let state: ConversationState = emptyState();
-      for (const { q } of c.turns) {
-        const turn = engine.respond(q, state);
-        state = turn.state;
-        out.push({ q, reply: turn.reply });
-      }
-    }
-  }
+  const out = await repliesTo(engine, ['heldout-zh.json', 'dev-zh.json']);
   for (const q of suggestions) out.push({ q, reply: engine.respond(q).reply });
   out.push({ q: '(welcome)', reply: engine.welcome('zh') });
   return out;

@@ -2,9 +2,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { KIND_PHRASES, TEMPLATES } from '../../src/core/answerer.js';
-import { type ConversationState, emptyState, type Reply } from '../../src/core/types.js';
-import { loadAnswerSet, loadQuestionSet } from '../../tools/eval/evaluation.js';
+import type { Reply } from '../../src/core/types.js';
+import { loadQuestionSet } from '../../tools/eval/evaluation.js';
 import { sharedBot } from '../support/article.js';
+import { pattern, repliesTo } from '../support/faithfulness.js';
 
 // Every sentence the bot says is a fact's statement, an exact quote, a sentence of the article, an intent's fixed
 // text, or one of the fixed templates with names, roles, figures and paragraphs from the store in its slots.
@@ -23,12 +24,6 @@ const fixedTexts = new Set(intents.flatMap((i) => (i.answer.text ? [i.answer.tex
 const absent = new Set(intents.flatMap((i) => (i.answer.absent ? [i.answer.absent] : [])));
 const suggestions = new Set(intents.flatMap((i) => i.suggestions ?? []));
 const where = (paragraph: number | null) => (paragraph === null ? 'copyright notice' : `paragraph ${paragraph}`);
-
-/** A template as a regular expression with a named group per slot. */
-function pattern(template: string): RegExp {
-  const escaped = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${escaped.replace(/\{(\w+)\}/g, '(?<$1>[\\s\\S]*?)')}$`);
-}
 
 const isFactLine = (line: string) => {
   const m = pattern(TEMPLATES.fact).exec(line);
@@ -99,19 +94,7 @@ function sentencesOf(reply: Reply): string[] {
 }
 
 async function everyReply(): Promise<{ q: string; reply: Reply }[]> {
-  const out: { q: string; reply: Reply }[] = [];
-  for (const name of ['heldout-fresh.json', 'dev-fresh.json']) {
-    const set = await loadAnswerSet(path.join(fixtures, name));
-    for (const { q } of [...set.inScope, ...set.outOfScope]) out.push({ q, reply: engine.respond(q).reply });
-    for (const c of set.conversations) {
-      let state: ConversationState = emptyState();
-      for (const { q } of c.turns) {
-        const turn = engine.respond(q, state);
-        state = turn.state;
-        out.push({ q, reply: turn.reply });
-      }
-    }
-  }
+  const out = await repliesTo(engine, ['heldout-fresh.json', 'dev-fresh.json']);
   for (const name of ['heldout.json', 'dev.json']) {
     for (const { q } of await loadQuestionSet(path.join(fixtures, name), intents))
       out.push({ q, reply: engine.respond(q).reply });
