@@ -61,10 +61,9 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.set('trust proxy', deps.trustProxy ?? false);
 
-  app.use(requestContext(deps.logger));
   const { metrics } = deps;
+  app.use(requestContext(deps.logger, metrics?.requestFinished));
   if (metrics) {
-    app.use(metrics.middleware());
     app.get('/metrics', async (req, res) => {
       if (deps.metricsToken && !constantTimeEqual(req.get('authorization'), `Bearer ${deps.metricsToken}`)) {
         sendError(res, 401, 'unauthorized', 'GET /metrics needs "Authorization: Bearer <METRICS_TOKEN>".');

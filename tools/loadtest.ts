@@ -108,7 +108,12 @@ async function main(): Promise<void> {
 
   const dir = await mkdtemp(path.join(tmpdir(), 'loadtest-'));
   const stateFile = path.join(dir, 'conversations.json');
-  const env: Record<string, string> = { ...BENCH_ENV, STATE_FILE: stateFile };
+  // The held-out questions the load asks are not the operator's to review: unanswered ones are kept beside the state.
+  const env: Record<string, string> = {
+    ...BENCH_ENV,
+    STATE_FILE: stateFile,
+    UNANSWERED_FILE: path.join(dir, 'unanswered.json'),
+  };
   if (!values['no-inspector']) {
     // The inspector listens on a free loopback port; the load test alone talks to it, to force a GC and read the heap.
     env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:0`.trim();

@@ -384,14 +384,14 @@ export class Engine {
 
   /**
    * The intents a question comes nearest to, best first, with their scores (out-of-scope intents left out):
-   * for the review of unanswered questions, which utterance an editor might add where.
+   * for the review of unanswered questions, which utterance an editor might add where. The question's kept
+   * reading is used, so asking this after answering it costs a ranking of scores already made.
    */
   nearestIntents(question: string, count = 3): { intent: string; score: number }[] {
     const lang = this.languageOf(question);
     const read = lang === 'zh' ? this.parts.chinese!.reader.gloss(question) : question;
-    const recognizer = this.recognizerOf(lang);
-    return recognizer
-      .rank(recognizer.analyze(read))
+    return this.recognizerOf(lang)
+      .rank(this.readQuestion(read, lang).analysis)
       .filter((r) => !this.byName.get(r.intent)?.answer.fallback)
       .slice(0, count)
       .map((r) => ({ intent: r.intent, score: Math.round(r.score * 1000) / 1000 }));

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, Response } from 'express';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { Reply } from '../core/types.js';
 
@@ -56,18 +56,15 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** Times every request, labelled by the route that answered it (its path), or "unmatched" for a 404. */
-  middleware(): RequestHandler {
-    return (req, res, next) => {
-      const end = this.requests.startTimer();
-      res.once('finish', () => {
-        const matched = (req.route as { path?: unknown } | undefined)?.path;
-        const route = typeof matched === 'string' ? matched : 'unmatched';
-        end({ method: req.method, route, status_code: String(res.statusCode) });
-      });
-      next();
-    };
-  }
+  /**
+   * One finished request (from requestContext, which times every request), labelled by the route that answered
+   * it (its path), or "unmatched" for a 404.
+   */
+  readonly requestFinished = (req: Request, res: Response, seconds: number): void => {
+    const matched = (req.route as { path?: unknown } | undefined)?.path;
+    const route = typeof matched === 'string' ? matched : 'unmatched';
+    this.requests.observe({ method: req.method, route, status_code: String(res.statusCode) }, seconds);
+  };
 
   /** One answer given in `conversationId`'s channel (the part of the id before ":"; "none" without one). */
   answered(conversationId: string | undefined, reply: Reply): void {

@@ -1,14 +1,14 @@
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { requestContext } from '../../src/http/request-context.js';
+import { type FinishedRequest, requestContext } from '../../src/http/request-context.js';
 import { createLogger } from '../../src/log.js';
 
-function appLogging() {
+function appLogging(finished?: FinishedRequest) {
   const lines: Record<string, unknown>[] = [];
   const logger = createLogger('debug', (line) => lines.push(JSON.parse(line)));
   const app = express();
-  app.use(requestContext(logger));
+  app.use(requestContext(logger, finished));
   app.get('/work', async (_req, res) => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     logger.info('did some work');
@@ -53,5 +53,27 @@ describe('requestContext', () => {
     expect(new Set(ids).size).toBe(4);
     const workIds = lines.filter((l) => l.message === 'did some work').map((l) => l.requestId);
     expect(new Set(workIds)).toEqual(new Set(ids));
+  });
+
+  it('tells `finished` of each response, with its duration in seconds, once, after the log line', async () => {
+    const heard: { path: string; status: number; seconds: number; logged: boolean }[] = [];
+    const { app, lines } = appLogging((req, res, seconds) =>
+      heard.push({
+        path: req.path,
+        status: res.statusCode,
+        seconds,
+        logged: lines.some((l) => l.message === 'request'),
+      }),
+    );
+    await request(app).get('/work');
+    await request(app).get('/refuse');
+    expect(heard.map(({ path, status }) => [path, status])).toEqual([
+      ['/work', 200],
+      ['/refuse', 401],
+    ]);
+    // /work waits 5 ms before it answers.
+    expect(heard[0]!.seconds).toBeGreaterThanOrEqual(0.004);
+    expect(heard[0]!.seconds).toBeLessThan(60);
+    expect(heard[0]!.logged).toBe(true);
   });
 });

@@ -44,6 +44,17 @@ describe('the review of unanswered questions', () => {
     expect(JSON.stringify(written)).not.toContain('user-42');
   });
 
+  it('ranks the nearest intents the same whether or not the question was answered first (its reading is kept)', () => {
+    const fresh = (q: string) => engine.nearestIntents(q);
+    for (const q of ['How much revenue does LinkedIn China make?', '领英在中国的收入是多少？']) {
+      const before = fresh(`${q} `);
+      engine.respond(`${q} `);
+      expect(fresh(`${q} `)).toEqual(before);
+      expect(before.length).toBe(3);
+      expect(before[0]!.score).toBeGreaterThanOrEqual(before[2]!.score);
+    }
+  });
+
   it('keeps at most maxEntries, the most recent, and forgets those not seen for maxAgeMs', async () => {
     const clock = fakeClock();
     const log = await UnansweredLog.open(file, { maxEntries: 3, maxAgeMs: 60_000, flushIntervalMs: 0, now: clock.now });

@@ -58,7 +58,11 @@ async function coldStart(kind: ServerKind): Promise<ColdStart> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawnServer(kind, { PORT: String(port), STATE_FILE: path.join(dir, 'conversations.json') });
+  const child = spawnServer(kind, {
+    PORT: String(port),
+    STATE_FILE: path.join(dir, 'conversations.json'),
+    UNANSWERED_FILE: path.join(dir, 'unanswered.json'),
+  });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -49,7 +49,7 @@ class Servers {
     const file = path.join(this.dir, `conversations-${count}.json`);
     context.progress(`seeding ${count} conversations`);
     await seedStateFile(file, count, context.engine, context.questions);
-    return this.start('bot', { STATE_FILE: file });
+    return this.start('bot', { STATE_FILE: file, UNANSWERED_FILE: path.join(this.dir, `unanswered-${count}.json`) });
   }
 
   async close(): Promise<void> {
