@@ -40,7 +40,8 @@ export function createLogger(level: LogLevel, write?: (line: string) => void, pr
       messageKey: 'message',
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      mixin: () => context.getStore() ?? {},
+      // A copy: pino merges the call's fields into what mixin returns, which would leak them into later lines.
+      mixin: () => ({ ...context.getStore() }),
       redact: { paths: SECRET_FIELDS, censor: '[redacted]' },
     },
     destination,

@@ -29,4 +29,15 @@ describe('createLogger (pino)', () => {
     createLogger('silent', (line) => quiet.push(line)).error('nothing');
     expect(quiet).toEqual([]);
   });
+
+  it("keeps one call's fields to its own line: none leaks into the request's later lines", () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger('debug', (line) => lines.push(JSON.parse(line)));
+    withLogContext({ requestId: 'r-1' }, () => {
+      logger.warn('first', { limit: 'conversation' });
+      logger.error('second', { path: '/api/webhook' });
+    });
+    expect(lines[1]).toMatchObject({ requestId: 'r-1', path: '/api/webhook', message: 'second' });
+    expect(lines[1]).not.toHaveProperty('limit');
+  });
 });
