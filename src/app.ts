@@ -2,17 +2,18 @@ import express, { type Express } from 'express';
 import type { ChannelDeps } from './channels/channel.js';
 import { type ChannelSettings, channelRouters, readChannelSettings, signedPaths } from './channels/index.js';
 import { BackgroundWork } from './conversation/background.js';
+import { type DedupeFactory, memoryDedupe } from './conversation/once.js';
 import { Turns } from './conversation/turns.js';
 import type { Engine } from './core/respond.js';
 import { constantTimeEqual } from './http/constant-time.js';
 import { errorBoundary } from './http/error-boundary.js';
 import { sendError } from './http/errors.js';
 import type { Metrics } from './http/metrics.js';
-import { limitPerAddress, RateLimiter } from './http/rate-limit.js';
+import { type Limiter, limitPerAddress, type RateLimit, RateLimiter } from './http/rate-limit.js';
 import { requestContext } from './http/request-context.js';
 import type { Logger } from './log.js';
 import type { ConversationStore } from './store/conversations/store.js';
-import type { UnansweredLog } from './store/unanswered.js';
+import type { UnansweredRecorder } from './store/unanswered.js';
 
 /** What the HTTP app is built from; tests pass their own. */
 export interface AppDeps {
@@ -37,7 +38,11 @@ export interface AppDeps {
   metrics?: Metrics;
   metricsToken?: string | null;
   /** Where fallbacks and unsure answers are kept for `npm run review`; none when omitted. */
-  unanswered?: UnansweredLog;
+  unanswered?: UnansweredRecorder;
+  /** Makes the rate limits' buckets: this process's memory when omitted, Redis with REDIS_URL. */
+  limiter?: (name: 'address' | 'conversation', limit: RateLimit) => Limiter;
+  /** Makes each platform's dedupe of retried deliveries: this process's memory when omitted, Redis with REDIS_URL. */
+  dedupe?: DedupeFactory;
 }
 
 /** What a client is told to wait before asking again while the conversation store cannot write. */
@@ -87,14 +92,15 @@ export function createApp(deps: AppDeps): Express {
     sendError(res, 503, 'not_ready', `Turns cannot be stored: ${reason}.`);
   });
   const settings: ChannelSettings = { ...readChannelSettings({}), ...deps.channels };
+  const makeLimiter = deps.limiter ?? ((_name: string, limit: RateLimit) => new RateLimiter(limit));
   if (deps.perAddressLimit) {
     // Platforms deliver every user's messages from a few addresses: their signed routes are limited per
     // conversation only, or one busy platform would be capped at the limit of one client.
-    const limiter = new RateLimiter({ requests: deps.perAddressLimit, windowMs: 60_000 });
+    const limiter = makeLimiter('address', { requests: deps.perAddressLimit, windowMs: 60_000 });
     app.use(limitPerAddress(limiter, signedPaths(settings), () => metrics?.rateLimited('address')));
   }
   const limiter = deps.perConversationLimit
-    ? new RateLimiter({ requests: deps.perConversationLimit, windowMs: 60_000 })
+    ? makeLimiter('conversation', { requests: deps.perConversationLimit, windowMs: 60_000 })
     : undefined;
   const turns = new Turns({
     engine: deps.engine,
@@ -109,6 +115,7 @@ export function createApp(deps: AppDeps): Express {
     logger: deps.logger,
     metrics,
     background: deps.background ?? new BackgroundWork(),
+    dedupe: deps.dedupe ?? memoryDedupe,
   };
   for (const router of channelRouters(settings, channelDeps)) app.use(router);
 

@@ -30,6 +30,60 @@ export interface Config {
   metricsToken: string | null;
   /** Express's `trust proxy`: false, or how many reverse proxies stand in front (so client addresses are right). */
   trustProxy: number | false;
+  /** Where state shared by several instances lives (REDIS_URL); null: this process alone, in STATE_FILE. */
+  redis: RedisConfig | null;
+}
+
+/** The Redis settings: every key starts with `prefix`, and no call waits longer than its timeout. */
+export interface RedisConfig {
+  url: string;
+  /** REDIS_PREFIX: two bots can share one Redis server under two prefixes. */
+  prefix: string;
+  /** REDIS_CONNECT_TIMEOUT_MS: how long a connection attempt may take. */
+  connectTimeoutMs: number;
+  /** REDIS_COMMAND_TIMEOUT_MS: how long one command or script may take before the turn gives up. */
+  commandTimeoutMs: number;
+  /** REDIS_LOCK_MS: a conversation's lock lifetime, so one whose holder died is free again after it. */
+  lockMs: number;
+  /** REDIS_LOCK_WAIT_MS: how long a turn waits for another instance's turn of the same conversation. */
+  lockWaitMs: number;
+}
+
+/** The Redis defaults: short enough that a turn fails in about a second when Redis is gone. */
+export const REDIS_DEFAULTS = {
+  prefix: 'article-bot:',
+  connectTimeoutMs: 2_000,
+  commandTimeoutMs: 1_000,
+  lockMs: 10_000,
+  lockWaitMs: 5_000,
+} as const;
+
+/** The Redis settings when REDIS_URL is set: a redis:// or rediss:// URL, and timeouts above 0. */
+function readRedis(vars: EnvReader): RedisConfig | null {
+  const url = vars.text('REDIS_URL');
+  const prefix = vars.text('REDIS_PREFIX') ?? REDIS_DEFAULTS.prefix;
+  const positive = (name: string, fallback: number) => {
+    const n = vars.count(name, fallback);
+    if (n === 0) throw new ConfigError(name, 'must be at least 1 (milliseconds)');
+    return n;
+  };
+  const settings = {
+    prefix,
+    connectTimeoutMs: positive('REDIS_CONNECT_TIMEOUT_MS', REDIS_DEFAULTS.connectTimeoutMs),
+    commandTimeoutMs: positive('REDIS_COMMAND_TIMEOUT_MS', REDIS_DEFAULTS.commandTimeoutMs),
+    lockMs: positive('REDIS_LOCK_MS', REDIS_DEFAULTS.lockMs),
+    lockWaitMs: positive('REDIS_LOCK_WAIT_MS', REDIS_DEFAULTS.lockWaitMs),
+  };
+  if (url === null) return null;
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    throw new ConfigError('REDIS_URL', 'must be a URL such as redis://127.0.0.1:6379');
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:')
+    throw new ConfigError('REDIS_URL', `must start with redis:// or rediss://, got ${protocol}//`);
+  return { url, ...settings };
 }
 
 /** Where the project lives: data/ and intents/ are found relative to it unless ARTICLE_DIR says otherwise. */
@@ -96,6 +150,7 @@ export function readConfig(env: Env = process.env): Config {
     conversationTtlMs: vars.hours('CONVERSATION_TTL_HOURS', 24),
     connections: readConnections(vars),
     trustProxy: vars.count('TRUST_PROXY', 0) || false,
+    redis: readRedis(vars),
     metricsToken: vars.text('METRICS_TOKEN'),
     unansweredFile: readUnansweredFile(vars),
     stateFile: path.resolve(vars.text('STATE_FILE') ?? path.join(PROJECT_ROOT, 'var', 'conversations.json')),

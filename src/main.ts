@@ -1,7 +1,8 @@
 /**
  * Composition root: `npm start`. Reads the configuration once (the server's and every channel's), loads the
- * article and intents from ARTICLE_DIR, trains the recognizer, opens the conversation store, serves HTTP on
- * PORT, reloads the article on SIGHUP, and shuts down cleanly on SIGTERM/SIGINT.
+ * article and intents from ARTICLE_DIR, trains the recognizer, opens the conversation store (STATE_FILE, or Redis
+ * with REDIS_URL, where the dedupe keys, rate limits and review are then kept too), serves HTTP on PORT, reloads
+ * the article on SIGHUP, and shuts down cleanly on SIGTERM/SIGINT.
  */
 import path from 'node:path';
 import dotenv from 'dotenv';
@@ -14,8 +15,13 @@ import { ConfigError, misspeltVariables } from './env.js';
 import { Metrics } from './http/metrics.js';
 import { listen } from './http/server.js';
 import { createLogger, describeError } from './log.js';
-import { LowConversationStore } from './store/conversations/store.js';
-import { UnansweredLog } from './store/unanswered.js';
+import { type ConversationStore, LowConversationStore } from './store/conversations/store.js';
+import { redactedUrl, SharedRedis } from './store/redis/client.js';
+import { RedisConversationStore } from './store/redis/conversations.js';
+import { redisDedupe } from './store/redis/once.js';
+import { RedisRateLimiter } from './store/redis/rate-limit.js';
+import { RedisUnanswered } from './store/redis/unanswered.js';
+import { UnansweredLog, type UnansweredRecorder } from './store/unanswered.js';
 
 async function main(): Promise<void> {
   // From the project folder, as .env.example says, wherever the server is started from.
@@ -36,13 +42,22 @@ async function main(): Promise<void> {
   for (const { name, meant } of misspeltVariables(process.env)) {
     logger.warn(`${name} is not a variable the bot reads; did you mean ${meant}?`, { variable: name, meant });
   }
+  // With REDIS_URL every instance shares the conversations, the dedupe keys, the rate limits and the review; an
+  // unreachable Redis stops the start here, before the article is loaded, with a message naming REDIS_URL.
+  const redis = config.redis ? await SharedRedis.connect(config.redis, logger) : null;
   const started = performance.now();
   const bot = await loadBot(config.articleDir);
-  const conversations = await LowConversationStore.open(config.stateFile, {
-    logger,
-    idleTtlMs: config.conversationTtlMs,
-  });
-  const unanswered = config.unansweredFile ? await UnansweredLog.open(config.unansweredFile) : undefined;
+  const conversations: ConversationStore & { flushFailed?: boolean } = redis
+    ? new RedisConversationStore(redis, {
+        idleTtlMs: config.conversationTtlMs,
+        lockMs: config.redis!.lockMs,
+        lockWaitMs: config.redis!.lockWaitMs,
+        logger,
+      })
+    : await LowConversationStore.open(config.stateFile, { logger, idleTtlMs: config.conversationTtlMs });
+  let unanswered: UnansweredRecorder | undefined;
+  if (config.unansweredFile)
+    unanswered = redis ? new RedisUnanswered(redis, logger) : await UnansweredLog.open(config.unansweredFile);
   const background = new BackgroundWork();
   const app = createApp({
     engine: bot.engine,
@@ -56,6 +71,10 @@ async function main(): Promise<void> {
     metrics: new Metrics(),
     metricsToken: config.metricsToken,
     unanswered,
+    ...(redis && {
+      limiter: (name, limit) => new RedisRateLimiter(redis, name, limit, logger),
+      dedupe: redisDedupe(redis),
+    }),
   });
 
   const server = await listen(app, config.port, { host: config.host, connections: config.connections }).catch(
@@ -75,7 +94,7 @@ async function main(): Promise<void> {
     startupMs: Math.round(performance.now()),
     loadMs: Math.round(performance.now() - started),
     article: config.articleDir,
-    stateFile: config.stateFile,
+    state: config.redis ? `redis ${redactedUrl(config.redis.url)} (prefix ${config.redis.prefix})` : config.stateFile,
     channels: describeChannels(channels),
     rateLimits: config.rateLimits,
   });
@@ -101,6 +120,7 @@ async function main(): Promise<void> {
           .catch((error: unknown) => logger.warn('unanswered questions not written', describeError(error))),
       )
       .then(() => conversations.close())
+      .then(() => redis?.close())
       .then(
         () => {
           // A supervisor must see a shutdown that could not write the last snapshot.

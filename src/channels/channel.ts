@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import type { BackgroundWork } from '../conversation/background.js';
+import type { DedupeFactory } from '../conversation/once.js';
 import type { Turns } from '../conversation/turns.js';
 import type { EnvReader } from '../env.js';
 import type { Metrics } from '../http/metrics.js';
@@ -51,4 +52,6 @@ export interface ChannelDeps {
   background: BackgroundWork;
   /** Where the channel counts what its retries repeat; none in tests that do not look. */
   metrics?: Metrics;
+  /** Makes the channel's dedupe of a platform's retried deliveries (shared by every instance with REDIS_URL). */
+  dedupe: DedupeFactory;
 }

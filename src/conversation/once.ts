@@ -60,3 +60,24 @@ export class OnceCache<T> {
     }
   }
 }
+
+/**
+ * What answers a platform's retry once: `run` starts `work` unless `key` was seen within the channel's time, and
+ * resolves, once that is known, with whether this was the first and the (first run's) result. In one process it
+ * is an {@link OnceCache}; with REDIS_URL, the keys are shared by every instance.
+ */
+export interface Dedupe<T> {
+  run(key: string, work: () => Promise<T>): Promise<{ first: boolean; result: Promise<T> }>;
+}
+
+/**
+ * Makes a channel's dedupe: `channel` names its keys and its metric, `ttlMs` is how long a key is remembered
+ * (as long as the platform retries). `onRepeat` is told of each repeat.
+ */
+export type DedupeFactory = <T>(channel: string, ttlMs: number, onRepeat?: () => void) => Dedupe<T>;
+
+/** Each channel's dedupe in this process's memory. */
+export const memoryDedupe: DedupeFactory = <T>(_channel: string, ttlMs: number, onRepeat?: () => void) => {
+  const cache = new OnceCache<T>({ ttlMs, onRepeat });
+  return { run: (key: string, work: () => Promise<T>) => Promise.resolve(cache.run(key, work)) };
+};

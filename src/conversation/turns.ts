@@ -2,10 +2,10 @@ import type { Lang } from '../core/language.js';
 import type { Engine } from '../core/respond.js';
 import type { Reply } from '../core/types.js';
 import type { Metrics } from '../http/metrics.js';
-import { RateLimitedError, type RateLimiter } from '../http/rate-limit.js';
+import { type Limiter, RateLimitedError } from '../http/rate-limit.js';
 import { KeyedQueue } from '../store/conversations/keyed-queue.js';
 import type { ConversationStore } from '../store/conversations/store.js';
-import type { UnansweredLog } from '../store/unanswered.js';
+import type { UnansweredRecorder } from '../store/unanswered.js';
 
 /** What {@link Turns.answer} does with a conversation over its rate limit. */
 export type WhenLimited = 'reply' | 'throw';
@@ -28,10 +28,10 @@ export interface TurnsDeps {
   engine: Engine;
   conversations: ConversationStore;
   /** Questions per conversation; none when omitted. */
-  limiter?: RateLimiter;
+  limiter?: Limiter;
   metrics?: Metrics;
   /** Where fallbacks and unsure answers are counted for review (RECORD_UNANSWERED); none when omitted. */
-  unanswered?: UnansweredLog;
+  unanswered?: UnansweredRecorder;
 }
 
 /**
@@ -74,7 +74,7 @@ export class Turns {
   answer(conversationId: string | undefined, text: string, whenLimited: WhenLimited = 'reply'): Promise<Reply> {
     // Taken once: a reload during this turn does not change the engine it is answered with.
     const { engine } = this;
-    const { conversations, limiter, metrics } = this.deps;
+    const { limiter } = this.deps;
     if (text.trim().length > MAX_QUESTION_LENGTH)
       return Promise.resolve(engine.notice(text, 'tooLong', { max: String(MAX_QUESTION_LENGTH) }));
     if (conversationId === undefined) {
@@ -83,6 +83,19 @@ export class Turns {
       return Promise.resolve(reply);
     }
     const wait = limiter?.take(conversationId) ?? 0;
+    if (typeof wait === 'number') return this.turn(engine, conversationId, text, whenLimited, wait);
+    return wait.then((w) => this.turn(engine, conversationId, text, whenLimited, w));
+  }
+
+  /** A turn of `conversationId`, given the rate limit's wait (0: go ahead). */
+  private turn(
+    engine: Engine,
+    conversationId: string,
+    text: string,
+    whenLimited: WhenLimited,
+    wait: number,
+  ): Promise<Reply> {
+    const { conversations, metrics } = this.deps;
     if (wait > 0) {
       metrics?.rateLimited('conversation');
       if (whenLimited === 'throw') return Promise.reject(new RateLimitedError(wait, 'conversation'));

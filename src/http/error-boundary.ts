@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { describeError, type Logger } from '../log.js';
 import { JournalWriteError, StoreClosedError } from '../store/conversations/store.js';
+import { StoreUnavailableError } from '../store/errors.js';
 import { HttpError, sendError } from './errors.js';
 import { RateLimitedError } from './rate-limit.js';
 
@@ -42,8 +43,13 @@ export function errorBoundary(logger: Logger, storeRetryAfterS = 5): ErrorReques
       );
       return;
     }
-    // A turn that could not be stored (a full disk) or came during shutdown: the client may try again soon.
-    if (error instanceof JournalWriteError || error instanceof StoreClosedError) {
+    // A turn that could not be stored (a full disk, Redis unreachable) or came during shutdown: the client may try
+    // again soon.
+    if (
+      error instanceof JournalWriteError ||
+      error instanceof StoreClosedError ||
+      error instanceof StoreUnavailableError
+    ) {
       logger.error('turn not stored', { path: req.path, ...describeError(error) });
       res.set('Retry-After', String(storeRetryAfterS));
       sendError(res, 503, 'store_unavailable', 'The conversation could not be stored; please try again shortly.');

@@ -19,11 +19,19 @@ export class RateLimitedError extends HttpError {
 }
 
 /**
+ * Takes one request's token for a key: 0 when it may go ahead, else the seconds until one is available. In one
+ * process it is a {@link RateLimiter}; with REDIS_URL the buckets are shared by every instance (and so async).
+ */
+export interface Limiter {
+  take(key: string): number | Promise<number>;
+}
+
+/**
  * Token buckets, one per key (a client address or a conversation id): each holds up to `requests` tokens
  * and refills at `requests` per `windowMs`, so short bursts pass and sustained floods are slowed. Buckets
  * that have refilled completely are forgotten, so memory stays proportional to the keys active in one window.
  */
-export class RateLimiter {
+export class RateLimiter implements Limiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private lastSweep = 0;
 
@@ -68,14 +76,18 @@ export class RateLimiter {
  * on. Requests to the `exempt` paths are not counted.
  */
 export function limitPerAddress(
-  limiter: RateLimiter,
+  limiter: Limiter,
   exempt: ReadonlySet<string> = new Set(),
   onLimited?: () => void,
 ): RequestHandler {
+  const decide = (wait: number, next: (error?: unknown) => void) => {
+    if (wait > 0) onLimited?.();
+    next(wait === 0 ? undefined : new RateLimitedError(wait, 'address'));
+  };
   return (req, _res, next) => {
     if (exempt.has(req.path)) return next();
     const wait = limiter.take(req.ip ?? req.socket.remoteAddress ?? 'unknown');
-    if (wait > 0) onLimited?.();
-    next(wait === 0 ? undefined : new RateLimitedError(wait, 'address'));
+    if (typeof wait === 'number') decide(wait, next);
+    else wait.then((w) => decide(w, next), next);
   };
 }

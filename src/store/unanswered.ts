@@ -17,6 +17,20 @@ export interface UnansweredQuestion {
   nearest: { intent: string; score: number }[];
 }
 
+/** Where fallbacks and unsure answers are counted: {@link UnansweredLog} (a file) or, with REDIS_URL, Redis. */
+export interface UnansweredRecorder {
+  /** Counts a question; never throws and never waits (a review must not slow or fail a turn). */
+  record(question: string, outcome: UnansweredQuestion['outcome'], nearest: UnansweredQuestion['nearest']): void;
+  /** The questions, most often asked first (then most recently). */
+  list(): Promise<UnansweredQuestion[]>;
+  close(): Promise<void>;
+}
+
+/** The order of a review: most often asked first, then most recently. */
+export function byCount(a: UnansweredQuestion, b: UnansweredQuestion): number {
+  return b.count - a.count || b.lastSeen.localeCompare(a.lastSeen);
+}
+
 /** How much is kept: the most recent `maxEntries` questions, none last seen longer ago than `maxAgeMs`. */
 export interface UnansweredOptions {
   maxEntries?: number;
@@ -26,7 +40,7 @@ export interface UnansweredOptions {
   now?: () => Date;
 }
 
-const DEFAULTS = { maxEntries: 1000, maxAgeMs: 30 * 24 * 3_600_000, flushIntervalMs: 30_000 };
+export const UNANSWERED_DEFAULTS = { maxEntries: 1000, maxAgeMs: 30 * 24 * 3_600_000, flushIntervalMs: 30_000 };
 
 /**
  * The review of unanswered questions, as Custom Question Answering and Botpress keep one: fallbacks and
@@ -34,7 +48,7 @@ const DEFAULTS = { maxEntries: 1000, maxAgeMs: 30 * 24 * 3_600_000, flushInterva
  * intents. No user or conversation id is kept. Bounded in size and age; written through lowdb (a temporary file
  * and a rename) every `flushIntervalMs` when something changed, and on `close()`.
  */
-export class UnansweredLog {
+export class UnansweredLog implements UnansweredRecorder {
   private readonly entries = new Map<string, UnansweredQuestion>();
   private dirty = false;
   private readonly timer: NodeJS.Timeout | undefined;
@@ -44,7 +58,7 @@ export class UnansweredLog {
     private readonly db: Low<{ questions: UnansweredQuestion[] }>,
     options: UnansweredOptions,
   ) {
-    this.settings = { ...DEFAULTS, now: () => new Date(), ...options };
+    this.settings = { ...UNANSWERED_DEFAULTS, now: () => new Date(), ...options };
     for (const q of db.data.questions ?? []) if (isQuestion(q)) this.entries.set(q.text, q);
     this.trim();
     if (this.settings.flushIntervalMs > 0) {
@@ -87,9 +101,8 @@ export class UnansweredLog {
     this.trim();
   }
 
-  /** The questions, most often asked first (then most recently). */
-  list(): UnansweredQuestion[] {
-    return [...this.entries.values()].sort((a, b) => b.count - a.count || b.lastSeen.localeCompare(a.lastSeen));
+  async list(): Promise<UnansweredQuestion[]> {
+    return [...this.entries.values()].sort(byCount);
   }
 
   /** Writes what changed since the last write. */

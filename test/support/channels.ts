@@ -8,6 +8,7 @@ import type { Bot } from '../../src/bot.js';
 import type { ChannelDeps } from '../../src/channels/channel.js';
 import type { ChannelSettings } from '../../src/channels/index.js';
 import { BackgroundWork } from '../../src/conversation/background.js';
+import { memoryDedupe } from '../../src/conversation/once.js';
 import { Turns } from '../../src/conversation/turns.js';
 import type { ConversationState, Reply } from '../../src/core/types.js';
 import { createLogger, type Logger } from '../../src/log.js';
@@ -131,6 +132,7 @@ export function useChannelEnv(prefix: string): ChannelEnv {
         turns: new Turns({ engine: env.bot.engine, conversations: parts.conversations ?? env.counting }),
         logger: parts.logger ?? env.logs.logger,
         background: new BackgroundWork(),
+        dedupe: memoryDedupe,
       };
     },
   } as ChannelEnv;

@@ -41,11 +41,25 @@ export function createEndpoint(deps: ChannelDeps, settings: BotFrameworkSettings
     throw error;
   };
   const handler = new ArticleActivityHandler(deps.turns);
+  // A message activity the channel delivers again (its id seen before) is answered with the first response,
+  // without a second turn; an hour covers the Bot Framework's retries.
+  const once = deps.dedupe<InvokeResponse | null>('botframework', 60 * 60_000, () =>
+    deps.metrics?.deduplicated('botframework'),
+  );
 
   return async (req, res, activity) => {
     let response: InvokeResponse | undefined;
     try {
-      response = await adapter.handle(req.get('authorization') ?? '', activity, (context) => handler.run(context));
+      const turn = async () =>
+        (await adapter.handle(req.get('authorization') ?? '', activity, (context) => handler.run(context))) ?? null;
+      if (activity.type === 'message' && typeof activity.id === 'string' && activity.id !== '') {
+        const key = `${activity.channelId}:${activity.conversation.id}:${activity.id}`;
+        const { first, result } = await once.run(key, turn);
+        if (!first) logger.debug('bot framework activity delivered again; first response repeated', { key });
+        response = (await result) ?? undefined;
+      } else {
+        response = (await turn()) ?? undefined;
+      }
     } catch (error) {
       const where = { channelId: activity.channelId, conversationId: activity.conversation.id, type: activity.type };
       if (error instanceof BotAuthError) {

@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { OnceCache } from '../../conversation/once.js';
+import type { Dedupe } from '../../conversation/once.js';
 import { OutboundError, postJson } from '../../conversation/outbound.js';
 import { APOLOGY } from '../../conversation/turns.js';
 import type { Reply } from '../../core/types.js';
@@ -51,7 +51,7 @@ export const lineChannel = defineChannel('line', {
  */
 export function lineRoutes(deps: ChannelDeps, settings: LineSettings): Router {
   // LINE redelivers (when redelivery is on) for a limited time; a day comfortably covers it.
-  const once = new OnceCache<void>({ ttlMs: 24 * 60 * 60 * 1000, onRepeat: () => deps.metrics?.deduplicated('line') });
+  const once = deps.dedupe<void>('line', 24 * 60 * 60 * 1000, () => deps.metrics?.deduplicated('line'));
   const router = express.Router();
   postRoute(router, LINE_PATH, ROUTE, (req, res, raw) => {
     if (!verifyLineSignature(raw, req.get(SIGNATURE_HEADER), settings.secret)) throw invalidSignature();
@@ -76,11 +76,11 @@ function invalidSignature(): HttpError {
  * path's order), so their answers keep their order; different conversations in parallel, so a slow reply
  * call holds up nobody else.
  */
-function dispatch(deps: ChannelDeps, settings: LineSettings, once: OnceCache<void>, tasks: LineTask[]): void {
+function dispatch(deps: ChannelDeps, settings: LineSettings, once: Dedupe<void>, tasks: LineTask[]): void {
   for (const task of tasks) {
     const run = async () => {
       if (task.eventId === null) return handle(deps, settings, task);
-      const { first, result } = once.run(task.eventId, () => handle(deps, settings, task));
+      const { first, result } = await once.run(task.eventId, () => handle(deps, settings, task));
       if (!first) deps.logger.debug('LINE event already answered', { webhookEventId: task.eventId });
       return result;
     };

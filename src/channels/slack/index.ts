@@ -1,5 +1,4 @@
 import express, { type Router } from 'express';
-import { OnceCache } from '../../conversation/once.js';
 import { postJson } from '../../conversation/outbound.js';
 import type { Reply } from '../../core/types.js';
 import { isRecord, parseJsonBody, postRoute } from '../../http/body.js';
@@ -36,7 +35,7 @@ export const SLACK_BODY_LIMIT = 64 * 1024;
 export function slackRoutes(deps: ChannelDeps, settings: SlackSettings): Router {
   const { logger } = deps;
   // Slack retries after about 1 and 5 minutes; an hour covers them all.
-  const once = new OnceCache<void>({ ttlMs: 60 * 60_000, onRepeat: () => deps.metrics?.deduplicated('slack') });
+  const once = deps.dedupe<void>('slack', 60 * 60_000, () => deps.metrics?.deduplicated('slack'));
   const router = express.Router();
 
   const route = {
@@ -44,7 +43,7 @@ export function slackRoutes(deps: ChannelDeps, settings: SlackSettings): Router 
     limit: SLACK_BODY_LIMIT,
     methodMessage: 'Slack posts events to this URL with POST.',
   };
-  postRoute(router, SLACK_PATH, route, (req, res, raw) => {
+  postRoute(router, SLACK_PATH, route, async (req, res, raw) => {
     verifySlackRequest(
       settings.secret,
       req.get('x-slack-request-timestamp'),
@@ -80,22 +79,28 @@ export function slackRoutes(deps: ChannelDeps, settings: SlackSettings): Router 
     ) {
       throw new HttpError(400, 'invalid_event', 'An event_callback needs "event_id", "team_id" and an "event" object.');
     }
-    // Slack waits at most 3 s for this, so the answer is worked out after the acknowledgement.
-    res.status(200).end();
     const question = questionFromEvent(body.team_id, event as Record<string, unknown>);
-    if (question === null) return;
+    if (question === null) {
+      res.status(200).end();
+      return;
+    }
     const retry = req.get('x-slack-retry-num');
     // The same message can come as app_mention and as message.im (different event ids), so a second key
-    // per message keeps it from being answered twice.
-    const messageKey = `message:${question.team}:${question.channel}:${question.ts}`;
-    const { first, result } = once.run(
-      `event:${eventId}`,
-      () => once.run(messageKey, () => answer(question, eventId)).result,
+    // per message keeps it from being answered twice. Both are checked before the acknowledgement: with shared
+    // state out of reach (Redis) the event gets a 503, and Slack delivers it again.
+    const { first, result } = await once.run(`event:${eventId}`, () =>
+      once.run(messageKey(question), () => answer(question, eventId)).then((r) => r.result),
     );
+    // Slack waits at most 3 s for this, so the answer is worked out after the acknowledgement.
+    res.status(200).end();
     if (!first) logger.info('slack: repeated event not answered again', { eventId, retry: retry ?? null });
     deps.background.track(result);
   });
   return router;
+
+  function messageKey(question: SlackQuestion): string {
+    return `message:${question.team}:${question.channel}:${question.ts}`;
+  }
 
   /** Answers and posts; never rejects, so the cache keeps the event as handled whatever happened. */
   async function answer(question: SlackQuestion, eventId: string): Promise<void> {

@@ -1,11 +1,11 @@
 import express, { type RequestHandler, type Router } from 'express';
-import { OnceCache } from '../../conversation/once.js';
 import { APOLOGY } from '../../conversation/turns.js';
 import type { Reply } from '../../core/types.js';
 import { postRoute } from '../../http/body.js';
 import { constantTimeEqual } from '../../http/constant-time.js';
 import { HttpError } from '../../http/errors.js';
 import { describeError } from '../../log.js';
+import { StoreUnavailableError } from '../../store/errors.js';
 import { type ChannelDeps, defineChannel } from '../channel.js';
 import { type TelegramSendMessage, toSendMessage } from './reply.js';
 import { readTelegramSettings, type TelegramSettings } from './settings.js';
@@ -36,10 +36,9 @@ export const telegramChannel = defineChannel('telegram', {
  */
 export function telegramRoutes(deps: ChannelDeps, settings: TelegramSettings): Router {
   // Telegram keeps retrying an undelivered update for up to a day.
-  const once = new OnceCache<TelegramSendMessage>({
-    ttlMs: 24 * 60 * 60 * 1000,
-    onRepeat: () => deps.metrics?.deduplicated('telegram'),
-  });
+  const once = deps.dedupe<TelegramSendMessage>('telegram', 24 * 60 * 60 * 1000, () =>
+    deps.metrics?.deduplicated('telegram'),
+  );
   const router = express.Router();
   const route = {
     before: [requireSecretToken(settings.secretToken)],
@@ -54,7 +53,7 @@ export function telegramRoutes(deps: ChannelDeps, settings: TelegramSettings): R
       res.json({});
       return;
     }
-    const { first, result } = once.run(String(update.updateId), () => answer(deps, message, update.updateId));
+    const { first, result } = await once.run(String(update.updateId), () => answer(deps, message, update.updateId));
     // Telegram redelivers only an update whose response it never got, so it never ran that sendMessage:
     // the redelivery gets the same answer again, without a second turn of the conversation.
     if (!first)
@@ -91,6 +90,8 @@ async function answer(deps: ChannelDeps, message: TelegramTextMessage, updateId:
       reply = await deps.turns.answer(conversationId, question);
     }
   } catch (error) {
+    // Shared state out of reach for a moment (Redis): a 503, and Telegram's retry gets the answer.
+    if (error instanceof StoreUnavailableError) throw error;
     // Telegram would retry a 5xx for a day; one apology now tells the user to ask again instead.
     deps.logger.error('telegram answer failed', { updateId, conversationId, ...describeError(error) });
     reply = APOLOGY;

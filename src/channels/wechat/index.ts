@@ -1,10 +1,10 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { OnceCache } from '../../conversation/once.js';
 import { APOLOGY } from '../../conversation/turns.js';
 import type { Reply } from '../../core/types.js';
 import { postRoute } from '../../http/body.js';
 import { HttpError } from '../../http/errors.js';
 import { describeError } from '../../log.js';
+import { StoreUnavailableError } from '../../store/errors.js';
 import { type ChannelDeps, defineChannel } from '../channel.js';
 import { checkWechatSignature, WechatCipher, WechatCryptoError } from './crypto.js';
 import { encryptedReplyXml, fitContent, textReplyXml } from './reply.js';
@@ -43,10 +43,7 @@ export function wechatRoutes(deps: ChannelDeps, settings: WechatSettings): Route
       ? new WechatCipher(settings.encodingAesKey, settings.appId)
       : null;
   // WeChat retries three times within about 15 s; a few minutes covers that with room to spare.
-  const once = new OnceCache<string | null>({
-    ttlMs: 5 * 60_000,
-    onRepeat: () => deps.metrics?.deduplicated('wechat'),
-  });
+  const once = deps.dedupe<string | null>('wechat', 5 * 60_000, () => deps.metrics?.deduplicated('wechat'));
   const router = express.Router();
 
   router.get('/api/wechat', (req: Request, res: Response) => {
@@ -111,8 +108,10 @@ export function wechatRoutes(deps: ChannelDeps, settings: WechatSettings): Route
 
     let xml: string | null;
     try {
-      xml = await once.run(dedupeKey(message), () => replyXmlFor(message)).result;
+      xml = await (await once.run(dedupeKey(message), () => replyXmlFor(message))).result;
     } catch (error) {
+      // Shared state out of reach for a moment (Redis): a 503, and WeChat's retry gets the answer.
+      if (error instanceof StoreUnavailableError) throw error;
       // Forgotten by the cache, so WeChat's retry gets a fresh try; this attempt gets an apology.
       logger.error('wechat: answering failed', { msgType: message.msgType, ...describeError(error) });
       xml = textReplyXml(message, APOLOGY, nowSeconds());
