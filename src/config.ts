@@ -43,9 +43,15 @@ export interface RedisConfig {
   connectTimeoutMs: number;
   /** REDIS_COMMAND_TIMEOUT_MS: how long one command or script may take before the turn gives up. */
   commandTimeoutMs: number;
-  /** REDIS_LOCK_MS: a conversation's lock lifetime, so one whose holder died is free again after it. */
+  /**
+   * REDIS_LOCK_MS: a conversation's lock lifetime, so one whose holder died is free again after it. A turn holds it
+   * for milliseconds; one that outlives it cannot overwrite a newer turn (the write compares versions).
+   */
   lockMs: number;
-  /** REDIS_LOCK_WAIT_MS: how long a turn waits for another instance's turn of the same conversation. */
+  /**
+   * REDIS_LOCK_WAIT_MS: how long a turn waits for another instance's turn of the same conversation; longer than
+   * the lock's lifetime, so a lock left by an instance that died is waited out rather than refused.
+   */
   lockWaitMs: number;
 }
 
@@ -54,7 +60,7 @@ export const REDIS_DEFAULTS = {
   prefix: 'article-bot:',
   connectTimeoutMs: 2_000,
   commandTimeoutMs: 1_000,
-  lockMs: 10_000,
+  lockMs: 2_000,
   lockWaitMs: 5_000,
 } as const;
 
@@ -74,6 +80,11 @@ function readRedis(vars: EnvReader): RedisConfig | null {
     lockMs: positive('REDIS_LOCK_MS', REDIS_DEFAULTS.lockMs),
     lockWaitMs: positive('REDIS_LOCK_WAIT_MS', REDIS_DEFAULTS.lockWaitMs),
   };
+  if (settings.lockWaitMs <= settings.lockMs)
+    throw new ConfigError(
+      'REDIS_LOCK_WAIT_MS',
+      `must be longer than REDIS_LOCK_MS (${settings.lockMs} ms), so a lock left by an instance that died is waited out`,
+    );
   if (url === null) return null;
   let protocol: string;
   try {

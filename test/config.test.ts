@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readChannelSettings } from '../src/channels/index.js';
-import { DEFAULT_RATE_LIMITS, PROJECT_ROOT, readConfig } from '../src/config.js';
+import { DEFAULT_RATE_LIMITS, PROJECT_ROOT, REDIS_DEFAULTS, readConfig } from '../src/config.js';
 import type { Env } from '../src/env.js';
 import { misspeltVariables } from '../src/env.js';
 import { CONNECTION_LIMITS } from '../src/http/server.js';
@@ -48,6 +48,7 @@ describe('readConfig', () => {
       metricsToken: null,
       unansweredFile: path.join(PROJECT_ROOT, 'var', 'unanswered.json'),
       logFormat: 'auto',
+      redis: null,
     });
     expect(readConfig({ LOG_FORMAT: 'JSON' }).logFormat).toBe('json');
     expect(() => readConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/);
@@ -129,6 +130,40 @@ describe('readConfig: limits', () => {
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
   ])('rejects %j naming %s', (env, variable) => {
     expectConfigError(env, variable);
+  });
+});
+
+describe('readConfig: Redis', () => {
+  it('keeps state in STATE_FILE without REDIS_URL, and in Redis with it, with bounded timeouts', () => {
+    expect(readConfig({}).redis).toBeNull();
+    expect(readConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      ...REDIS_DEFAULTS,
+    });
+    expect(
+      readConfig({
+        REDIS_URL: 'rediss://bot:pw@cache.internal:6380/2',
+        REDIS_PREFIX: 'bot-b:',
+        REDIS_CONNECT_TIMEOUT_MS: '500',
+        REDIS_COMMAND_TIMEOUT_MS: '250',
+        REDIS_LOCK_MS: '1000',
+        REDIS_LOCK_WAIT_MS: '3000',
+      }).redis,
+    ).toEqual({
+      url: 'rediss://bot:pw@cache.internal:6380/2',
+      prefix: 'bot-b:',
+      connectTimeoutMs: 500,
+      commandTimeoutMs: 250,
+      lockMs: 1000,
+      lockWaitMs: 3000,
+    });
+  });
+
+  it('refuses a URL that is not redis:// or rediss://, never echoing it, and a wait no longer than the lock', () => {
+    expect(expectConfigError({ REDIS_URL: 'http://user:secret@host' }, 'REDIS_URL').message).not.toContain('secret');
+    expect(expectConfigError({ REDIS_URL: 'not a url secret' }, 'REDIS_URL').message).not.toContain('secret');
+    expectConfigError({ REDIS_URL: 'redis://h', REDIS_COMMAND_TIMEOUT_MS: '0' }, 'REDIS_COMMAND_TIMEOUT_MS');
+    expectConfigError({ REDIS_URL: 'redis://h', REDIS_LOCK_MS: '5000' }, 'REDIS_LOCK_WAIT_MS');
   });
 });
 

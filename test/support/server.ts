@@ -55,6 +55,7 @@ export function startServer(env: Record<string, string>, cwd = PROJECT_ROOT): Pr
 
 /** Resolves with the exit code once `child` exits. */
 export function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  // A process ended by a signal has no exit code but a signal code, and its 'exit' event has passed.
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 }
