@@ -167,7 +167,7 @@ describe('POST /api/messages without MicrosoftAppId: no open relay', () => {
   it('answers the Emulator on localhost and 127.0.0.1', async () => {
     for (const serviceUrl of [connector.url, connector.url.replace('127.0.0.1', 'localhost')]) {
       connector.calls.length = 0;
-      const res = await post(emulator('message', serviceUrl, `loopback-${serviceUrl.length}`));
+      const res = await post(emulator('message', serviceUrl, `loopback-${new URL(serviceUrl).hostname}`));
       expect(res.status).toBe(200);
       expect(connector.calls.length).toBeGreaterThan(0);
     }
@@ -279,6 +279,23 @@ describe('POST /api/messages with the Emulator (no app id)', () => {
     expect(res.body.activities[0]).toMatchObject({ type: 'message', textFormat: 'markdown' });
     expect(res.body.activities[0].text).toContain('president of LinkedIn China');
     expect(connector.calls).toEqual([]);
+  });
+
+  it('answers an activity delivered again (same id) with the first response, without a second turn or reply', async () => {
+    const activity = emulator('message', connector.url, 'redelivered', {
+      id: `redelivered-${process.pid}`,
+      text: 'Who is Derek Shen?',
+      deliveryMode: 'expectReplies',
+    });
+    const first = await post(activity);
+    const again = await post(activity);
+    expect(first.status).toBe(200);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(env.counting.turns.get('bot-framework:emulator:redelivered')).toBe(1);
+    // Another activity of the conversation is a new turn.
+    await post({ ...activity, id: `next-${process.pid}`, text: 'And WeChat?' });
+    expect(env.counting.turns.get('bot-framework:emulator:redelivered')).toBe(2);
   });
 
   it('accepts typing, reactions, events and other activities quietly, sending nothing', async () => {
