@@ -2,6 +2,9 @@ import path from 'node:path';
 import { ConfigError, type Env, EnvReader } from './env.js';
 import { CONNECTION_LIMITS } from './http/server.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
+import type { RedisConfig } from './store/redis/client.js';
+
+export type { RedisConfig };
 
 /**
  * The server's own settings, read once from the environment at start-up (see .env.example). Each channel
@@ -32,27 +35,6 @@ export interface Config {
   trustProxy: number | false;
   /** Where state shared by several instances lives (REDIS_URL); null: this process alone, in STATE_FILE. */
   redis: RedisConfig | null;
-}
-
-/** The Redis settings: every key starts with `prefix`, and no call waits longer than its timeout. */
-export interface RedisConfig {
-  url: string;
-  /** REDIS_PREFIX: two bots can share one Redis server under two prefixes. */
-  prefix: string;
-  /** REDIS_CONNECT_TIMEOUT_MS: how long a connection attempt may take. */
-  connectTimeoutMs: number;
-  /** REDIS_COMMAND_TIMEOUT_MS: how long one command or script may take before the turn gives up. */
-  commandTimeoutMs: number;
-  /**
-   * REDIS_LOCK_MS: a conversation's lock lifetime, so one whose holder died is free again after it. A turn holds it
-   * for milliseconds; one that outlives it cannot overwrite a newer turn (the write compares versions).
-   */
-  lockMs: number;
-  /**
-   * REDIS_LOCK_WAIT_MS: how long a turn waits for another instance's turn of the same conversation; longer than
-   * the lock's lifetime, so a lock left by an instance that died is waited out rather than refused.
-   */
-  lockWaitMs: number;
 }
 
 /** The Redis defaults: short enough that a turn fails in about a second when Redis is gone. */

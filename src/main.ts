@@ -11,15 +11,15 @@ import { loadBot } from './bot.js';
 import { type ChannelSettings, describeChannels, readChannelSettings } from './channels/index.js';
 import { type Config, PROJECT_ROOT, readConfig } from './config.js';
 import { BackgroundWork } from './conversation/background.js';
+import { redisDedupe } from './conversation/redis-once.js';
 import { ConfigError, misspeltVariables } from './env.js';
 import { Metrics } from './http/metrics.js';
+import { RedisRateLimiter } from './http/redis-rate-limit.js';
 import { listen } from './http/server.js';
 import { createLogger, describeError } from './log.js';
 import { type ConversationStore, LowConversationStore } from './store/conversations/store.js';
 import { redactedUrl, SharedRedis } from './store/redis/client.js';
 import { RedisConversationStore } from './store/redis/conversations.js';
-import { redisDedupe } from './store/redis/once.js';
-import { RedisRateLimiter } from './store/redis/rate-limit.js';
 import { RedisUnanswered } from './store/redis/unanswered.js';
 import { UnansweredLog, type UnansweredRecorder } from './store/unanswered.js';
 

@@ -1,8 +1,28 @@
 import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
-import type { RedisConfig } from '../../config.js';
 import { describeError, type Logger } from '../../log.js';
 import { StoreUnavailableError } from '../errors.js';
+
+/** How to reach Redis: every key starts with `prefix`, and no call waits longer than its timeout (see config.ts). */
+export interface RedisConfig {
+  url: string;
+  /** REDIS_PREFIX: two bots can share one Redis server under two prefixes. */
+  prefix: string;
+  /** REDIS_CONNECT_TIMEOUT_MS: how long a connection attempt may take. */
+  connectTimeoutMs: number;
+  /** REDIS_COMMAND_TIMEOUT_MS: how long one command or script may take before the turn gives up. */
+  commandTimeoutMs: number;
+  /**
+   * REDIS_LOCK_MS: a conversation's lock lifetime, so one whose holder died is free again after it. A turn holds it
+   * for milliseconds; one that outlives it cannot overwrite a newer turn (the write compares versions).
+   */
+  lockMs: number;
+  /**
+   * REDIS_LOCK_WAIT_MS: how long a turn waits for another instance's turn of the same conversation; longer than
+   * the lock's lifetime, so a lock left by an instance that died is waited out rather than refused.
+   */
+  lockWaitMs: number;
+}
 
 /** A Lua script, sent once and then run by its SHA1 (EVALSHA), as Redis keeps scripts it has seen. */
 export interface Script {

@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, expect, it } from 'vitest';
+import { redisDedupe } from '../../../src/conversation/redis-once.js';
 import type { ConversationState } from '../../../src/core/types.js';
 import { emptyState } from '../../../src/core/types.js';
+import { RedisRateLimiter } from '../../../src/http/redis-rate-limit.js';
 import { createLogger } from '../../../src/log.js';
 import { StoreUnavailableError } from '../../../src/store/errors.js';
 import { RedisStartError, SharedRedis } from '../../../src/store/redis/client.js';
 import { RedisConversationStore } from '../../../src/store/redis/conversations.js';
-import { redisDedupe } from '../../../src/store/redis/once.js';
-import { RedisRateLimiter } from '../../../src/store/redis/rate-limit.js';
 import { RedisUnanswered } from '../../../src/store/redis/unanswered.js';
 import { connectInstance, describeWithRedis, redisConfig } from '../../support/redis.js';
 

@@ -1,6 +1,6 @@
-import { type Limiter, type RateLimit, RateLimiter } from '../../http/rate-limit.js';
-import type { Logger } from '../../log.js';
-import { type SharedRedis, script } from './client.js';
+import type { Logger } from '../log.js';
+import { type SharedRedis, script } from '../store/redis/client.js';
+import { type Limiter, type RateLimit, RateLimiter } from './rate-limit.js';
 
 /**
  * The token bucket of {@link RateLimiter}, kept in Redis so every instance draws on one bucket per key, on

@@ -1,6 +1,6 @@
-import type { Dedupe, DedupeFactory } from '../../conversation/once.js';
-import { StoreUnavailableError } from '../errors.js';
-import type { SharedRedis } from './client.js';
+import { StoreUnavailableError } from '../store/errors.js';
+import type { SharedRedis } from '../store/redis/client.js';
+import type { Dedupe, DedupeFactory } from './once.js';
 
 /** A key marked "being answered" by an instance that died is free again after this. */
 const PENDING_MS = 30_000;
