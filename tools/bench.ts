@@ -4,9 +4,9 @@
  * `--json` the JSON; always writes the JSON to var/bench/latest.json.
  *
  *   npm run bench                                  builds dist/ (the bot runs compiled, as npm start runs it),
- *                                                  then everything: about three minutes
+ *                                                  then everything: about four minutes
  *   npm run bench -- --quick                       fewer and shorter rounds
- *   npm run bench -- --only inprocess,coldstart    some sections: inprocess, coldstart, http, state
+ *   npm run bench -- --only inprocess,coldstart    some sections: inprocess, coldstart, http, state, redis
  *   npm run bench -- --rounds 5 --duration 10 --connections 10
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -21,10 +21,11 @@ import { benchHttp, benchState, FEW, type HttpOptions, MANY } from './bench/http
 import { benchInProcess } from './bench/inprocess.js';
 import { type Figure, unavailable } from './bench/measure.js';
 import { BENCH_ENV } from './bench/processes.js';
+import { benchRedis } from './bench/redis.js';
 import { formatTable, type Report } from './bench/report.js';
 import { loadAnswerSet, loadQuestionSet } from './eval/evaluation.js';
 
-const SECTIONS = ['inprocess', 'coldstart', 'http', 'state'] as const;
+const SECTIONS = ['inprocess', 'coldstart', 'http', 'state', 'redis'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
   await run('coldstart', 'cold start', () => benchColdStart(coldStartRuns, progress));
   await run('http', 'http', () => benchHttp(context, http));
   await run('state', 'state', () => benchState(context, http));
+  await run('redis', 'redis', () => benchRedis(context, http));
 
   const report: Report = {
     startedAt,
@@ -119,6 +121,13 @@ async function main(): Promise<void> {
       `HTTP load: autocannon in this process on loopback, ${http.connections} connections, ${http.rounds} rounds of ` +
         `${http.durationSeconds} s per server after ${http.warmupSeconds} s of warm-up; held-out questions in turn, ` +
         `conversation ids from ${FEW} (or ${MANY.toLocaleString('en')}) seeded conversations.`,
+      ...(sections.includes('redis')
+        ? [
+            'Redis: the redis section starts a redis-server of its own on a free loopback port (no RDB snapshots, no ' +
+              'append-only file) and stops it at the end; its bots get REDIS_URL, and one REDIS_PREFIX per group ' +
+              '(the bot set against lowdb, the two instances), so neither sees the keys of the other.',
+          ]
+        : []),
       `Machine: ${os.cpus().length} CPUs, shared by the client, the servers and anything else running: compare ratios, not absolute figures.`,
     ],
     figures,

@@ -30,12 +30,12 @@ export const FEW = 10;
 export const MANY = 10_000;
 
 /** Every server the HTTP benchmarks start, and a temporary directory for their state files. */
-class Servers {
+export class Servers {
   private readonly running: Server[] = [];
   private constructor(readonly dir: string) {}
 
-  static async create(): Promise<Servers> {
-    return new Servers(await mkdtemp(path.join(tmpdir(), 'bench-http-')));
+  static async create(prefix = 'bench-http-'): Promise<Servers> {
+    return new Servers(await mkdtemp(path.join(tmpdir(), prefix)));
   }
 
   async start(kind: ServerKind, env: Record<string, string> = {}): Promise<Server> {
@@ -59,7 +59,7 @@ class Servers {
 }
 
 /** Webhook request bodies: the questions in turn, each in one of the conversations `ids()` picks. */
-function webhookBodies(questions: readonly string[], ids: () => string): () => string {
+export function webhookBodies(questions: readonly string[], ids: () => string): () => string {
   const question = cycle(questions);
   return () => JSON.stringify({ text: question(), conversationId: ids(), userId: 'bench' });
 }
@@ -85,13 +85,13 @@ function activityBodies(questions: readonly string[], conversations: number): ()
 }
 
 /** Starts watching something before a measured round; the function it returns ends the watch. */
-type Watch = () => () => Promise<void>;
+export type Watch = () => () => Promise<void>;
 
 /**
  * Results of loading A and B in turn for `rounds` rounds, after `warmupSeconds` of load on each, then
  * `afterWarmup()`. `watchB` runs around each measured round of B.
  */
-async function alternate(
+export async function alternate(
   label: string,
   a: (options: LoadOptions) => Promise<LoadResult>,
   b: (options: LoadOptions) => Promise<LoadResult>,
@@ -126,16 +126,16 @@ function watchRss(pid: number, peaks: (number | null)[]): Watch {
 }
 
 /** "3 rounds x 5 s at 10 connections" */
-function rounds(options: HttpOptions): string {
+export function rounds(options: HttpOptions): string {
   const plural = options.rounds === 1 ? '' : 's';
   return `${options.rounds} round${plural} x ${options.durationSeconds} s at ${options.connections} connections`;
 }
 
-const throughputs = (runs: LoadResult[]) => runs.map((r) => r.throughput);
-const p99s = (runs: LoadResult[]) => runs.map((r) => r.p99Ms);
+export const throughputs = (runs: LoadResult[]) => runs.map((r) => r.throughput);
+export const p99s = (runs: LoadResult[]) => runs.map((r) => r.p99Ms);
 const failures = (runs: LoadResult[]) => runs.reduce((sum, r) => sum + r.failed, 0);
 
-function failureNote(name: string, runs: LoadResult[]): string {
+export function failureNote(name: string, runs: LoadResult[]): string {
   const failed = failures(runs);
   return failed > 0 ? `; ${failed} ${name} responses were not 2xx or failed` : '';
 }
