@@ -25,7 +25,16 @@ export function startServer(env: Record<string, string>, cwd = PROJECT_ROOT): Pr
   const child = spawn(SERVER_COMMAND[0], [path.join(PROJECT_ROOT, SERVER_COMMAND[1])], {
     cwd,
     // No review file unless a test asks for one: servers of other test files must not share the project's.
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', WEBHOOK_SECRET: '', RECORD_UNANSWERED: '0', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      WEBHOOK_SECRET: '',
+      RECORD_UNANSWERED: '0',
+      // The lowdb store unless a test gives REDIS_URL, whatever the developer's shell or .env says.
+      REDIS_URL: '',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -16,6 +16,8 @@ export const BENCH_ENV: Readonly<Record<string, string>> = {
   MicrosoftAppPassword: '',
   RATE_LIMIT_PER_ADDRESS: '0',
   RATE_LIMIT_PER_CONVERSATION: '0',
+  // One process's lowdb store unless a section sets REDIS_URL itself, whatever this shell or .env says.
+  REDIS_URL: '',
 };
 
 /**

@@ -67,8 +67,6 @@ async function benchStore(redis: RedisServer, context: HttpContext, options: Htt
   const servers = await Servers.create('bench-redis-');
   try {
     const low = await servers.start('bot', {
-      // Unset, so a REDIS_URL in the environment or .env cannot put this one in Redis too.
-      REDIS_URL: '',
       STATE_FILE: path.join(servers.dir, 'conversations-lowdb.json'),
       UNANSWERED_FILE: path.join(servers.dir, 'unanswered-lowdb.json'),
     });
