@@ -1,24 +1,36 @@
 /**
  * `npm run build` (and so `npm start`): the server, compiled into dist/ from src/main.ts and what it imports
  * (tsconfig.build.json), with the web page's files copied beside the compiled web channel, which serves them
- * from where it runs. dist/ is emptied first, so it holds the server and nothing left over from before.
+ * from where it runs. It is built in a folder of its own and then put in dist/'s place, so dist/ holds the
+ * server and nothing left over from before, and a server started meanwhile (a test, the bench) never finds it
+ * half-written or missing.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
+const next = path.join(root, `.dist-${process.pid}`);
+const old = path.join(root, `.dist-old-${process.pid}`);
 
-rmSync(dist, { recursive: true, force: true });
-execFileSync(
-  process.execPath,
-  [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
-  {
-    cwd: root,
-    stdio: 'inherit',
-  },
-);
-cpSync(path.join(root, 'src', 'channels', 'web', 'page'), path.join(dist, 'channels', 'web', 'page'), {
-  recursive: true,
-});
+try {
+  execFileSync(
+    process.execPath,
+    [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', next],
+    { cwd: root, stdio: 'inherit' },
+  );
+  cpSync(path.join(root, 'src', 'channels', 'web', 'page'), path.join(next, 'channels', 'web', 'page'), {
+    recursive: true,
+  });
+  // Two renames: dist/ is missing only between them, not for the whole compilation.
+  try {
+    renameSync(dist, old);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  renameSync(next, dist);
+} finally {
+  rmSync(next, { recursive: true, force: true });
+  rmSync(old, { recursive: true, force: true });
+}
