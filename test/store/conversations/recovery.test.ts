@@ -139,6 +139,33 @@ describe('LowConversationStore: the journal', () => {
   });
 });
 
+describe('LowConversationStore: a snapshot written while turns go on', () => {
+  it('answers turns while it compacts a large snapshot, and a crash then loses none of them', async () => {
+    const ids = Array.from({ length: 20_000 }, (_, i) => `c${i}`);
+    fs.writeFileSync(file, snapshotWith(0, Object.fromEntries(ids.map((id) => [id, 1]))));
+    const store = await open({ sweepIntervalMs: 0 });
+    let compacted = false;
+    const compaction = store.compact().then(() => {
+      compacted = true;
+    });
+    // Turns on conversations already written into the snapshot, not yet written, and new ones.
+    const touched = ['c0', 'c10000', 'c19999', 'new-1', 'new-2'];
+    const answeredDuring: string[] = [];
+    await Promise.all(
+      touched.map(async (id) => {
+        await store.transact(id, increment);
+        if (!compacted) answeredDuring.push(id);
+      }),
+    );
+    await compaction;
+    expect(answeredDuring).toEqual(touched);
+    const image = crashImage(file, path.join(dir, 'crash'));
+    const recovered = await open({ sweepIntervalMs: 0 }, image);
+    expect(await turnsOf(recovered, touched)).toEqual({ c0: 2, c10000: 2, c19999: 2, 'new-1': 1, 'new-2': 1 });
+    expect(recovered.size).toBe(20_002);
+  });
+});
+
 describe('LowConversationStore: recovery on open', () => {
   it('ignores an incomplete last journal line, reports it, and appends after it safely', async () => {
     fs.writeFileSync(
