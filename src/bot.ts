@@ -28,8 +28,16 @@ export interface Bot {
  */
 export async function loadEnglish(): Promise<(vocabulary: Iterable<string>) => Lexicon> {
   const [dictionary, wordnet] = await Promise.all([loadDictionary(), loadWordNet()]);
-  const words = { has: (word: string) => dictionary.has(word) || wordnet.properNouns.has(word) };
+  const words = knownWords(dictionary, wordnet.properNouns);
   return (vocabulary) => ({ words, places: wordnet.places, synonyms: wordnet.synonymsFor(vocabulary) });
+}
+
+/**
+ * The words the lexicon knows, made in a scope of its own: a closure made beside `wordnet.synonymsFor` would share
+ * its context and keep WordNet's files (28 MB of text, needed only while synonyms are looked up) alive with it.
+ */
+function knownWords(dictionary: { has(word: string): boolean }, properNouns: ReadonlySet<string>): Lexicon['words'] {
+  return { has: (word) => dictionary.has(word) || properNouns.has(word) };
 }
 
 /**
