@@ -6,7 +6,7 @@
  *   npm run bench                                  builds dist/ (the bot runs compiled, as npm start runs it),
  *                                                  then everything: about four minutes
  *   npm run bench -- --quick                       fewer and shorter rounds
- *   npm run bench -- --only inprocess,coldstart    some sections: inprocess, coldstart, http, state, redis
+ *   npm run bench -- --only inprocess,coldstart    some sections: inprocess, coldstart, http, state, redis, scale
  *   npm run bench -- --rounds 5 --duration 10 --connections 10
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -23,9 +23,10 @@ import { type Figure, unavailable } from './bench/measure.js';
 import { BENCH_ENV } from './bench/processes.js';
 import { benchRedis } from './bench/redis.js';
 import { formatTable, type Report } from './bench/report.js';
+import { benchScale, SCALE } from './bench/scale.js';
 import { loadAnswerSet, loadQuestionSet } from './eval/evaluation.js';
 
-const SECTIONS = ['inprocess', 'coldstart', 'http', 'state', 'redis'] as const;
+const SECTIONS = ['inprocess', 'coldstart', 'http', 'state', 'redis', 'scale'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
   };
   const inProcess = { rounds: quick ? 3 : 7, passes: quick ? 10 : 40 };
   const coldStartRuns = quick ? 5 : 7;
+  const compactions = quick ? 3 : 5;
   const startedAt = new Date().toISOString();
 
   progress('loading the bot');
@@ -100,6 +102,7 @@ async function main(): Promise<void> {
   await run('http', 'http', () => benchHttp(context, http));
   await run('state', 'state', () => benchState(context, http));
   await run('redis', 'redis', () => benchRedis(context, http));
+  await run('scale', 'scale', () => benchScale(context, http, compactions));
 
   const report: Report = {
     startedAt,
@@ -110,7 +113,7 @@ async function main(): Promise<void> {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model ?? '',
     },
-    options: { quick, sections, http, inProcess, coldStartRuns },
+    options: { quick, sections, http, inProcess, coldStartRuns, compactions },
     notes: [
       'Every figure is the median of several runs (min–max beside it); a ratio is the bot over its baseline, ' +
         'taken per round with the two measured in turn (A B A B) in this run, and its median is what the target judges.',
@@ -126,6 +129,12 @@ async function main(): Promise<void> {
             'Redis: the redis section starts a redis-server of its own on a free loopback port (no RDB snapshots, no ' +
               'append-only file) and stops it at the end; its bots get REDIS_URL, and one REDIS_PREFIX per group ' +
               '(the bot set against lowdb, the two instances), so neither sees the keys of the other.',
+          ]
+        : []),
+      ...(sections.includes('scale')
+        ? [
+            `Scale: the scale section seeds ${SCALE.toLocaleString('en')} conversations; it measures the compaction ` +
+              'stall in this process first, with no server running, then starts one bot on the seeded file for the RSS figure.',
           ]
         : []),
       `Machine: ${os.cpus().length} CPUs, shared by the client, the servers and anything else running: compare ratios, not absolute figures.`,

@@ -116,7 +116,7 @@ export async function alternate(
 }
 
 /** Watches a process's peak RSS during each round, pushing one peak per round to `peaks`. */
-function watchRss(pid: number, peaks: (number | null)[]): Watch {
+export function watchRss(pid: number, peaks: (number | null)[]): Watch {
   return () => {
     const sampler = sampleRss(pid);
     return async () => {
@@ -331,7 +331,7 @@ export async function benchState(context: HttpContext, options: HttpOptions): Pr
 }
 
 /** Conversation ids drawn uniformly from the first `count`, by a fixed pseudo-random sequence (same every run). */
-function randomIds(count: number, seed: number): () => string {
+export function randomIds(count: number, seed: number): () => string {
   let x = seed >>> 0 || 1;
   return () => {
     // xorshift32
