@@ -9,8 +9,8 @@ import type { Adapter } from 'lowdb';
  */
 export interface SnapshotSource {
   seq: number;
-  /** Iterated while the snapshot is written, turns going on meanwhile (see {@link SnapshotFile}). */
-  conversations: ReadonlyMap<string, { value: unknown }>;
+  /** Each conversation's JSON text; iterated while the snapshot is written, turns going on meanwhile. */
+  conversations: ReadonlyMap<string, { value: string }>;
 }
 
 /** Conversations serialised between two turns' worth of pause: about 1 ms of work on this machine. */
@@ -53,7 +53,7 @@ export class SnapshotFile implements Adapter<unknown> {
       let chunk = `{"seq":${JSON.stringify(source.seq)},"conversations":{`;
       let first = true;
       for (const [id, entry] of source.conversations) {
-        parts.push(`${first ? '' : ','}${JSON.stringify(id)}:${JSON.stringify(entry.value)}`);
+        parts.push(`${first ? '' : ','}${JSON.stringify(id)}:${entry.value}`);
         first = false;
         if (parts.length >= ENTRIES_PER_SLICE) {
           await handle.write(chunk + parts.join(''));

@@ -48,10 +48,14 @@ export interface Entry<T> {
   at: number;
 }
 
-/** What the store holds: every entry, and the last journal record applied. */
+/**
+ * What the store holds: every entry, and the last journal record applied. A conversation is held as its JSON text
+ * (a {@link StoredConversation}), the form it is written in: about 200 bytes, where the parsed object takes several
+ * times that, and a turn parses one conversation, not the store.
+ */
 export interface Contents {
   seq: number;
-  conversations: Map<string, Entry<StoredConversation>>;
+  conversations: Map<string, Entry<string>>;
 }
 
 /** What rebuilding the contents found, for the log. */
@@ -87,7 +91,8 @@ export function fromSnapshot(data: unknown, openedAt: number, report: RecoveryRe
     conversations: new Map(),
   };
   for (const [id, value] of entriesOf(snapshot.conversations)) {
-    if (isStoredConversation(value)) contents.conversations.set(id, { value, at: timeOf(value.updatedAt, openedAt) });
+    if (isStoredConversation(value))
+      contents.conversations.set(id, { value: JSON.stringify(value), at: timeOf(value.updatedAt, openedAt) });
     else report.invalidInSnapshot += 1;
   }
   report.legacyItems += entriesOf(snapshot.items).length;
@@ -136,7 +141,10 @@ export function replay(
 
 /** Applies one record to `contents`; `fallbackTime` stands for a time the record does not carry readably. */
 function applyRecord(contents: Contents, record: JournalRecord, fallbackTime: number): void {
-  contents.conversations.set(record.id, { value: record.value, at: timeOf(record.value.updatedAt, fallbackTime) });
+  contents.conversations.set(record.id, {
+    value: JSON.stringify(record.value),
+    at: timeOf(record.value.updatedAt, fallbackTime),
+  });
 }
 
 /** The snapshot of `contents`. */
@@ -144,7 +152,9 @@ export function toSnapshot(contents: Contents): Snapshot {
   // Object.fromEntries defines own properties, so an id such as "__proto__" is stored like any other.
   return {
     seq: contents.seq,
-    conversations: Object.fromEntries(Array.from(contents.conversations, ([id, entry]) => [id, entry.value])),
+    conversations: Object.fromEntries(
+      Array.from(contents.conversations, ([id, entry]) => [id, JSON.parse(entry.value) as StoredConversation]),
+    ),
   };
 }
 

@@ -12,7 +12,6 @@ import {
   type Contents,
   type Entry,
   fromSnapshot,
-  type JournalRecord,
   journalPaths,
   newReport,
   replay,
@@ -102,9 +101,6 @@ export interface StoreStats {
   compactions: number;
   snapshotBytes: number;
 }
-
-/** A journal record before it is numbered. */
-type Change = Omit<JournalRecord, 'seq'>;
 
 /**
  * The embedded default: the {@link ConversationStore} of every channel, in one snapshot file (STATE_FILE,
@@ -270,13 +266,15 @@ export class LowConversationStore implements ConversationStore {
     return this.turns.run(id, async () => {
       const now = this.settings.now().getTime();
       const previous = this.live(this.contents.conversations, id, now);
-      const { state, result } = turn(previous?.value.state ?? emptyState());
-      const entry: Entry<StoredConversation> = { value: { state, updatedAt: new Date(now).toISOString() }, at: now };
+      const stored = previous ? (JSON.parse(previous.value) as StoredConversation).state : emptyState();
+      const { state, result } = turn(stored);
+      const value: StoredConversation = { state, updatedAt: new Date(now).toISOString() };
+      const entry: Entry<string> = { value: JSON.stringify(value), at: now };
       const map = this.contents.conversations;
       map.set(id, entry);
       this.evictOverCap(map, id);
       try {
-        await this.commit({ op: 'conversation', id, value: entry.value }, () => {
+        await this.commit(id, entry.value, () => {
           if (map.get(id) === entry) restore(map, id, previous);
         });
       } catch (error) {
@@ -415,12 +413,15 @@ export class LowConversationStore implements ConversationStore {
   }
 
   /**
-   * Numbers `change`, appends it to the journal, and resolves once it is written. The change is already in
+   * Numbers the change of conversation `id` to `value` (its JSON text), appends it to the journal, and resolves
+   * once it is written. The change is already in
    * memory (so later turns see it); if the write fails, `undo` takes it back out.
    */
-  private commit(change: Change, undo: () => void): Promise<void> {
+  private commit(id: string, value: string, undo: () => void): Promise<void> {
     const seq = ++this.contents.seq;
-    return this.journal.append(JSON.stringify({ seq, ...change })).then(
+    // The record as JSON.stringify({ seq, op, id, value }) would write it, from the value's text already made.
+    const record = `${JSON.stringify({ seq, op: 'conversation', id }).slice(0, -1)},"value":${value}}`;
+    return this.journal.append(record).then(
       () => this.compactIfDue(),
       (error: unknown) => {
         undo();

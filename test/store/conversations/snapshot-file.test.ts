@@ -14,14 +14,16 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('SnapshotFile', () => {
   it('writes the same JSON as one JSON.stringify would, odd ids included, and reads it back', async () => {
-    const conversations = new Map<string, { value: unknown }>([
-      ['__proto__', { value: { turns: 1 } }],
-      ['say "hi"\n', { value: { turns: 2, text: '天际网 — ✓' } }],
-      ['plain', { value: { turns: 3, nested: [1, { a: null }] } }],
-    ]);
+    const values: [string, unknown][] = [
+      ['__proto__', { turns: 1 }],
+      ['say "hi"\n', { turns: 2, text: '天际网 — ✓' }],
+      ['plain', { turns: 3, nested: [1, { a: null }] }],
+    ];
+    // The store holds each conversation as its JSON text.
+    const conversations = new Map(values.map(([id, value]) => [id, { value: JSON.stringify(value) }]));
     const adapter = new SnapshotFile(file, true);
     await adapter.write({ seq: 42, conversations });
-    const expected = { seq: 42, conversations: Object.fromEntries([...conversations].map(([id, e]) => [id, e.value])) };
+    const expected = { seq: 42, conversations: Object.fromEntries(values) };
     expect(fs.readFileSync(file, 'utf8')).toBe(JSON.stringify(expected));
     expect(await adapter.read()).toEqual(expected);
     expect(fs.readdirSync(dir)).toEqual(['state.json']);
@@ -32,17 +34,17 @@ describe('SnapshotFile', () => {
     let done = false;
     let ranDuring = false;
     /** Conversations whose iteration, once begun, lets a turn in (as a request arriving then would). */
-    class Conversations extends Map<string, { value: unknown }> {
+    class Conversations extends Map<string, { value: string }> {
       override [Symbol.iterator]() {
         setImmediate(() => {
           ranDuring = !done;
-          this.set('arrived-meanwhile', { value: { turns: 1 } });
+          this.set('arrived-meanwhile', { value: '{"turns":1}' });
         });
         return super[Symbol.iterator]();
       }
     }
     const conversations = new Conversations();
-    for (let i = 0; i < 5_000; i++) conversations.set(`c${i}`, { value: { turns: i } });
+    for (let i = 0; i < 5_000; i++) conversations.set(`c${i}`, { value: `{"turns":${i}}` });
     await new SnapshotFile(file, false).write({ seq: 1, conversations });
     done = true;
     expect(ranDuring).toBe(true);
@@ -54,10 +56,19 @@ describe('SnapshotFile', () => {
 
   it('leaves the previous snapshot in place when a write fails', async () => {
     fs.writeFileSync(file, '{"seq":1,"conversations":{}}');
-    const cyclic: Record<string, unknown> = {};
-    cyclic.self = cyclic;
-    const conversations = new Map([['bad', { value: cyclic }]]);
-    await expect(new SnapshotFile(file, false).write({ seq: 2, conversations })).rejects.toThrow(/circular/i);
+    /** Conversations whose iteration fails halfway, after the first slices are written. */
+    class Failing extends Map<string, { value: string }> {
+      override *[Symbol.iterator](): MapIterator<[string, { value: string }]> {
+        let n = 0;
+        for (const entry of super[Symbol.iterator]()) {
+          if (++n === 1_500) throw new Error('disk gone');
+          yield entry;
+        }
+      }
+    }
+    const conversations = new Failing();
+    for (let i = 0; i < 2_000; i++) conversations.set(`c${i}`, { value: '{}' });
+    await expect(new SnapshotFile(file, false).write({ seq: 2, conversations })).rejects.toThrow('disk gone');
     expect(fs.readFileSync(file, 'utf8')).toBe('{"seq":1,"conversations":{}}');
     expect(fs.readdirSync(dir)).toEqual(['state.json']);
   });
