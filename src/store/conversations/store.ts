@@ -217,6 +217,9 @@ export class LowConversationStore implements ConversationStore {
     const openedAt = settings.now().getTime();
     const report = newReport();
     const contents = fromSnapshot(db.data, openedAt, report);
+    // The parsed file is not kept: the contents hold each conversation's text, and the parsed objects of 100,000
+    // conversations would take about 55 MB more until the first compaction.
+    db.data = null;
     const paths = journalPaths(file);
     const journals = (await Promise.all([readText(paths.old), readText(paths.current)])).filter(
       (text): text is string => text !== null,
