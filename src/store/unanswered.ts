@@ -59,7 +59,10 @@ export class UnansweredLog implements UnansweredRecorder {
     options: UnansweredOptions,
   ) {
     this.settings = { ...UNANSWERED_DEFAULTS, now: () => new Date(), ...options };
-    for (const q of db.data.questions ?? []) if (isQuestion(q)) this.entries.set(q.text, q);
+    // In order of last sight, as they are kept (the file is written so, but may have been edited).
+    const questions = (db.data.questions ?? []).filter(isQuestion);
+    questions.sort((a, b) => a.lastSeen.localeCompare(b.lastSeen));
+    for (const q of questions) this.entries.set(q.text, q);
     this.trim();
     if (this.settings.flushIntervalMs > 0) {
       this.timer = setInterval(() => void this.flush().catch(() => undefined), this.settings.flushIntervalMs);
@@ -125,7 +128,11 @@ export class UnansweredLog implements UnansweredRecorder {
 
   private trim(): void {
     const oldest = this.settings.now().getTime() - this.settings.maxAgeMs;
-    for (const [text, q] of this.entries) if (Date.parse(q.lastSeen) < oldest) this.entries.delete(text);
+    // Kept in order of last sight, so the first entry seen recently enough ends the sweep (not all 1,000 each time).
+    for (const [text, q] of this.entries) {
+      if (Date.parse(q.lastSeen) >= oldest) break;
+      this.entries.delete(text);
+    }
     while (this.entries.size > this.settings.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 }

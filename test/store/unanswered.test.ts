@@ -65,6 +65,23 @@ describe('the review of unanswered questions', () => {
     expect((await log.list()).map((q) => q.text)).toEqual(['five']);
   });
 
+  it('forgets questions past maxAgeMs even when the file lists them out of order', async () => {
+    const clock = fakeClock();
+    const at = (daysAgo: number) => new Date(clock.now().getTime() - daysAgo * 86_400_000).toISOString();
+    const entry = (text: string, daysAgo: number) => ({
+      text,
+      count: 1,
+      firstSeen: at(daysAgo),
+      lastSeen: at(daysAgo),
+      outcome: 'fallback',
+      nearest: [],
+    });
+    fs.writeFileSync(file, JSON.stringify({ questions: [entry('fresh', 1), entry('stale', 40), entry('recent', 2)] }));
+    const log = await UnansweredLog.open(file, { flushIntervalMs: 0, maxAgeMs: 30 * 86_400_000, now: clock.now });
+    log.record('new one?', 'fallback', []);
+    expect((await log.list()).map((q) => q.text).sort()).toEqual(['fresh', 'new one', 'recent']);
+  });
+
   it('is kept by the real server (npm start), off with RECORD_UNANSWERED=0, and npm run review prints it', async () => {
     const server = await startServer({
       STATE_FILE: path.join(dir, 'state.json'),
