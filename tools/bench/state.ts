@@ -6,13 +6,18 @@ import { LowConversationStore } from '../../src/store/conversations/store.js';
 /** How many conversations the store itself writes; the rest are copies of these under new ids. */
 const WRITTEN_BY_STORE = 10;
 
-/** The id of the i-th seeded conversation. */
+/** The id of the i-th seeded conversation, as a webhook request names it. */
 export function conversationId(i: number): string {
   return `bench-${i}`;
 }
 
+/** The id the store keeps it under: the webhook's conversations are stored in the `webhook:` namespace. */
+function storedId(i: number): string {
+  return `webhook:${conversationId(i)}`;
+}
+
 /**
- * Writes a conversation store file at `file` holding `count` conversations (ids from {@link conversationId}),
+ * Writes a conversation store file at `file` holding `count` conversations (the webhook's {@link conversationId}s),
  * each with the state a real turn leaves (the answer to one of `questions`).
  *
  * The store writes the first few through its own `transact`, so their format is whatever the store writes
@@ -28,7 +33,7 @@ export async function seedStateFile(
   const direct = Math.min(count, WRITTEN_BY_STORE);
   const store = await LowConversationStore.open(file);
   for (let i = 0; i < direct; i++) {
-    await store.transact(conversationId(i), (state) => ({
+    await store.transact(storedId(i), (state) => ({
       state: engine.respond(questions[i % questions.length]!, state).state,
       result: null,
     }));
@@ -37,14 +42,14 @@ export async function seedStateFile(
 
   if (count > direct) {
     const data = JSON.parse(await readFile(file, 'utf8')) as unknown;
-    const holder = findHolder(data, [conversationId(0), conversationId(1)]);
+    const holder = findHolder(data, [storedId(0), storedId(1)]);
     if (!holder) {
       throw new Error(
-        `${file}: cannot find the stored conversations "${conversationId(0)}" and "${conversationId(1)}" in the file the store wrote`,
+        `${file}: cannot find the stored conversations "${storedId(0)}" and "${storedId(1)}" in the file the store wrote`,
       );
     }
     for (let i = direct; i < count; i++)
-      holder[conversationId(i)] = structuredClone(holder[conversationId(i % direct)]);
+      holder[storedId(i)] = structuredClone(holder[storedId(i % direct)]);
     await writeFile(file, JSON.stringify(data));
   }
 
