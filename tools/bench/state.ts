@@ -48,8 +48,7 @@ export async function seedStateFile(
         `${file}: cannot find the stored conversations "${storedId(0)}" and "${storedId(1)}" in the file the store wrote`,
       );
     }
-    for (let i = direct; i < count; i++)
-      holder[storedId(i)] = structuredClone(holder[storedId(i % direct)]);
+    for (let i = direct; i < count; i++) holder[storedId(i)] = structuredClone(holder[storedId(i % direct)]);
     await writeFile(file, JSON.stringify(data));
   }
 
