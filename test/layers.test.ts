@@ -86,4 +86,16 @@ describe('the layers of src/', () => {
     const readers = files.filter((file) => /['"]test['"]/.test(readFileSync(path.join(SRC, file), 'utf8')));
     expect(readers).toEqual([]);
   });
+
+  it('loads node-redis only with REDIS_URL: one module imports it, and the server reaches that module by import()', () => {
+    const text = (file: string) => readFileSync(path.join(SRC, file), 'utf8');
+    expect(files.filter((file) => /from 'redis'/.test(text(file)))).toEqual(['store/redis/client.ts']);
+    // A value import of client.ts from anything the server loads at start would load node-redis with it.
+    const eager = files.filter(
+      (file) =>
+        file !== 'cli/review.ts' && /^import (?!type )[^;]*from '[./]*(store\/redis\/)?client\.js'/m.test(text(file)),
+    );
+    expect(eager).toEqual([]);
+    expect(text('main.ts')).toContain("import('./store/redis/client.js')");
+  });
 });

@@ -11,7 +11,8 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readConfig } from '../config.js';
 import { createLogger } from '../log.js';
-import { redactedUrl, SharedRedis } from '../store/redis/client.js';
+import { SharedRedis } from '../store/redis/client.js';
+import { redactedUrl } from '../store/redis/shared.js';
 import { RedisUnanswered } from '../store/redis/unanswered.js';
 import { UnansweredLog, type UnansweredQuestion } from '../store/unanswered.js';
 

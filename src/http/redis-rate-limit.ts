@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
-import { type SharedRedis, script } from '../store/redis/client.js';
+import type { SharedRedis } from '../store/redis/client.js';
+import { script } from '../store/redis/shared.js';
 import { type Limiter, type RateLimit, RateLimiter } from './rate-limit.js';
 
 /**

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
 import { describeError, type Logger } from '../../log.js';
 import { StoreUnavailableError } from '../errors.js';
+import { redactedUrl, type Script } from './shared.js';
 
 /** How to reach Redis: every key starts with `prefix`, and no call waits longer than its timeout (see config.ts). */
 export interface RedisConfig {
@@ -24,16 +24,6 @@ export interface RedisConfig {
   lockWaitMs: number;
 }
 
-/** A Lua script, sent once and then run by its SHA1 (EVALSHA), as Redis keeps scripts it has seen. */
-export interface Script {
-  source: string;
-  sha: string;
-}
-
-export function script(source: string): Script {
-  return { source, sha: createHash('sha1').update(source).digest('hex') };
-}
-
 /** Start-up could not reach Redis: the server does not start. The message names REDIS_URL, never its password. */
 export class RedisStartError extends Error {
   constructor(url: string, cause: unknown) {
@@ -42,17 +32,6 @@ export class RedisStartError extends Error {
       { cause },
     );
     this.name = 'RedisStartError';
-  }
-}
-
-/** The URL without its password, for messages and logs. */
-export function redactedUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return 'redis://(unparsable)';
   }
 }
 

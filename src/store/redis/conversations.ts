@@ -5,7 +5,8 @@ import type { Logger } from '../../log.js';
 import { KeyedQueue } from '../conversations/keyed-queue.js';
 import { type ConversationStore, StoreClosedError } from '../conversations/store.js';
 import { StoreUnavailableError } from '../errors.js';
-import { type SharedRedis, script } from './client.js';
+import type { SharedRedis } from './client.js';
+import { script } from './shared.js';
 
 /**
  * Takes the conversation's lock for `token` (SET NX PX) and, when it got it, returns the stored state and its

@@ -1,7 +1,8 @@
 import { normalizeQuestion } from '../../core/text.js';
 import type { Logger } from '../../log.js';
 import { byCount, UNANSWERED_DEFAULTS, type UnansweredQuestion, type UnansweredRecorder } from '../unanswered.js';
-import { type SharedRedis, script } from './client.js';
+import type { SharedRedis } from './client.js';
+import { script } from './shared.js';
 
 /**
  * Counts one question in the review: a hash of questions (each a JSON entry) and a sorted set of when each was
