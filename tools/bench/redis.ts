@@ -12,14 +12,14 @@ import {
   failureNote,
   type HttpContext,
   type HttpOptions,
-  p99s,
+  latencyFigure,
   rounds,
   Servers,
-  throughputs,
+  throughputFigure,
   webhookBodies,
 } from './http.js';
 import { cycle, type LoadOptions, type LoadResult, load } from './load.js';
-import { type Figure, figure, ratios, summarize, unavailable } from './measure.js';
+import { type Figure, unavailable } from './measure.js';
 import type { Server } from './processes.js';
 import { conversationId } from './state.js';
 
@@ -83,24 +83,8 @@ async function benchStore(redis: RedisServer, context: HttpContext, options: Htt
       `${rounds(options)}; both stores start empty and the warm-up fills the ${FEW} conversations` +
       `${failureNote('Redis', results.b)}${failureNote('lowdb', results.a)}`;
     return [
-      figure({
-        section: 'redis',
-        name: THROUGHPUT,
-        unit: 'req/s',
-        value: summarize(throughputs(results.b)),
-        baseline: { name: 'the lowdb store', value: summarize(throughputs(results.a)) },
-        ratio: ratios(throughputs(results.b), throughputs(results.a)),
-        target: { on: 'ratio', direction: 'at-least', limit: 0.7 },
-        note,
-      }),
-      figure({
-        section: 'redis',
-        name: '/api/webhook p99 latency with Redis',
-        unit: 'ms',
-        value: summarize(p99s(results.b)),
-        baseline: { name: 'the lowdb store', value: summarize(p99s(results.a)) },
-        ratio: ratios(p99s(results.b), p99s(results.a)),
-      }),
+      throughputFigure('redis', THROUGHPUT, 'the lowdb store', results, note, 0.7),
+      latencyFigure('redis', '/api/webhook p99 latency with Redis', 'the lowdb store', results),
     ];
   } finally {
     await servers.close();
@@ -129,17 +113,7 @@ async function benchPair(redis: RedisServer, context: HttpContext, options: Http
       `${rounds(options)}; both instances at once with ${one} and ${other} connections, their 2xx summed, ` +
       `the same ${FEW} conversation ids on both` +
       `${failureNote('two-instance', results.b)}${failureNote('one-instance', results.a)}`;
-    return [
-      figure({
-        section: 'redis',
-        name: SCALE_OUT,
-        unit: 'req/s',
-        value: summarize(throughputs(results.b)),
-        baseline: { name: 'one instance', value: summarize(throughputs(results.a)) },
-        ratio: ratios(throughputs(results.b), throughputs(results.a)),
-        note,
-      }),
-    ];
+    return [throughputFigure('redis', SCALE_OUT, 'one instance', results, note)];
   } finally {
     await servers.close();
   }
