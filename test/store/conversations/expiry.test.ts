@@ -41,11 +41,18 @@ function snapshotIds(at = file): string[] {
   return Object.keys(JSON.parse(fs.readFileSync(at, 'utf8')).conversations).sort();
 }
 
+/** The store's files' sizes added up; listed again if a compaction renames one between the listing and its size. */
 function bytesOnDisk(): number {
-  return fs
-    .readdirSync(dir)
-    .filter((name) => name.startsWith('state.json'))
-    .reduce((sum, name) => sum + fs.statSync(path.join(dir, name)).size, 0);
+  for (;;) {
+    try {
+      return fs
+        .readdirSync(dir)
+        .filter((name) => name.startsWith('state.json'))
+        .reduce((sum, name) => sum + fs.statSync(path.join(dir, name)).size, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
 }
 
 beforeEach(() => {
