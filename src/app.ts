@@ -6,7 +6,7 @@ import { type DedupeFactory, memoryDedupe } from './conversation/once.js';
 import { Turns } from './conversation/turns.js';
 import type { Engine } from './core/respond.js';
 import { constantTimeEqual } from './http/constant-time.js';
-import { errorBoundary } from './http/error-boundary.js';
+import { errorBoundary, STORE_RETRY_AFTER_S } from './http/error-boundary.js';
 import { sendError } from './http/errors.js';
 import type { Metrics } from './http/metrics.js';
 import { type Limiter, limitPerAddress, type RateLimit, RateLimiter } from './http/rate-limit.js';
@@ -44,9 +44,6 @@ export interface AppDeps {
   /** Makes each platform's dedupe of retried deliveries: this process's memory when omitted, Redis with REDIS_URL. */
   dedupe?: DedupeFactory;
 }
-
-/** What a client is told to wait before asking again while the conversation store cannot write. */
-export const STORE_RETRY_AFTER_S = 5;
 
 /** The turn path of each app, so {@link reloadEngine} can swap its engine. */
 const turnsOf = new WeakMap<Express, Turns>();
@@ -122,6 +119,6 @@ export function createApp(deps: AppDeps): Express {
   app.use((req, res) => {
     sendError(res, 404, 'not_found', `No route for ${req.method} ${req.path}.`);
   });
-  app.use(errorBoundary(deps.logger, STORE_RETRY_AFTER_S));
+  app.use(errorBoundary(deps.logger));
   return app;
 }

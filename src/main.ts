@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   if (config.redis) redis = await (await import('./store/redis/client.js')).SharedRedis.connect(config.redis, logger);
   const started = performance.now();
   const bot = await loadBot(config.articleDir);
-  const conversations: ConversationStore & { flushFailed?: boolean } = redis
+  const conversations: ConversationStore = redis
     ? new RedisConversationStore(redis, {
         idleTtlMs: config.conversationTtlMs,
         lockMs: config.redis!.lockMs,
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info('article bot ready', {
-    url: `http://${config.host && config.host !== '0.0.0.0' && config.host !== '::' ? (config.host.includes(':') ? `[${config.host}]` : config.host) : 'localhost'}:${port}`,
+    url: listenUrl(config.host, port),
     intents: bot.intents.length,
     // performance.now() counts from process start, so this includes loading the code, not only the data.
     startupMs: Math.round(performance.now()),
@@ -164,6 +164,13 @@ async function main(): Promise<void> {
   });
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** Where the server can be reached: its HOST (an IPv6 address in brackets), or localhost for every interface. */
+function listenUrl(host: string | undefined, port: number): string {
+  const everywhere = host === undefined || host === '0.0.0.0' || host === '::';
+  const name = everywhere ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
 }
 
 main().catch((error: unknown) => {

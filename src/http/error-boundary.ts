@@ -11,13 +11,16 @@ interface ParserError {
   type?: string;
 }
 
+/** What a client is told to wait before asking again while the conversation store cannot write. */
+export const STORE_RETRY_AFTER_S = 5;
+
 /**
  * The app's one error sink, mounted last: an {@link HttpError} becomes its status and JSON error (a 429 with
  * Retry-After), body-parser's refusals a JSON 4xx (413 for a body over a route's limit), a turn the conversation
  * store could not write a 503 with Retry-After, and anything else is
  * logged and answered with a JSON 500 that says nothing about the cause. No stack trace ever reaches a client.
  */
-export function errorBoundary(logger: Logger, storeRetryAfterS = 5): ErrorRequestHandler {
+export function errorBoundary(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     if (res.headersSent) {
       logger.error('error after the response started', { path: req.path, ...describeError(error) });
@@ -51,7 +54,7 @@ export function errorBoundary(logger: Logger, storeRetryAfterS = 5): ErrorReques
       error instanceof StoreUnavailableError
     ) {
       logger.error('turn not stored', { path: req.path, ...describeError(error) });
-      res.set('Retry-After', String(storeRetryAfterS));
+      res.set('Retry-After', String(STORE_RETRY_AFTER_S));
       sendError(res, 503, 'store_unavailable', 'The conversation could not be stored; please try again shortly.');
       return;
     }

@@ -33,6 +33,8 @@ export interface ConversationStore {
   close(): Promise<void>;
   /** Null when turns can be stored, else why not (see {@link LowConversationStore.unwritable}). */
   unwritable?(): Promise<string | null>;
+  /** Whether `close()` could not write everything it holds, so shutdown exits non-zero. */
+  readonly flushFailed?: boolean;
 }
 
 /** A call on a store after its `close()`: nothing was read or stored. Open the store again to use it. */

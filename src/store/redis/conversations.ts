@@ -70,7 +70,6 @@ export interface RedisStoreOptions {
 export class RedisConversationStore implements ConversationStore {
   private readonly queue = new KeyedQueue();
   private closing = false;
-  private readonly running = new Set<Promise<unknown>>();
 
   constructor(
     private readonly redis: SharedRedis,
@@ -79,10 +78,7 @@ export class RedisConversationStore implements ConversationStore {
 
   transact<T>(id: string, turn: (state: ConversationState) => { state: ConversationState; result: T }): Promise<T> {
     if (this.closing) return Promise.reject(new StoreClosedError('transact'));
-    const work = this.queue.run(id, () => this.locked(id, turn));
-    this.running.add(work);
-    void work.catch(() => undefined).finally(() => this.running.delete(work));
-    return work;
+    return this.queue.run(id, () => this.locked(id, turn));
   }
 
   /** The conversation's stored state, or null (for tests and tools; not a turn). */
@@ -105,7 +101,7 @@ export class RedisConversationStore implements ConversationStore {
   /** Waits for the turns already started; the shared connection is closed by whoever opened it. */
   async close(): Promise<void> {
     this.closing = true;
-    await Promise.allSettled([...this.running]);
+    await this.queue.idle();
   }
 
   private async locked<T>(
