@@ -1,6 +1,6 @@
 import type { Logger } from '../log.js';
 import type { SharedRedis } from '../store/redis/client.js';
-import { script } from '../store/redis/shared.js';
+import { script, throttle } from '../store/redis/shared.js';
 import { type Limiter, type RateLimit, RateLimiter } from './rate-limit.js';
 
 /**
@@ -32,7 +32,7 @@ return wait
  */
 export class RedisRateLimiter implements Limiter {
   private readonly insurance: RateLimiter;
-  private warned = 0;
+  private readonly complain = throttle();
 
   constructor(
     private readonly redis: SharedRedis,
@@ -52,8 +52,7 @@ export class RedisRateLimiter implements Limiter {
         [this.limit.requests, this.limit.windowMs],
       );
     } catch {
-      if (Date.now() - this.warned > 10_000) {
-        this.warned = Date.now();
+      if (this.complain()) {
         this.logger.warn('rate limit: Redis unreachable, counting in this process until it is back', {
           limit: this.name,
         });

@@ -1,7 +1,7 @@
 import { createClient } from 'redis';
 import { describeError, type Logger } from '../../log.js';
 import { StoreUnavailableError } from '../errors.js';
-import { redactedUrl, type Script } from './shared.js';
+import { redactedUrl, type Script, throttle } from './shared.js';
 
 /** How to reach Redis: every key starts with `prefix`, and no call waits longer than its timeout (see config.ts). */
 export interface RedisConfig {
@@ -53,8 +53,6 @@ type Client = ReturnType<typeof newClient>;
 const RECONNECT_MS = (retries: number) => Math.min(50 * 2 ** retries, 2_000);
 /** Connection attempts at start-up before the server gives up. */
 const START_ATTEMPTS = 3;
-/** While Redis is unreachable the log says so at most this often. */
-const LOG_EVERY_MS = 10_000;
 
 /**
  * The one Redis connection of a process, shared by the conversation store, the dedupe keys, the rate limits and
@@ -63,7 +61,7 @@ const LOG_EVERY_MS = 10_000;
  * REDIS_COMMAND_TIMEOUT_MS, and the client reconnects by itself, so the bot recovers when Redis is back.
  */
 export class SharedRedis {
-  private lastComplaint = 0;
+  private complain = throttle();
   private down = false;
   /** Set once the first connection is made: attempts before it are reported by the start error instead. */
   private started = false;
@@ -77,11 +75,9 @@ export class SharedRedis {
     // one from the client it returns can detach the ones added after.
     client.on('error', (error: unknown) => {
       if (!this.started) return;
-      // Each failed attempt is an event, so they are thinned.
-      const now = Date.now();
       this.down = true;
-      if (now - this.lastComplaint < LOG_EVERY_MS) return;
-      this.lastComplaint = now;
+      // Each failed attempt is an event, so they are thinned.
+      if (!this.complain()) return;
       logger.error('redis unreachable; turns get 503 until it is back', {
         redis: redactedUrl(config.url),
         ...describeError(error),
@@ -90,7 +86,8 @@ export class SharedRedis {
     client.on('ready', () => {
       if (!this.down) return;
       this.down = false;
-      this.lastComplaint = 0;
+      // The next outage is reported at once.
+      this.complain = throttle();
       logger.info('redis reachable again', { redis: redactedUrl(config.url) });
     });
   }

@@ -23,3 +23,20 @@ export function redactedUrl(url: string): string {
     return 'redis://(unparsable)';
   }
 }
+
+/** While Redis is unreachable, what is said about it in the log is said at most this often. */
+const COMPLAIN_EVERY_MS = 10_000;
+
+/**
+ * A gate that opens at most once every `ms`: an outage fails every request, and its log line is written once a
+ * period, not once a request.
+ */
+export function throttle(ms = COMPLAIN_EVERY_MS): () => boolean {
+  let last = Number.NEGATIVE_INFINITY;
+  return () => {
+    const now = Date.now();
+    if (now - last < ms) return false;
+    last = now;
+    return true;
+  };
+}

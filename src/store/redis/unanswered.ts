@@ -2,7 +2,7 @@ import { normalizeQuestion } from '../../core/text.js';
 import type { Logger } from '../../log.js';
 import { byCount, UNANSWERED_DEFAULTS, type UnansweredQuestion, type UnansweredRecorder } from '../unanswered.js';
 import type { SharedRedis } from './client.js';
-import { script } from './shared.js';
+import { script, throttle } from './shared.js';
 
 /**
  * Counts one question in the review: a hash of questions (each a JSON entry) and a sorted set of when each was
@@ -41,7 +41,7 @@ return 1
 export class RedisUnanswered implements UnansweredRecorder {
   private readonly pending = new Set<Promise<unknown>>();
   private readonly keys: string[];
-  private warned = 0;
+  private readonly complain = throttle();
 
   constructor(
     private readonly redis: SharedRedis,
@@ -67,8 +67,7 @@ export class RedisUnanswered implements UnansweredRecorder {
         this.settings.maxEntries,
       ])
       .catch((error: unknown) => {
-        if (Date.now() - this.warned < 10_000) return;
-        this.warned = Date.now();
+        if (!this.complain()) return;
         this.logger.warn('unanswered question not recorded: Redis unreachable', {
           error: error instanceof Error ? error.message : String(error),
         });
