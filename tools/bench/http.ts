@@ -151,46 +151,36 @@ function pairFigures(
 ): Figure[] {
   const note = rounds(options) + failureNote('bot', results.b) + failureNote('baseline', results.a);
   return [
-    throughputFigure(section, `${route} throughput`, baseline, results, note, throughputTarget),
-    latencyFigure(section, `${route} p99 latency`, baseline, results),
+    loadFigure(section, `${route} throughput`, 'throughput', baseline, results, { note, target: throughputTarget }),
+    loadFigure(section, `${route} p99 latency`, 'latency', baseline, results),
   ];
 }
 
-/** B's throughput against A's, taken round by round; a ratio target when given. */
-export function throughputFigure(
-  section: string,
-  name: string,
-  baseline: string,
-  results: { a: LoadResult[]; b: LoadResult[] },
-  note: string,
-  target?: number,
-): Figure {
-  return figure({
-    section,
-    name,
-    unit: 'req/s',
-    value: summarize(throughputs(results.b)),
-    baseline: { name: baseline, value: summarize(throughputs(results.a)) },
-    ratio: ratios(throughputs(results.b), throughputs(results.a)),
-    ...(target === undefined ? {} : { target: { on: 'ratio', direction: 'at-least', limit: target } }),
-    note,
-  });
-}
+/** What a load run is measured by: its throughput, or its p99 latency. */
+const MEASURES = {
+  throughput: { unit: 'req/s', of: throughputs },
+  latency: { unit: 'ms', of: p99s },
+} as const;
 
-/** B's p99 latency against A's, taken round by round. */
-export function latencyFigure(
+/** B's throughput or p99 latency against A's, taken round by round; with a ratio target when given (throughput). */
+export function loadFigure(
   section: string,
   name: string,
+  measure: keyof typeof MEASURES,
   baseline: string,
   results: { a: LoadResult[]; b: LoadResult[] },
+  extra: { note?: string; target?: number } = {},
 ): Figure {
+  const { unit, of } = MEASURES[measure];
   return figure({
     section,
     name,
-    unit: 'ms',
-    value: summarize(p99s(results.b)),
-    baseline: { name: baseline, value: summarize(p99s(results.a)) },
-    ratio: ratios(p99s(results.b), p99s(results.a)),
+    unit,
+    value: summarize(of(results.b)),
+    baseline: { name: baseline, value: summarize(of(results.a)) },
+    ratio: ratios(of(results.b), of(results.a)),
+    ...(extra.target === undefined ? {} : { target: { on: 'ratio', direction: 'at-least', limit: extra.target } }),
+    ...(extra.note === undefined ? {} : { note: extra.note }),
   });
 }
 

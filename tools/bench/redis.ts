@@ -12,10 +12,9 @@ import {
   failureNote,
   type HttpContext,
   type HttpOptions,
-  latencyFigure,
+  loadFigure,
   rounds,
   Servers,
-  throughputFigure,
   webhookBodies,
 } from './http.js';
 import { cycle, type LoadOptions, type LoadResult, load } from './load.js';
@@ -83,8 +82,8 @@ async function benchStore(redis: RedisServer, context: HttpContext, options: Htt
       `${rounds(options)}; both stores start empty and the warm-up fills the ${FEW} conversations` +
       `${failureNote('Redis', results.b)}${failureNote('lowdb', results.a)}`;
     return [
-      throughputFigure('redis', THROUGHPUT, 'the lowdb store', results, note, 0.7),
-      latencyFigure('redis', '/api/webhook p99 latency with Redis', 'the lowdb store', results),
+      loadFigure('redis', THROUGHPUT, 'throughput', 'the lowdb store', results, { note, target: 0.7 }),
+      loadFigure('redis', '/api/webhook p99 latency with Redis', 'latency', 'the lowdb store', results),
     ];
   } finally {
     await servers.close();
@@ -113,7 +112,7 @@ async function benchPair(redis: RedisServer, context: HttpContext, options: Http
       `${rounds(options)}; both instances at once with ${one} and ${other} connections, their 2xx summed, ` +
       `the same ${FEW} conversation ids on both` +
       `${failureNote('two-instance', results.b)}${failureNote('one-instance', results.a)}`;
-    return [throughputFigure('redis', SCALE_OUT, 'one instance', results, note)];
+    return [loadFigure('redis', SCALE_OUT, 'throughput', 'one instance', results, { note })];
   } finally {
     await servers.close();
   }
