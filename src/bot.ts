@@ -5,11 +5,12 @@ import { ChineseReader } from './core/chinese.js';
 import { type ChineseStore, chinese } from './core/language.js';
 import { DEFAULT_OPTIONS, Recognizer, type RecognizerOptions, trainingVocabulary } from './core/recognizer.js';
 import { Engine, type EngineParts } from './core/respond.js';
-import type { Intent, Knowledge, Lexicon } from './core/types.js';
+import type { Intent, Knowledge, Lexicon, WordSet } from './core/types.js';
 import { loadChinese } from './store/chinese.js';
 import { loadDictionary } from './store/dictionary.js';
 import { loadIntents } from './store/intents.js';
 import { loadKnowledge } from './store/knowledge.js';
+import { type Preparation, type PreparedBot, preparedKey, readPrepared, writePrepared } from './store/prepared.js';
 import { loadWordNet } from './store/wordnet.js';
 
 /** The answering side of the bot, ready to use: data loaded and validated, recognizer trained. */
@@ -20,6 +21,8 @@ export interface Bot {
   lexicon: Lexicon;
   recognizer: Recognizer;
   engine: Engine;
+  /** Whether the recognizers came from the prepared bot, or why they were trained at start-up. */
+  preparation: Preparation;
 }
 
 /**
@@ -41,21 +44,63 @@ function knownWords(dictionary: { has(word: string): boolean }, properNouns: Rea
 }
 
 /**
- * Loads data/article.json, data/zh.json (when there is one) and intents/ from `root` and trains the
- * recognizers. Training takes a fraction of a second, so it happens at every start and a model can never be
- * stale against intents/.
+ * The trained bot `npm run build` writes beside the compiled code (dist/prepared-bot.json), for {@link loadBot} to
+ * start from instead of loading WordNet and training.
  */
-export async function loadBot(root = PROJECT_ROOT, options: RecognizerOptions = DEFAULT_OPTIONS): Promise<Bot> {
-  const [knowledge, english] = await Promise.all([
-    loadKnowledge(path.join(root, 'data', 'article.json')),
-    loadEnglish(),
+export const PREPARED_FILE = path.join(import.meta.dirname, 'prepared-bot.json');
+
+/** What one article's bot is made from: its data and intents, validated. */
+interface Article {
+  knowledge: Knowledge;
+  intents: Intent[];
+  zh: ChineseStore | undefined;
+}
+
+/**
+ * Loads data/article.json, data/zh.json (when there is one) and intents/ from `root`, and the recognizers: from
+ * `preparedFile` when it was made from exactly this article, code and options (see {@link preparedKey}), otherwise
+ * trained here, which takes about a second longer. Either way the recognizers are the same.
+ */
+export async function loadBot(
+  root = PROJECT_ROOT,
+  options: RecognizerOptions = DEFAULT_OPTIONS,
+  preparedFile = PREPARED_FILE,
+): Promise<Bot> {
+  const [article, dictionary, found] = await Promise.all([
+    loadArticle(root),
+    loadDictionary(),
+    readPrepared(preparedFile, preparedKey(root, import.meta.dirname, options)),
   ]);
+  const prepared = found.bot ?? (await learn(article, dictionary, options, ''));
+  return { ...assemble(article, prepared, dictionary, options), preparation: found.preparation };
+}
+
+/** Trains the bot of the article at `root` and writes it to `file`, for {@link loadBot} to start from. */
+export async function writePreparedBot(root = PROJECT_ROOT, file = PREPARED_FILE): Promise<void> {
+  const key = preparedKey(root, import.meta.dirname, DEFAULT_OPTIONS);
+  const [article, dictionary] = await Promise.all([loadArticle(root), loadDictionary()]);
+  await writePrepared(file, await learn(article, dictionary, DEFAULT_OPTIONS, key));
+}
+
+async function loadArticle(root: string): Promise<Article> {
+  const knowledge = await loadKnowledge(path.join(root, 'data', 'article.json'));
   // An article without data/zh.json is answered in English only.
   const zhFile = path.join(root, 'data', 'zh.json');
   const [intents, zh] = await Promise.all([
     loadIntents(path.join(root, 'intents'), knowledge),
     existsSync(zhFile) ? loadChinese(zhFile, knowledge) : undefined,
   ]);
+  return { knowledge, intents, zh };
+}
+
+/** Reads WordNet and trains the recognizers: what a prepared bot holds. */
+async function learn(
+  { knowledge, intents, zh }: Article,
+  dictionary: WordSet,
+  options: RecognizerOptions,
+  key: string,
+): Promise<PreparedBot> {
+  const wordnet = await loadWordNet();
   const reader = zh && chineseReader(zh, knowledge);
   // Chinese utterances are trained on as a Chinese question is read: glossed into the words the core reads.
   const both = intents.map((i) => ({
@@ -64,16 +109,46 @@ export async function loadBot(root = PROJECT_ROOT, options: RecognizerOptions = 
   }));
   // One lexicon for both recognizers: WordNet's synonyms of every word either is trained on (each keeps only
   // those of its own vocabulary).
-  const lexicon = english(trainingVocabulary(both, knowledge));
-  const recognizer = Recognizer.train(intents, knowledge, lexicon, options);
-  // Chinese questions have a recognizer of their own, trained on the English utterances and the glossed Chinese
-  // ones, so English questions are read exactly as they would be without Chinese.
+  const synonyms = wordnet.synonymsFor(trainingVocabulary(both, knowledge));
+  const tables = { properNouns: [...wordnet.properNouns], places: [...wordnet.places], synonyms: [...synonyms] };
+  const lexicon = lexiconOf(dictionary, tables);
+  return {
+    key,
+    lexicon: tables,
+    english: Recognizer.learn(intents, knowledge, lexicon, options),
+    // Chinese questions have a recognizer of their own, trained on the English utterances and the glossed Chinese
+    // ones, so English questions are read exactly as they would be without Chinese.
+    chinese: reader ? Recognizer.learn(both, knowledge, lexicon, options) : undefined,
+  };
+}
+
+/** The bot of an article and its prepared recognizers. */
+function assemble(
+  { knowledge, intents, zh }: Article,
+  prepared: PreparedBot,
+  dictionary: WordSet,
+  options: RecognizerOptions,
+): Omit<Bot, 'preparation'> {
+  const lexicon = lexiconOf(dictionary, prepared.lexicon);
+  const recognizer = Recognizer.fromModel(prepared.english, knowledge, lexicon, options);
   const chineseParts: EngineParts['chinese'] =
-    zh && reader
-      ? { reader, language: chinese(knowledge, zh), recognizer: Recognizer.train(both, knowledge, lexicon, options) }
+    zh && prepared.chinese
+      ? {
+          reader: chineseReader(zh, knowledge),
+          language: chinese(knowledge, zh),
+          recognizer: Recognizer.fromModel(prepared.chinese, knowledge, lexicon, options),
+        }
       : undefined;
   const engine = new Engine({ knowledge, intents, recognizer, chinese: chineseParts });
   return { knowledge, intents, lexicon, recognizer, engine };
+}
+
+function lexiconOf(dictionary: WordSet, tables: PreparedBot['lexicon']): Lexicon {
+  return {
+    words: knownWords(dictionary, new Set(tables.properNouns)),
+    places: new Set(tables.places),
+    synonyms: new Map(tables.synonyms),
+  };
 }
 
 /** The reader of Chinese questions: the article's Chinese vocabulary, and its names for sound-alikes. */

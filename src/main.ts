@@ -7,7 +7,7 @@
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { createApp, reloadEngine } from './app.js';
-import { loadBot } from './bot.js';
+import { type Bot, loadBot, PREPARED_FILE } from './bot.js';
 import { type ChannelSettings, describeChannels, readChannelSettings } from './channels/index.js';
 import { type Config, PROJECT_ROOT, readConfig } from './config.js';
 import { BackgroundWork } from './conversation/background.js';
@@ -16,13 +16,27 @@ import { ConfigError, misspeltVariables } from './env.js';
 import { Metrics } from './http/metrics.js';
 import { RedisRateLimiter } from './http/redis-rate-limit.js';
 import { listen } from './http/server.js';
-import { createLogger, describeError } from './log.js';
+import { createLogger, describeError, type Logger } from './log.js';
 import { type ConversationStore, LowConversationStore } from './store/conversations/store.js';
+import type { Preparation } from './store/prepared.js';
 import type { SharedRedis } from './store/redis/client.js';
 import { RedisConversationStore } from './store/redis/conversations.js';
 import { redactedUrl } from './store/redis/shared.js';
 import { RedisUnanswered } from './store/redis/unanswered.js';
 import { UnansweredLog, type UnansweredRecorder } from './store/unanswered.js';
+
+/** Why this start trained the recognizers (about a second) instead of reading the prepared bot. */
+function logTraining(logger: Logger, why: Exclude<Preparation, 'used'>): void {
+  const file = path.relative(PROJECT_ROOT, PREPARED_FILE);
+  const reason = {
+    missing: `there is no ${file}`,
+    stale: `${file} was made from another article, other code or other options`,
+    unreadable: `${file} cannot be read`,
+  }[why];
+  const line = `recognizers trained at start-up: ${reason}; npm run build prepares them for the project's article`;
+  if (why === 'unreadable') logger.warn(line, { preparedBot: why });
+  else logger.info(line, { preparedBot: why });
+}
 
 async function main(): Promise<void> {
   // From the project folder, as .env.example says, wherever the server is started from.
@@ -49,15 +63,19 @@ async function main(): Promise<void> {
   let redis: SharedRedis | null = null;
   if (config.redis) redis = await (await import('./store/redis/client.js')).SharedRedis.connect(config.redis, logger);
   const started = performance.now();
-  const bot = await loadBot(config.articleDir);
-  const conversations: ConversationStore = redis
-    ? new RedisConversationStore(redis, {
-        idleTtlMs: config.conversationTtlMs,
-        lockMs: config.redis!.lockMs,
-        lockWaitMs: config.redis!.lockWaitMs,
-        logger,
-      })
-    : await LowConversationStore.open(config.stateFile, { logger, idleTtlMs: config.conversationTtlMs });
+  // The conversation store is opened while the article loads: its file reads overlap the bot's start.
+  const [bot, conversations] = await Promise.all<[Promise<Bot>, ConversationStore | Promise<ConversationStore>]>([
+    loadBot(config.articleDir),
+    redis
+      ? new RedisConversationStore(redis, {
+          idleTtlMs: config.conversationTtlMs,
+          lockMs: config.redis!.lockMs,
+          lockWaitMs: config.redis!.lockWaitMs,
+          logger,
+        })
+      : LowConversationStore.open(config.stateFile, { logger, idleTtlMs: config.conversationTtlMs }),
+  ]);
+  if (bot.preparation !== 'used') logTraining(logger, bot.preparation);
   let unanswered: UnansweredRecorder | undefined;
   if (config.unansweredFile)
     unanswered = redis ? new RedisUnanswered(redis, logger) : await UnansweredLog.open(config.unansweredFile);
@@ -96,6 +114,7 @@ async function main(): Promise<void> {
     // performance.now() counts from process start, so this includes loading the code, not only the data.
     startupMs: Math.round(performance.now()),
     loadMs: Math.round(performance.now() - started),
+    preparedBot: bot.preparation,
     article: config.articleDir,
     state: config.redis ? `redis ${redactedUrl(config.redis.url)} (prefix ${config.redis.prefix})` : config.stateFile,
     channels: describeChannels(channels),
@@ -152,6 +171,7 @@ async function main(): Promise<void> {
         logger.info('article reloaded', {
           article: config.articleDir,
           intents: fresh.intents.length,
+          preparedBot: fresh.preparation,
           loadMs: Math.round(performance.now() - began),
         });
       })

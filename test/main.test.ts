@@ -57,6 +57,15 @@ describe('the server as `npm start` runs it', () => {
     expect(stored.conversations['webhook:main-test']!.state.turns).toBe(script.length);
   });
 
+  it('starts from the recognizers npm run build prepared, without training', () => {
+    const ready = server
+      .logs()
+      .split('\n')
+      .find((line) => line.includes('"article bot ready"'));
+    expect(JSON.parse(ready!).preparedBot).toBe('used');
+    expect(server.logs()).not.toContain('recognizers trained at start-up');
+  });
+
   it('prints no "injected env" lines from natural\'s bundled dotenv', () => {
     expect(server.logs()).not.toContain('injected env');
   });
@@ -191,6 +200,8 @@ describe('npm start', () => {
       'http',
       'log.js',
       'main.js',
+      // The recognizers, trained by the compiled code (see test/prepared-bot.test.ts).
+      'prepared-bot.json',
       'store',
     ]);
   });

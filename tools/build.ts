@@ -3,11 +3,13 @@
  * (tsconfig.build.json), with the web page's files copied beside the compiled web channel, which serves them
  * from where it runs. It is built in a folder of its own and then put in dist/'s place, so dist/ holds the
  * server and nothing left over from before, and a server started meanwhile (a test, the bench) never finds it
- * half-written or missing.
+ * half-written or missing. The compiled code then trains the bot once and writes it beside itself
+ * (dist/prepared-bot.json), so a start reads the trained recognizers instead of training them.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
@@ -23,6 +25,13 @@ try {
   cpSync(path.join(root, 'src', 'channels', 'web', 'page'), path.join(next, 'channels', 'web', 'page'), {
     recursive: true,
   });
+  // Trained by the compiled code, so the prepared bot's key is the one dist/ computes at start.
+  const bot = pathToFileURL(path.join(next, 'bot.js')).href;
+  execFileSync(
+    process.execPath,
+    ['--input-type=module', '--eval', `await (await import(${JSON.stringify(bot)})).writePreparedBot();`],
+    { cwd: root, stdio: 'inherit' },
+  );
   // Two renames: dist/ is missing only between them, not for the whole compilation.
   try {
     renameSync(dist, old);

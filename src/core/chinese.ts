@@ -6,7 +6,8 @@
  * the recognizer has been trained on Chinese utterances glossed the same way, and reads their characters.
  */
 
-import { pinyin } from 'pinyin-pro';
+import { createRequire } from 'node:module';
+import type * as PinyinPro from 'pinyin-pro';
 import { MONTHS } from './question.js';
 
 /** Han characters: a question with any is read as Chinese. */
@@ -73,7 +74,8 @@ export class ChineseReader {
   private readonly terms: ReadonlyMap<string, string>;
   private readonly initial: ReadonlyMap<string, string>;
   private readonly longest: number;
-  private readonly segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+  /** Made with the first question it cuts: ICU's Chinese dictionary takes a while to load. */
+  private segmenterMade?: Intl.Segmenter;
   private readonly memo = new Map<string, string>();
   private readonly names: ReadonlySet<string>;
   private readonly choosing: ReadonlySet<string>;
@@ -101,18 +103,34 @@ export class ChineseReader {
     this.initial = initial;
     this.names = names;
     this.longest = Math.max(1, ...[...terms.keys(), ...initial.keys()].map((t) => t.length));
-    // Terms of two characters or more by their sound: any such term by its exact toneless pinyin, a name (or a
-    // term of three characters or more) also by its near sound, with the sounds input methods confuse as one.
-    for (const [term, english] of terms) {
+  }
+
+  private get segmenter(): Intl.Segmenter {
+    this.segmenterMade ??= new Intl.Segmenter('zh', { granularity: 'word' });
+    return this.segmenterMade;
+  }
+
+  /**
+   * The terms indexed by sound, made when a question first needs them (reading every term's pinyin is most of
+   * what making a reader costs). Terms of two characters or more by their sound: any such term by its exact
+   * toneless pinyin, a name (or a term of three characters or more) also by its near sound, with the sounds input
+   * methods confuse as one.
+   */
+  private get sounds(): Sounds {
+    if (this.soundsMade) return this.soundsMade;
+    const sounds: Sounds = { like: new Map(), near: new Map(), openings: new Map() };
+    for (const [term, english] of this.terms) {
       if (term.length < 2 || !/^\p{Script=Han}+$/u.test(term)) continue;
       // A term's reading in context: 长 in 增长 is zhang, though alone it is read chang.
       const syllables = termSyllables(term);
-      if (!this.soundsLike.has(syllables.join(' '))) this.soundsLike.set(syllables.join(' '), term);
+      if (!sounds.like.has(syllables.join(' '))) sounds.like.set(syllables.join(' '), term);
       const opening = nearSound(syllables[0]!);
-      this.openings.set(opening, Math.max(this.openings.get(opening) ?? 0, term.length));
+      sounds.openings.set(opening, Math.max(sounds.openings.get(opening) ?? 0, term.length));
       const near = syllables.map(nearSound).join(' ');
-      if ((names.has(english) || term.length >= 3) && !this.soundsNear.has(near)) this.soundsNear.set(near, term);
+      if ((this.names.has(english) || term.length >= 3) && !sounds.near.has(near)) sounds.near.set(near, term);
     }
+    this.soundsMade = sounds;
+    return sounds;
   }
 
   /** Whether glossed words name one of the article's entities or point at one ("she", "this"). */
@@ -120,14 +138,7 @@ export class ChineseReader {
     return words.split(' ').some((w) => POINTING.has(w)) || this.names.has(words);
   }
 
-  /** Terms by the pinyin of their characters ("ling ying"), and by their near sound ("lin yin"). */
-  private readonly soundsLike = new Map<string, string>();
-  private readonly soundsNear = new Map<string, string>();
-  /**
-   * The near sound of the first syllable of every term indexed by sound, with the longest such term: most spans
-   * start with none of them, and none is matched longer than its longest term.
-   */
-  private readonly openings = new Map<string, number>();
+  private soundsMade?: Sounds;
 
   /**
    * The terms that spans of a run sound like ("领音" -> 领英, "天记网" -> 天际网): per start, per end, the term. Keys
@@ -135,17 +146,18 @@ export class ChineseReader {
    */
   private soundAlikes(run: string): Map<number, Map<number, string>> {
     const found = new Map<number, Map<number, string>>();
+    const { like, near: nearTerms, openings } = this.sounds;
     const sounds = [...run].map(syllable);
     const near = sounds.map(nearSound);
     for (let from = 0; from < run.length - 1; from++) {
-      const longest = this.openings.get(near[from]!);
+      const longest = openings.get(near[from]!);
       if (longest === undefined) continue;
       let exact = sounds[from]!;
       let close = near[from]!;
       for (let to = from + 2; to <= Math.min(run.length, from + longest); to++) {
         exact += ` ${sounds[to - 1]}`;
         close += ` ${near[to - 1]}`;
-        const term = this.soundsLike.get(exact) ?? this.soundsNear.get(close);
+        const term = like.get(exact) ?? nearTerms.get(close);
         if (!term) continue;
         const ends = found.get(from) ?? new Map<number, string>();
         ends.set(to, term);
@@ -293,13 +305,37 @@ const UNKNOWN_COST = 1.6;
 /** What a term found by its sound saves against its characters cut as known terms (see {@link UNKNOWN_COST}). */
 const SOUND_ALIKE_DISCOUNT = 0.7;
 
+/** Terms by sound: see {@link ChineseReader.sounds}. */
+interface Sounds {
+  /** Terms by the pinyin of their characters ("ling ying"). */
+  like: Map<string, string>;
+  /** Terms by their near sound ("lin yin"). */
+  near: Map<string, string>;
+  /**
+   * The near sound of the first syllable of every term indexed by sound, with the longest such term: most spans
+   * start with none of them, and none is matched longer than its longest term.
+   */
+  openings: Map<string, number>;
+}
+
+let pinyinLoaded: typeof PinyinPro | undefined;
+
+/**
+ * pinyin-pro, loaded when a question first needs a sound: loading it takes about 80 ms, which a start need not
+ * wait for (nor a bot that is never asked in Chinese).
+ */
+function pinyinPro(): typeof PinyinPro {
+  pinyinLoaded ??= createRequire(import.meta.url)('pinyin-pro') as typeof PinyinPro;
+  return pinyinLoaded;
+}
+
 const syllables = new Map<string, string>();
 
 /** A Han character's toneless pinyin ("领" -> "ling"), remembered. */
 function syllable(char: string): string {
   let sound = syllables.get(char);
   if (sound === undefined) {
-    sound = pinyin(char, { toneType: 'none' });
+    sound = pinyinPro().pinyin(char, { toneType: 'none' });
     syllables.set(char, sound);
   }
   return sound;
@@ -307,7 +343,7 @@ function syllable(char: string): string {
 
 /** A term's toneless pinyin, each character read as in the term ("增长" -> zeng zhang). */
 function termSyllables(term: string): string[] {
-  const read = pinyin(term, { toneType: 'none', type: 'array' });
+  const read = pinyinPro().pinyin(term, { toneType: 'none', type: 'array' });
   return read.length === term.length ? read : [...term].map(syllable);
 }
 

@@ -59,6 +59,22 @@ export function charNgrams(words: readonly string[]): { buckets: number[]; count
 }
 
 /**
+ * What {@link CentroidIndex} learns from its documents, as plain data (a trained model file holds it): the
+ * n-grams' IDF weights, and each label's centroid as its non-zero buckets and weights.
+ */
+export interface CentroidModel {
+  labels: string[];
+  idf: SparseVector;
+  centroids: SparseVector[];
+}
+
+/** Non-zero buckets and their weights, at the precision the index keeps them. */
+export interface SparseVector {
+  buckets: Int32Array;
+  weights: Float32Array;
+}
+
+/**
  * TF-IDF over character n-grams with one centroid per label: the mean of the label's unit-length document
  * vectors, itself made unit length. A question scores the cosine of its vector with each centroid. This is the
  * method that generalized best to unseen paraphrases on small intent sets (the Braun et al. corpora; see
@@ -74,7 +90,7 @@ export class CentroidIndex {
   private readonly sums: Float64Array;
 
   /** `documents`: per training utterance, its label and words. */
-  constructor(documents: readonly { label: string; words: readonly string[] }[]) {
+  static learn(documents: readonly { label: string; words: readonly string[] }[]): CentroidModel {
     const counted = documents.map((d) => charNgrams(d.words));
     const df = new Int32Array(BUCKETS);
     for (const c of counted) for (const b of c.buckets) df[b]!++;
@@ -82,22 +98,27 @@ export class CentroidIndex {
     // N-grams in more than a share of the utterances ("ow", " w") add about the same to every label and cost the
     // most to score: they are left out (idf 0), as stop words are.
     const common = Math.max(2, n * COMMON_SHARE);
+    const idf = new Float32Array(BUCKETS);
+    const idfBuckets: number[] = [];
     for (let b = 0; b < BUCKETS; b++)
-      if (df[b]! > 0 && df[b]! <= common) this.idf[b] = Math.log((n + 1) / (df[b]! + 1)) + 1;
+      if (df[b]! > 0 && df[b]! <= common) {
+        idf[b] = Math.log((n + 1) / (df[b]! + 1)) + 1;
+        idfBuckets.push(b);
+      }
 
-    this.labels = [...new Set(documents.map((d) => d.label))];
+    const labels = [...new Set(documents.map((d) => d.label))];
     // Each label's centroid is summed in one dense array (reused label after label), then kept sparse.
-    const byLabel = this.labels.map(() => [] as number[]);
-    const labelIndex = new Map(this.labels.map((l, i) => [l, i]));
+    const byLabel = labels.map(() => [] as number[]);
+    const labelIndex = new Map(labels.map((l, i) => [l, i]));
     documents.forEach((d, i) => {
       byLabel[labelIndex.get(d.label)!]!.push(i);
     });
     const dense = new Float64Array(BUCKETS);
-    const centroids: { buckets: Int32Array; weights: Float64Array }[] = [];
+    const centroids: CentroidModel['centroids'] = [];
     for (const docs of byLabel) {
       const touched: number[] = [];
       for (const i of docs) {
-        const { buckets, weights } = this.vector(counted[i]!);
+        const { buckets, weights } = vector(counted[i]!, idf);
         for (let k = 0; k < buckets.length; k++) {
           const b = buckets[k]!;
           if (dense[b] === 0) touched.push(b);
@@ -107,14 +128,25 @@ export class CentroidIndex {
       let norm = 0;
       for (const b of touched) norm += dense[b]! * dense[b]!;
       norm = Math.sqrt(norm) || 1;
-      const buckets = Int32Array.from(touched);
-      const weights = Float64Array.from(touched, (b) => dense[b]! / norm);
+      centroids.push({
+        buckets: Int32Array.from(touched),
+        weights: Float32Array.from(touched, (b) => dense[b]! / norm),
+      });
       for (const b of touched) dense[b] = 0;
-      centroids.push({ buckets, weights });
     }
+    const idfWeights = Float32Array.from(idfBuckets, (b) => idf[b]!);
+    return { labels, idf: { buckets: Int32Array.from(idfBuckets), weights: idfWeights }, centroids };
+  }
+
+  /** The index of a learned model: {@link CentroidIndex.learn}'s, or one read back from a model file. */
+  constructor(model: CentroidModel) {
+    model.idf.buckets.forEach((b, k) => {
+      this.idf[b] = model.idf.weights[k]!;
+    });
+    this.labels = model.labels;
     // Counted first, then placed: bucket by bucket, labels in order.
     let total = 0;
-    for (const c of centroids) {
+    for (const c of model.centroids) {
       for (const b of c.buckets) this.starts[b + 1]!++;
       total += c.buckets.length;
     }
@@ -122,7 +154,7 @@ export class CentroidIndex {
     this.labelsOf = new Int32Array(total);
     this.weightsOf = new Float32Array(total);
     const filled = this.starts.slice(0, BUCKETS);
-    centroids.forEach((c, label) => {
+    model.centroids.forEach((c, label) => {
       for (let k = 0; k < c.buckets.length; k++) {
         const at = filled[c.buckets[k]!]!++;
         this.labelsOf[at] = label;
@@ -130,24 +162,6 @@ export class CentroidIndex {
       }
     });
     this.sums = new Float64Array(this.labels.length);
-  }
-
-  /** Unit-length TF-IDF vector (sublinear term frequency); n-grams no utterance has are left out. */
-  private vector(c: { buckets: number[]; counts: number[] }): { buckets: number[]; weights: number[] } {
-    const buckets: number[] = [];
-    const weights: number[] = [];
-    let norm = 0;
-    c.buckets.forEach((b, k) => {
-      const idf = this.idf[b]!;
-      if (idf === 0) return;
-      const w = (1 + Math.log(c.counts[k]!)) * idf;
-      buckets.push(b);
-      weights.push(w);
-      norm += w * w;
-    });
-    norm = Math.sqrt(norm) || 1;
-    for (let k = 0; k < weights.length; k++) weights[k] = weights[k]! / norm;
-    return { buckets, weights };
   }
 
   /** Cosine similarity (0 to 1) of the words to every label's centroid, in the order of {@link labels}. */
@@ -180,4 +194,25 @@ export class CentroidIndex {
     }
     return sums;
   }
+}
+
+/** Unit-length TF-IDF vector (sublinear term frequency); n-grams no utterance has are left out. */
+function vector(
+  c: { buckets: number[]; counts: number[] },
+  idf: Float32Array,
+): { buckets: number[]; weights: number[] } {
+  const buckets: number[] = [];
+  const weights: number[] = [];
+  let norm = 0;
+  c.buckets.forEach((b, k) => {
+    const weight = idf[b]!;
+    if (weight === 0) return;
+    const w = (1 + Math.log(c.counts[k]!)) * weight;
+    buckets.push(b);
+    weights.push(w);
+    norm += w * w;
+  });
+  norm = Math.sqrt(norm) || 1;
+  for (let k = 0; k < weights.length; k++) weights[k] = weights[k]! / norm;
+  return { buckets, weights };
 }

@@ -1,8 +1,8 @@
 import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
 import porterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
-import { BayesScorer, observationOrder } from './bayes.js';
+import { type BayesModel, BayesScorer, observationOrder } from './bayes.js';
 import { EntityMatcher, findPronouns, type Mention, type Pronoun } from './entities.js';
-import { CentroidIndex } from './ngrams.js';
+import { CentroidIndex, type CentroidModel } from './ngrams.js';
 import { SimilarityIndex, type WeightedText } from './similarity.js';
 import { baseForms, SpellCorrector, STOP_WORDS, stem, tokenize, withoutPoliteness } from './text.js';
 import type { Intent, Knowledge, Lexicon, Recognition } from './types.js';
@@ -203,6 +203,28 @@ export interface Analysis {
   words: string[];
 }
 
+/** The knowledge a recognizer is trained with: the names to find, the article's words, and the answers' texts. */
+export type TrainingKnowledge = Pick<Knowledge, 'people' | 'organizations' | 'places' | 'paragraphs'> &
+  Partial<Pick<Knowledge, 'facts' | 'quotes'>>;
+
+/**
+ * What training learns, as plain data that survives JSON: enough to rebuild the recognizer without reading an
+ * utterance again ({@link Recognizer.fromModel}). `npm run build` writes one beside the compiled code.
+ */
+export interface TrainedModel {
+  /** Every token of the utterances, the names and the article, with how often it occurs: the speller's words. */
+  vocabulary: [string, number][];
+  /** natural's naive Bayes features, in its order, and what it counted. */
+  features: string[];
+  bayes: BayesModel;
+  fallbackIntents: string[];
+  /** Per training utterance: its intent and content features (the nearest-utterance index). */
+  documents: { intent: string; features: string[] }[];
+  centroids: CentroidModel;
+  /** Content features of the in-scope utterances and the article. */
+  inScopeWords: string[];
+}
+
 /** The recognizer's verdict plus what it read, so later steps need not read the question again. */
 export interface RecognitionResult extends Recognition {
   analysis: Analysis;
@@ -223,29 +245,36 @@ export const EMPTY_LEXICON: Lexicon = { words: { has: () => false }, places: new
  * intent by too little.
  */
 export class Recognizer {
+  private readonly matcher: EntityMatcher;
+  private readonly speller: Speller;
+  private readonly expansions: Expansions;
   private readonly fallbackIntents: Set<string>;
   private readonly featureIndex: Map<string, number>;
   /** Scores of the questions being answered; dropped with their analyses. */
   private scorings = new WeakMap<Analysis, Map<Analysis | null, Scoring | null>>();
   private readonly scorer: BayesScorer;
+  private readonly similarity: SimilarityIndex;
+  private readonly centroids: CentroidIndex;
+  /** Content features of the in-scope utterances and the article: what the bot can answer about. */
+  private readonly inScopeWords: ReadonlySet<string>;
 
   private constructor(
-    private readonly matcher: EntityMatcher,
-    private readonly speller: Speller,
-    classifier: BayesClassifier,
-    fallbackIntents: string[],
-    private readonly similarity: SimilarityIndex,
-    private readonly centroids: CentroidIndex,
-    /** Content features of the in-scope utterances and the article: what the bot can answer about. */
-    private readonly inScopeWords: ReadonlySet<string>,
-    private readonly expansions: Expansions,
+    knowledge: Pick<Knowledge, 'people' | 'organizations' | 'places' | 'paragraphs'>,
+    model: TrainedModel,
     /** The English words, places and synonyms it was trained with. */
     readonly lexicon: Lexicon,
     readonly options: RecognizerOptions,
   ) {
-    this.fallbackIntents = new Set(fallbackIntents);
-    this.featureIndex = new Map(Object.keys(classifier.features).map((f, i) => [f, i]));
-    this.scorer = new BayesScorer(classifier.classifier, this.featureIndex.size);
+    const readers = questionReaders(knowledge, new Map(model.vocabulary), lexicon);
+    this.matcher = readers.matcher;
+    this.speller = readers.speller;
+    this.expansions = readers.expansions;
+    this.fallbackIntents = new Set(model.fallbackIntents);
+    this.featureIndex = new Map(model.features.map((f, i) => [f, i]));
+    this.scorer = new BayesScorer(model.bayes, this.featureIndex.size);
+    this.similarity = new SimilarityIndex(model.documents);
+    this.centroids = new CentroidIndex(model.centroids);
+    this.inScopeWords = new Set(model.inScopeWords);
   }
 
   /**
@@ -255,23 +284,39 @@ export class Recognizer {
    */
   static train(
     intents: readonly Pick<Intent, 'intent' | 'utterances' | 'answer'>[],
-    knowledge: Pick<Knowledge, 'people' | 'organizations' | 'places' | 'paragraphs'> &
-      Partial<Pick<Knowledge, 'facts' | 'quotes'>>,
+    knowledge: TrainingKnowledge,
     lexicon: Lexicon,
     options: RecognizerOptions = DEFAULT_OPTIONS,
   ): Recognizer {
-    const matcher = new EntityMatcher(knowledge);
-    const nameTokens = matcher.nameTokens();
-    const articleTokens = knowledge.paragraphs.flatMap((p) => tokenize(p.text));
+    return new Recognizer(knowledge, Recognizer.learn(intents, knowledge, lexicon, options), lexicon, options);
+  }
+
+  /**
+   * The recognizer of a model {@link Recognizer.learn} made, given the same knowledge, lexicon and options it
+   * was learned with: the same recognizer {@link Recognizer.train} returns, without reading an utterance.
+   */
+  static fromModel(
+    model: TrainedModel,
+    knowledge: TrainingKnowledge,
+    lexicon: Lexicon,
+    options: RecognizerOptions = DEFAULT_OPTIONS,
+  ): Recognizer {
+    return new Recognizer(knowledge, model, lexicon, options);
+  }
+
+  /** What {@link Recognizer.train} learns from the intents, as plain data (see {@link TrainedModel}). */
+  static learn(
+    intents: readonly Pick<Intent, 'intent' | 'utterances' | 'answer'>[],
+    knowledge: TrainingKnowledge,
+    lexicon: Lexicon,
+    options: RecognizerOptions = DEFAULT_OPTIONS,
+  ): TrainedModel {
     const vocabulary = new Map<string, number>();
     const count = (t: string) => vocabulary.set(t, (vocabulary.get(t) ?? 0) + 1);
     for (const intent of intents) for (const u of intent.utterances) tokenize(u).forEach(count);
-    nameTokens.forEach(count);
-    articleTokens.forEach(count);
+    const { matcher, speller, expansions } = questionReaders(knowledge, vocabulary, lexicon, count);
 
     const classifier = new BayesClassifier(porterStemmer, options.smoothing);
-    const speller = new Speller(vocabulary, new Set([...articleTokens, ...nameTokens]), nameTokens, lexicon);
-    const expansions = new Expansions(lexicon, new Set(vocabulary.keys()));
     const documents: { intent: string; features: string[] }[] = [];
     const texts: { label: string; words: string[] }[] = [];
     // An intent's own answer, its facts' statements and its quotes, is trained on as well: questions often
@@ -297,18 +342,16 @@ export class Recognizer {
     for (const d of documents) if (!fallbackIntents.includes(d.intent)) for (const f of d.features) inScopeWords.add(f);
     for (const p of knowledge.paragraphs)
       for (const f of analyze(p.text, matcher, speller, expansions, options).content) inScopeWords.add(f);
-    return new Recognizer(
-      matcher,
-      speller,
-      classifier,
+    const { classFeatures, classTotals, totalExamples, smoothing } = classifier.classifier;
+    return {
+      vocabulary: [...vocabulary],
+      features: Object.keys(classifier.features),
+      bayes: { classFeatures, classTotals, totalExamples, smoothing },
       fallbackIntents,
-      new SimilarityIndex(documents),
-      new CentroidIndex(texts),
-      inScopeWords,
-      expansions,
-      lexicon,
-      options,
-    );
+      documents,
+      centroids: CentroidIndex.learn(texts),
+      inScopeWords: [...inScopeWords],
+    };
   }
 
   /** Number of distinct features the classifier was trained on. */
@@ -515,6 +558,27 @@ export function trainQuickly(classifier: BayesClassifier): void {
   }
   classifier.lastAdded = classifier.docs.length;
   model.train();
+}
+
+/**
+ * What reads a question before the models score it: the entity matcher, the speller and the synonym expansions.
+ * `count`, when given, is told every token of the names and the article (training counts them into the vocabulary).
+ */
+function questionReaders(
+  knowledge: TrainingKnowledge,
+  vocabulary: Map<string, number>,
+  lexicon: Lexicon,
+  count?: (token: string) => void,
+): { matcher: EntityMatcher; speller: Speller; expansions: Expansions } {
+  const matcher = new EntityMatcher(knowledge);
+  const nameTokens = matcher.nameTokens();
+  const articleTokens = knowledge.paragraphs.flatMap((p) => tokenize(p.text));
+  if (count) {
+    nameTokens.forEach(count);
+    articleTokens.forEach(count);
+  }
+  const speller = new Speller(vocabulary, new Set([...articleTokens, ...nameTokens]), nameTokens, lexicon);
+  return { matcher, speller, expansions: new Expansions(lexicon, new Set(vocabulary.keys())) };
 }
 
 /**
