@@ -131,12 +131,18 @@ function assemble(
 ): Omit<Bot, 'preparation'> {
   const lexicon = lexiconOf(dictionary, prepared.lexicon);
   const recognizer = Recognizer.fromModel(prepared.english, knowledge, lexicon, options);
+  const model = prepared.chinese;
+  let zhRecognizer: Recognizer | undefined;
   const chineseParts: EngineParts['chinese'] =
-    zh && prepared.chinese
+    zh && model
       ? {
           reader: chineseReader(zh, knowledge),
           language: chinese(knowledge, zh),
-          recognizer: Recognizer.fromModel(prepared.chinese, knowledge, lexicon, options),
+          // Made for the first question in Chinese (about 70 ms, once), not at every start.
+          get recognizer() {
+            zhRecognizer ??= Recognizer.fromModel(model, knowledge, lexicon, options);
+            return zhRecognizer;
+          },
         }
       : undefined;
   const engine = new Engine({ knowledge, intents, recognizer, chinese: chineseParts });

@@ -13,7 +13,6 @@ import { type Config, PROJECT_ROOT, readConfig } from './config.js';
 import { BackgroundWork } from './conversation/background.js';
 import { redisDedupe } from './conversation/redis-once.js';
 import { ConfigError, misspeltVariables } from './env.js';
-import { leanHeap } from './heap.js';
 import { Metrics } from './http/metrics.js';
 import { RedisRateLimiter } from './http/redis-rate-limit.js';
 import { listen } from './http/server.js';
@@ -40,7 +39,6 @@ function logTraining(logger: Logger, why: Exclude<Preparation, 'used'>): void {
 }
 
 async function main(): Promise<void> {
-  leanHeap();
   // From the project folder, as .env.example says, wherever the server is started from.
   dotenv.config({ path: path.join(PROJECT_ROOT, '.env'), quiet: true });
   let config: Config;

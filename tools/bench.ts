@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     notes: [
       'Every figure is the median of several runs (min–max beside it); a ratio is the bot over its baseline, ' +
         'taken per round with the two measured in turn (A B A B) in this run, and its median is what the target judges.',
-      'Servers under test are child processes started as `npm start` starts the bot (node dist/main.js, after npm run build), on a free port, ' +
+      'Servers under test are child processes started as `npm start` starts the bot (node with the V8 flags of package.json start, dist/main.js, after npm run build), on a free port, ' +
         `LOG_LEVEL=${BENCH_ENV.LOG_LEVEL}, STATE_FILE and UNANSWERED_FILE in a temporary directory, WEBHOOK_SECRET and MicrosoftAppId empty.`,
       `Rate limits are off for them: RATE_LIMIT_PER_ADDRESS=${BENCH_ENV.RATE_LIMIT_PER_ADDRESS} and ` +
         `RATE_LIMIT_PER_CONVERSATION=${BENCH_ENV.RATE_LIMIT_PER_CONVERSATION}, since all the load comes from one address.`,

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../src/config.js';
 import { wholeNumberFlag as whole } from './args.js';
-import { BENCH_ENV, type Server, startServer, stop } from './bench/processes.js';
+import { BENCH_ENV, SCRIPTS, type Server, startServer, stop } from './bench/processes.js';
 import {
   activityTurns,
   checkLedger,
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     // The inspector listens on a free loopback port; the load test alone talks to it, to force a GC and read the heap.
     env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --inspect=127.0.0.1:0`.trim();
   }
-  progress(`starting the server (node dist/main.js, STATE_FILE in ${dir})`);
+  progress(`starting the server (as npm start runs dist/main.js, STATE_FILE in ${dir})`);
   let server: Server | undefined;
   let inspector: Inspector | null = null;
   try {
@@ -137,7 +137,12 @@ async function main(): Promise<void> {
     const report: Report = {
       startedAt: new Date().toISOString(),
       options: { durationSeconds, warmupSeconds, idleSeconds, connections, conversations, questions: questions.length },
-      server: { command: 'node dist/main.js', pid: server.pid, env: { ...env, STATE_FILE: stateFile }, heap },
+      server: {
+        command: `node ${SCRIPTS.bot.join(' ')}`,
+        pid: server.pid,
+        env: { ...env, STATE_FILE: stateFile },
+        heap,
+      },
       routes: [],
       memory: { samples: [], rss: emptyGrowth(RSS_BAND), heap: emptyGrowth(HEAP_BAND) },
       checks: { health: 0, followUps: [], ledgers: [], afterShutdown: [] },

@@ -282,8 +282,8 @@ export class Engine {
    * China") and its head word ("president", "platform"), read once.
    */
   private readonly descriptions = new Map<string, { head: string | undefined; names: ReadonlySet<string> }>();
-  /** Per intent, the stems of its utterances: what it was taught (see {@link askedFor}). */
-  private readonly taught = new Map<string, Set<string>>();
+  /** Per intent, the stems of its utterances: what it was taught (see {@link askedFor}); made when first asked. */
+  private readonly taughtStems = new Map<string, Set<string>>();
   /** Per fact, the content words of its statement and its sentence (see {@link wordsOfFact}). */
   private readonly factWords = new Map<string, { statement: readonly string[]; source: readonly string[] }>();
   /** Per intent, its own passages (see {@link passagesOf}). */
@@ -351,8 +351,17 @@ export class Engine {
       for (const id of [...concerns])
         if (this.kinds.get(id) === 'person') for (const org of this.employers(id)) concerns.add(org);
       this.concerns.set(intent.intent, concerns);
-      this.taught.set(intent.intent, new Set(intent.utterances.flatMap((u) => tokenize(u).map((t) => stem(t)))));
     }
+  }
+
+  /** The stems of an intent's utterances (reading all 2,500 utterances at start-up took a tenth of it). */
+  private taught(intent: Intent): Set<string> {
+    let stems = this.taughtStems.get(intent.intent);
+    if (!stems) {
+      stems = new Set(intent.utterances.flatMap((u) => tokenize(u).map((t) => stem(t))));
+      this.taughtStems.set(intent.intent, stems);
+    }
+    return stems;
   }
 
   /** The greeting a channel sends when someone joins: the greeting intent's answer, no question needed. */
@@ -1178,7 +1187,7 @@ export class Engine {
     // not one chance word ("what is Shen's job?" is his role's, though only his quote says "job").
     const theirs = this.passageIndex.wordsOf(found.passages[0]!);
     const extra = r.query.content.filter((f) => theirs.has(f) && !ours.has(f));
-    const taught = this.taught.get(intent.intent)!;
+    const taught = this.taught(intent);
     const telling = extra.length >= 2 || (extra.length === 1 && !taught.has(extra[0]!));
     return telling && found.confidence >= mine + this.options.outcoveredBy ? found : null;
   }
@@ -1215,7 +1224,7 @@ export class Engine {
   private askedFor(intent: Intent, r: Reading): Asked {
     const { frame, named, topical, counted, within } = r.asked;
     const places = r.places.filter((p) => !intent.about.includes(p));
-    return { frame, places, named, topical, counted, within, taught: this.taught.get(intent.intent) };
+    return { frame, places, named, topical, counted, within, taught: this.taught(intent) };
   }
 
   private nearMissFor(intent: Intent, r: Reading, confidence: number): Plan {

@@ -11,18 +11,26 @@ export interface RunningServer {
   logs: () => string;
 }
 
-/** What `npm start` runs after building (test/global-setup.ts builds dist/ before the tests). */
-export const SERVER_COMMAND = [process.execPath, 'dist/main.js'] as const;
+/**
+ * What `npm start` runs after building (test/global-setup.ts builds dist/ before the tests), V8's heap flags
+ * included (see docs/operations.md).
+ */
+export const SERVER_COMMAND = [
+  process.execPath,
+  '--max-semi-space-size=8',
+  '--heap-growing-percent=50',
+  'dist/main.js',
+] as const;
 
 /** What `npm run build` runs, and so `npm start` before the server, and test/global-setup.ts before the tests. */
 export const BUILD_COMMAND = [process.execPath, '--import', 'tsx', 'tools/build.ts'] as const;
 
 /**
- * Starts the server as `npm start` does (`node dist/main.js`) on a free port with `env` added to this
+ * Starts the server as `npm start` does ({@link SERVER_COMMAND}) on a free port with `env` added to this
  * process's environment, from `cwd` (the project folder unless given), and resolves once it logs that it is ready.
  */
 export function startServer(env: Record<string, string>, cwd = PROJECT_ROOT): Promise<RunningServer> {
-  const child = spawn(SERVER_COMMAND[0], [path.join(PROJECT_ROOT, SERVER_COMMAND[1])], {
+  const child = spawn(SERVER_COMMAND[0], [...SERVER_COMMAND.slice(1, -1), path.join(PROJECT_ROOT, 'dist', 'main.js')], {
     cwd,
     // No review file unless a test asks for one: servers of other test files must not share the project's.
     env: {

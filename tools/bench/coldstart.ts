@@ -29,7 +29,7 @@ export async function benchColdStart(runs: number, progress: (line: string) => v
   }
   const ready = (list: ColdStart[]) => list.map((c) => c.readyMs);
   const answered = (list: ColdStart[]) => list.map((c) => c.answeredMs);
-  const note = `${runs} runs each; spawn of node dist/main.js (compiled) or the plain-JavaScript echo to the first 200, polled every ${POLL_MS} ms`;
+  const note = `${runs} runs each; spawn of dist/main.js (compiled) as npm start runs it or the plain-JavaScript echo to the first 200, polled every ${POLL_MS} ms`;
   return [
     figure({
       section: SECTION,

@@ -1,7 +1,9 @@
 /** Servers under test as child processes: started, waited for, measured, stopped. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.js';
 
 /**
@@ -21,16 +23,26 @@ export const BENCH_ENV: Readonly<Record<string, string>> = {
 };
 
 /**
- * The node arguments of each kind of server: any V8 flags, then its script. The bot's must stay those of
- * package.json `start`, so it runs compiled (after `npm run build`) as `npm start` runs it; the baselines are
- * plain JavaScript, which node runs as it is, so no loader weighs on their start-up either.
+ * The node arguments of each kind of server: any V8 flags, then its script. The bot's are read from package.json
+ * `start`, so it runs compiled (after `npm run build`) with the V8 flags `npm start` gives it; the baselines are
+ * plain JavaScript, which node runs as it is with V8's defaults, so no loader weighs on their start-up either.
  */
 export const SCRIPTS = {
-  bot: ['dist/main.js'],
+  bot: startArguments(),
   'echo-express': ['tools/bench/echo-express.js'],
   'echo-botbuilder': ['tools/bench/echo-botbuilder.js'],
 } as const;
 export type ServerKind = keyof typeof SCRIPTS;
+
+/** What package.json `start` passes to node (`exec node <arguments>`). */
+function startArguments(): readonly string[] {
+  const { scripts } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const match = /^exec node (.+)$/.exec(scripts.start);
+  if (!match) throw new Error(`package.json start is not "exec node ...": ${scripts.start}`);
+  return match[1]!.split(' ');
+}
 
 export interface Server {
   kind: ServerKind;
