@@ -6,7 +6,7 @@
  * half-written or missing. The compiled code then trains the bot once and writes it beside itself
  * (dist/prepared-bot.json), so a start reads the trained recognizers instead of training them.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -25,20 +25,29 @@ try {
   cpSync(path.join(root, 'src', 'channels', 'web', 'page'), path.join(next, 'channels', 'web', 'page'), {
     recursive: true,
   });
-  // Trained by the compiled code, so the prepared bot's key is the one dist/ computes at start.
+  // Trained by the compiled code, so the prepared bot's key is the one dist/ computes at start. A data file that
+  // is wrong stops the build with what the server would say of it at start-up, not a stack trace.
   const bot = pathToFileURL(path.join(next, 'bot.js')).href;
-  execFileSync(
-    process.execPath,
-    ['--input-type=module', '--eval', `await (await import(${JSON.stringify(bot)})).writePreparedBot();`],
-    { cwd: root, stdio: 'inherit' },
-  );
-  // Two renames: dist/ is missing only between them, not for the whole compilation.
-  try {
-    renameSync(dist, old);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  const prepare = `try { await (await import(${JSON.stringify(bot)})).writePreparedBot(); } catch (error) {
+    process.stderr.write('npm run build: the bot cannot be prepared: ' + (error?.message ?? error) + '\\n');
+    process.exitCode = 1;
+  }`;
+  const prepared = spawnSync(process.execPath, ['--input-type=module', '--eval', prepare], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (prepared.status === 0) {
+    // Two renames: dist/ is missing only between them, not for the whole compilation.
+    try {
+      renameSync(dist, old);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    renameSync(next, dist);
+  } else {
+    // dist/ is left as it was.
+    process.exitCode = 1;
   }
-  renameSync(next, dist);
 } finally {
   rmSync(next, { recursive: true, force: true });
   rmSync(old, { recursive: true, force: true });
