@@ -118,6 +118,9 @@ interface Limits {
 
 /** Delegates to the SDK's authentication, bounding token verification and the connector's calls. */
 class BoundedAuthentication extends BotFrameworkAuthentication {
+  /** Connector clients by app id, service URL and audience, shared by the turns that reply through them. */
+  private readonly connectors = new Map<string, Promise<ConnectorClient>>();
+
   constructor(
     private readonly inner: BotFrameworkAuthentication,
     private readonly credentials: ServiceClientCredentialsFactory,
@@ -149,7 +152,13 @@ class BoundedAuthentication extends BotFrameworkAuthentication {
       claimsIdentity.getClaimValue(AuthenticationConstants.AudienceClaim) ??
       claimsIdentity.getClaimValue(AuthenticationConstants.AppIdClaim) ??
       '';
-    return new BoundedConnectorFactory(appId, this.cloud, this.credentials, this.limits.replyTimeoutMs);
+    return new BoundedConnectorFactory(
+      appId,
+      this.cloud,
+      this.credentials,
+      this.limits.replyTimeoutMs,
+      this.connectors,
+    );
   }
 
   override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
@@ -198,9 +207,16 @@ function asAuthError(error: unknown): BotAuthError {
 
 type PolicyFactory = Extract<NonNullable<ConnectorClientOptions['requestPolicyFactories']>, unknown[]>[number];
 
+/** Connector clients kept at most: a bot talks to a handful of service URLs (one per channel and region). */
+export const MAX_CONNECTORS = 64;
+
 /**
  * Builds connector clients as the SDK's own factory does (credentials for the bot's app id, the
- * `serviceUrl` as base URI, `Accept: *` + `/*`), adding a deadline to every call.
+ * `serviceUrl` as base URI, `Accept: *` + `/*`), adding a deadline to every call. The SDK builds one for every
+ * activity, expectReplies included: making its HTTP pipeline was about 8% of the server's CPU per
+ * `/api/messages` turn. Here one client serves every turn with the same app id, service URL and audience (a
+ * client keeps no state of a turn; its credentials renew their own token), the most recently used
+ * {@link MAX_CONNECTORS} kept.
  */
 class BoundedConnectorFactory extends ConnectorFactory {
   constructor(
@@ -208,14 +224,34 @@ class BoundedConnectorFactory extends ConnectorFactory {
     private readonly cloud: Cloud,
     private readonly credentials: ServiceClientCredentialsFactory,
     private readonly timeoutMs: number,
+    private readonly clients: Map<string, Promise<ConnectorClient>>,
   ) {
     super();
   }
 
-  override async create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+  override create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+    const scope = audience ?? this.cloud.ToChannelFromBotOAuthScope;
+    const key = JSON.stringify([this.appId, serviceUrl, scope]);
+    let client = this.clients.get(key);
+    if (client) {
+      // Most recently used last: the first in the map is the one to drop.
+      this.clients.delete(key);
+    } else {
+      client = this.build(serviceUrl, scope);
+      // A client that could not be made is not kept: the next turn tries again.
+      client.catch(() => {
+        if (this.clients.get(key) === client) this.clients.delete(key);
+      });
+    }
+    this.clients.set(key, client);
+    if (this.clients.size > MAX_CONNECTORS) this.clients.delete(this.clients.keys().next().value!);
+    return client;
+  }
+
+  private async build(serviceUrl: string, scope: string): Promise<ConnectorClient> {
     const credentials = await this.credentials.createCredentials(
       this.appId,
-      audience ?? this.cloud.ToChannelFromBotOAuthScope,
+      scope,
       this.cloud.ToChannelFromBotLoginUrl,
       this.cloud.ValidateAuthority,
     );

@@ -2,6 +2,7 @@ import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import { ClaimsIdentity } from 'botframework-connector';
 import express, { type Express } from 'express';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -9,6 +10,8 @@ import { BOT_FRAMEWORK_BODY_LIMIT } from '../../../src/channels/bot-framework/ac
 import {
   AUTH_TIMEOUT_MS,
   type BotFrameworkAuthOptions,
+  createBotFrameworkAuthentication,
+  MAX_CONNECTORS,
   REPLY_TIMEOUT_MS,
 } from '../../../src/channels/bot-framework/auth.js';
 import { botFrameworkChannel } from '../../../src/channels/bot-framework/index.js';
@@ -403,6 +406,32 @@ describe('POST /api/messages when serviceUrl does not answer', () => {
   it('bounds token checks and replies below 10 s by default', () => {
     expect(AUTH_TIMEOUT_MS).toBeLessThan(10_000);
     expect(REPLY_TIMEOUT_MS).toBeLessThan(10_000);
+  });
+});
+
+describe('connector clients', () => {
+  // What a turn's authentication makes for the Emulator (no app id) and for a bot's own app id.
+  const auth = createBotFrameworkAuthentication(EMULATOR);
+  const emulatorTurn = () => auth.createConnectorFactory(new ClaimsIdentity([], true));
+  const botTurn = () => auth.createConnectorFactory(new ClaimsIdentity([{ type: 'aud', value: APP_ID }], true));
+
+  it('are made once per service URL and app id, and shared by the turns after', async () => {
+    const first = await emulatorTurn().create('http://127.0.0.1:1/');
+    expect(await emulatorTurn().create('http://127.0.0.1:1/')).toBe(first);
+    expect(await emulatorTurn().create('http://127.0.0.1:2/')).not.toBe(first);
+    expect(await emulatorTurn().create('http://127.0.0.1:1/', 'another-audience')).not.toBe(first);
+    expect(await botTurn().create('http://127.0.0.1:1/')).not.toBe(first);
+  });
+
+  it(`keeps the ${MAX_CONNECTORS} most recently used`, async () => {
+    const kept = await emulatorTurn().create('http://127.0.0.1:3/');
+    const dropped = await emulatorTurn().create('http://127.0.0.1:4/');
+    for (let i = 0; i < MAX_CONNECTORS - 1; i++) {
+      await emulatorTurn().create('http://127.0.0.1:3/');
+      await emulatorTurn().create(`http://127.0.0.1:${1000 + i}/`);
+    }
+    expect(await emulatorTurn().create('http://127.0.0.1:3/')).toBe(kept);
+    expect(await emulatorTurn().create('http://127.0.0.1:4/')).not.toBe(dropped);
   });
 });
 
