@@ -5,7 +5,7 @@ import { StoreUnavailableError } from '../store/errors.js';
 import { HttpError, sendError } from './errors.js';
 import { RateLimitedError } from './rate-limit.js';
 
-/** body-parser errors carry `status` and `type`; map them to the JSON error shape. */
+/** Errors of Express and its router (a path that does not decode) carry `status` and sometimes `type`. */
 interface ParserError {
   status?: number;
   type?: string;
@@ -16,9 +16,9 @@ export const STORE_RETRY_AFTER_S = 5;
 
 /**
  * The app's one error sink, mounted last: an {@link HttpError} becomes its status and JSON error (a 429 with
- * Retry-After), body-parser's refusals a JSON 4xx (413 for a body over a route's limit), a turn the conversation
- * store could not write a 503 with Retry-After, and anything else is
- * logged and answered with a JSON 500 that says nothing about the cause. No stack trace ever reaches a client.
+ * Retry-After), Express's own refusals a JSON 4xx, a turn the conversation store could not write a 503 with
+ * Retry-After, and anything else is logged and answered with a JSON 500 that says nothing about the cause. No stack
+ * trace ever reaches a client.
  */
 export function errorBoundary(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
@@ -33,10 +33,6 @@ export function errorBoundary(logger: Logger): ErrorRequestHandler {
       return;
     }
     const parser = error as ParserError;
-    if (parser.type === 'entity.too.large') {
-      sendError(res, 413, 'payload_too_large', 'The request body is too large.');
-      return;
-    }
     if (typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500) {
       sendError(
         res,
