@@ -119,9 +119,9 @@ interface Limits {
 /** Delegates to the SDK's authentication, bounding token verification and the connector's calls. */
 class BoundedAuthentication extends BotFrameworkAuthentication {
   /** Connector clients by app id, service URL and audience, shared by the turns that reply through them. */
-  private readonly connectors = new Map<string, Promise<ConnectorClient>>();
-  /** User token clients by app id. */
-  private readonly userTokenClients = new Map<string, Promise<UserTokenClient>>();
+  private readonly connectors = new SharedClients<ConnectorClient>();
+  /** User token clients by app id (this bot's own, and none for the Emulator: a few at most). */
+  private readonly userTokenClients = new SharedClients<UserTokenClient>();
 
   constructor(
     private readonly inner: BotFrameworkAuthentication,
@@ -163,18 +163,7 @@ class BoundedAuthentication extends BotFrameworkAuthentication {
    * (another HTTP pipeline) was 7% of the server's CPU per `/api/messages` turn. One per app id serves them all.
    */
   override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
-    const appId = appIdOf(claimsIdentity);
-    let client = this.userTokenClients.get(appId);
-    if (!client) {
-      client = this.inner.createUserTokenClient(claimsIdentity);
-      client.catch(() => {
-        if (this.userTokenClients.get(appId) === client) this.userTokenClients.delete(appId);
-      });
-      // App ids come from verified tokens: this bot's own, and none for the Emulator. A few at most, but bounded.
-      if (this.userTokenClients.size >= MAX_CONNECTORS) this.userTokenClients.clear();
-      this.userTokenClients.set(appId, client);
-    }
-    return client;
+    return this.userTokenClients.get(appIdOf(claimsIdentity), () => this.inner.createUserTokenClient(claimsIdentity));
   }
 
   override createBotFrameworkClient(): BotFrameworkClient {
@@ -232,6 +221,31 @@ function appIdOf(claimsIdentity: ClaimsIdentity): string {
 export const MAX_CONNECTORS = 64;
 
 /**
+ * Clients made once per key and shared by the turns after, the {@link MAX_CONNECTORS} most recently used kept. A
+ * client that could not be made is not kept: the next turn tries again.
+ */
+class SharedClients<T> {
+  private readonly clients = new Map<string, Promise<T>>();
+
+  get(key: string, make: () => Promise<T>): Promise<T> {
+    let client = this.clients.get(key);
+    if (client) {
+      // Most recently used last: the first in the map is the one to drop.
+      this.clients.delete(key);
+    } else {
+      const made = make();
+      made.catch(() => {
+        if (this.clients.get(key) === made) this.clients.delete(key);
+      });
+      client = made;
+    }
+    this.clients.set(key, client);
+    if (this.clients.size > MAX_CONNECTORS) this.clients.delete(this.clients.keys().next().value!);
+    return client;
+  }
+}
+
+/**
  * Builds connector clients as the SDK's own factory does (credentials for the bot's app id, the
  * `serviceUrl` as base URI, `Accept: *` + `/*`), adding a deadline to every call. The SDK builds one for every
  * activity, expectReplies included: making its HTTP pipeline was about 8% of the server's CPU per
@@ -245,28 +259,14 @@ class BoundedConnectorFactory extends ConnectorFactory {
     private readonly cloud: Cloud,
     private readonly credentials: ServiceClientCredentialsFactory,
     private readonly timeoutMs: number,
-    private readonly clients: Map<string, Promise<ConnectorClient>>,
+    private readonly clients: SharedClients<ConnectorClient>,
   ) {
     super();
   }
 
   override create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
     const scope = audience ?? this.cloud.ToChannelFromBotOAuthScope;
-    const key = JSON.stringify([this.appId, serviceUrl, scope]);
-    let client = this.clients.get(key);
-    if (client) {
-      // Most recently used last: the first in the map is the one to drop.
-      this.clients.delete(key);
-    } else {
-      client = this.build(serviceUrl, scope);
-      // A client that could not be made is not kept: the next turn tries again.
-      client.catch(() => {
-        if (this.clients.get(key) === client) this.clients.delete(key);
-      });
-    }
-    this.clients.set(key, client);
-    if (this.clients.size > MAX_CONNECTORS) this.clients.delete(this.clients.keys().next().value!);
-    return client;
+    return this.clients.get(JSON.stringify([this.appId, serviceUrl, scope]), () => this.build(serviceUrl, scope));
   }
 
   private async build(serviceUrl: string, scope: string): Promise<ConnectorClient> {
