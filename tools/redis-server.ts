@@ -14,10 +14,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { commandOnPath } from './check-system.js';
+import { freePort } from './ports.js';
 
 /** One redis-server started by {@link startRedisServer}. */
 export interface RedisServer {
@@ -246,20 +247,6 @@ async function terminate(run: Run): Promise<void> {
   run.child.kill('SIGTERM');
   await run.ended;
   clearTimeout(timer);
-}
-
-/** A TCP port of 127.0.0.1 that was free a moment ago. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function sleep(ms: number): Promise<void> {

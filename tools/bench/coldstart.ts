@@ -2,8 +2,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from '../ports.js';
 import { type Figure, figure, ratios, summarize } from './measure.js';
-import { freePort, httpStatus, POLL_MS, type ServerKind, spawnServer, stop, waitForOk } from './processes.js';
+import { httpStatus, POLL_MS, type ServerKind, spawnServer, stop, waitForOk } from './processes.js';
 
 const SECTION = 'cold start';
 const GIVE_UP_MS = 30_000;

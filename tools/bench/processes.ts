@@ -2,9 +2,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.js';
+import { freePort } from '../ports.js';
 
 /**
  * Environment every server under test gets: quiet logs, no signatures, the Bot Framework route open to the
@@ -180,19 +180,4 @@ export function sampleRss(pid: number, everyMs = 100): { stop: () => Promise<num
       return peak;
     },
   };
-}
-
-/** A TCP port that was free a moment ago (for runs that must know the port before the server says it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    // Any address, as the servers listen: a port free there is free on loopback too.
-    server.listen(0, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
