@@ -26,21 +26,25 @@ export interface Bot {
 }
 
 /**
- * The English dictionary and WordNet, read once; the lexicon for a vocabulary (WordNet's synonyms are looked up
- * for the words the bot is trained on).
+ * The English lexicon for a vocabulary: the dictionary's words, and WordNet's proper nouns, places and the synonyms
+ * of the vocabulary's words (what `npm run eval -- --train` trains with).
  */
-export async function loadEnglish(): Promise<(vocabulary: Iterable<string>) => Lexicon> {
-  const [dictionary, wordnet] = await Promise.all([loadDictionary(), loadWordNet()]);
-  const words = knownWords(dictionary, wordnet.properNouns);
-  return (vocabulary) => ({ words, places: wordnet.places, synonyms: wordnet.synonymsFor(vocabulary) });
+export async function loadLexicon(vocabulary: Iterable<string>): Promise<Lexicon> {
+  const [dictionary, tables] = await Promise.all([loadDictionary(), wordNetTables(vocabulary)]);
+  return lexiconOf(dictionary, tables);
 }
 
 /**
- * The words the lexicon knows, made in a scope of its own: a closure made beside `wordnet.synonymsFor` would share
- * its context and keep WordNet's files (28 MB of text, needed only while synonyms are looked up) alive with it.
+ * What a lexicon takes from WordNet for a vocabulary, as plain data. WordNet's files (28 MB of text) are read here
+ * and nothing made from them keeps them: the synonyms' lemmas are strings of their own (see `wordnet.ts`).
  */
-function knownWords(dictionary: { has(word: string): boolean }, properNouns: ReadonlySet<string>): Lexicon['words'] {
-  return { has: (word) => dictionary.has(word) || properNouns.has(word) };
+async function wordNetTables(vocabulary: Iterable<string>): Promise<PreparedBot['lexicon']> {
+  const wordnet = await loadWordNet();
+  return {
+    properNouns: [...wordnet.properNouns],
+    places: [...wordnet.places],
+    synonyms: [...wordnet.synonymsFor(vocabulary)],
+  };
 }
 
 /**
@@ -100,7 +104,6 @@ async function learn(
   options: RecognizerOptions,
   key: string,
 ): Promise<PreparedBot> {
-  const wordnet = await loadWordNet();
   const reader = zh && chineseReader(zh, knowledge);
   // Chinese utterances are trained on as a Chinese question is read: glossed into the words the core reads.
   const both = intents.map((i) => ({
@@ -109,8 +112,7 @@ async function learn(
   }));
   // One lexicon for both recognizers: WordNet's synonyms of every word either is trained on (each keeps only
   // those of its own vocabulary).
-  const synonyms = wordnet.synonymsFor(trainingVocabulary(both, knowledge));
-  const tables = { properNouns: [...wordnet.properNouns], places: [...wordnet.places], synonyms: [...synonyms] };
+  const tables = await wordNetTables(trainingVocabulary(both, knowledge));
   const lexicon = lexiconOf(dictionary, tables);
   return {
     key,
@@ -150,8 +152,9 @@ function assemble(
 }
 
 function lexiconOf(dictionary: WordSet, tables: PreparedBot['lexicon']): Lexicon {
+  const properNouns = new Set(tables.properNouns);
   return {
-    words: knownWords(dictionary, new Set(tables.properNouns)),
+    words: { has: (word) => dictionary.has(word) || properNouns.has(word) },
     places: new Set(tables.places),
     synonyms: new Map(tables.synonyms),
   };

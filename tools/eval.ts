@@ -15,7 +15,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadBot, loadEnglish } from '../src/bot.js';
+import { loadBot, loadLexicon } from '../src/bot.js';
 import { PROJECT_ROOT } from '../src/config.js';
 import {
   DEFAULT_OPTIONS,
@@ -187,13 +187,9 @@ function printScores(s: Scores, label = ''): void {
 async function trainAndTest(): Promise<void> {
   if (values.train === undefined || values.test === undefined)
     throw new Error('--train and --test go together: both are JSON lists of {"text", "intent"}');
-  const [train, test, english] = await Promise.all([
-    loadExamples(values.train),
-    loadExamples(values.test),
-    loadEnglish(),
-  ]);
+  const [train, test] = await Promise.all([loadExamples(values.train), loadExamples(values.test)]);
   const intents = intentsOf(train);
-  const lexicon = english(trainingVocabulary(intents, NO_ARTICLE));
+  const lexicon = await loadLexicon(trainingVocabulary(intents, NO_ARTICLE));
   const recognizer = Recognizer.train(intents, NO_ARTICLE, lexicon);
   const predicted = test.map((e) => recognizer.recognize(e.text).intent);
   const scores = classificationScores(
