@@ -203,6 +203,9 @@ export interface Analysis {
   words: string[];
 }
 
+/** The intents a recognizer is trained on: their names, utterances and answers. */
+export type TrainingIntents = readonly Pick<Intent, 'intent' | 'utterances' | 'answer'>[];
+
 /** The knowledge a recognizer is trained with: the names to find, the article's words, and the answers' texts. */
 export type TrainingKnowledge = Pick<Knowledge, 'people' | 'organizations' | 'places' | 'paragraphs'> &
   Partial<Pick<Knowledge, 'facts' | 'quotes'>>;
@@ -258,14 +261,15 @@ export class Recognizer {
   /** Content features of the in-scope utterances and the article: what the bot can answer about. */
   private readonly inScopeWords: ReadonlySet<string>;
 
+  /** `readers`: those that read the training utterances, when it was just trained; made from the model otherwise. */
   private constructor(
-    knowledge: Pick<Knowledge, 'people' | 'organizations' | 'places' | 'paragraphs'>,
+    knowledge: TrainingKnowledge,
     model: TrainedModel,
     /** The English words, places and synonyms it was trained with. */
     readonly lexicon: Lexicon,
     readonly options: RecognizerOptions,
+    readers: QuestionReaders = questionReaders(knowledge, new Map(model.vocabulary), lexicon),
   ) {
-    const readers = questionReaders(knowledge, new Map(model.vocabulary), lexicon);
     this.matcher = readers.matcher;
     this.speller = readers.speller;
     this.expansions = readers.expansions;
@@ -283,12 +287,13 @@ export class Recognizer {
    * becomes "number"), place names and WordNet synonyms.
    */
   static train(
-    intents: readonly Pick<Intent, 'intent' | 'utterances' | 'answer'>[],
+    intents: TrainingIntents,
     knowledge: TrainingKnowledge,
     lexicon: Lexicon,
     options: RecognizerOptions = DEFAULT_OPTIONS,
   ): Recognizer {
-    return new Recognizer(knowledge, Recognizer.learn(intents, knowledge, lexicon, options), lexicon, options);
+    const { model, readers } = learnWithReaders(intents, knowledge, lexicon, options);
+    return new Recognizer(knowledge, model, lexicon, options, readers);
   }
 
   /**
@@ -306,52 +311,12 @@ export class Recognizer {
 
   /** What {@link Recognizer.train} learns from the intents, as plain data (see {@link TrainedModel}). */
   static learn(
-    intents: readonly Pick<Intent, 'intent' | 'utterances' | 'answer'>[],
+    intents: TrainingIntents,
     knowledge: TrainingKnowledge,
     lexicon: Lexicon,
     options: RecognizerOptions = DEFAULT_OPTIONS,
   ): TrainedModel {
-    const vocabulary = new Map<string, number>();
-    const count = (t: string) => vocabulary.set(t, (vocabulary.get(t) ?? 0) + 1);
-    for (const intent of intents) for (const u of intent.utterances) tokenize(u).forEach(count);
-    const { matcher, speller, expansions } = questionReaders(knowledge, vocabulary, lexicon, count);
-
-    const classifier = new BayesClassifier(porterStemmer, options.smoothing);
-    const documents: { intent: string; features: string[] }[] = [];
-    const texts: { label: string; words: string[] }[] = [];
-    // An intent's own answer, its facts' statements and its quotes, is trained on as well: questions often
-    // use the answer's words ("founded", "joint venture", "two identities").
-    const statements = new Map((knowledge.facts ?? []).map((f) => [f.id, f.statement]));
-    const quoted = new Map((knowledge.quotes ?? []).map((q) => [q.id, q.text]));
-    for (const intent of intents) {
-      const answers = [
-        ...(intent.answer.facts ?? []).flatMap((id) => statements.get(id) ?? []),
-        ...(intent.answer.quotes ?? []).flatMap((id) => quoted.get(id) ?? []),
-      ];
-      for (const utterance of [...intent.utterances, ...answers]) {
-        const analysis = analyze(utterance, matcher, speller, expansions, options);
-        if (analysis.features.length === 0) continue;
-        classifier.addDocument(analysis.features, intent.intent);
-        documents.push({ intent: intent.intent, features: analysis.content });
-        texts.push({ label: intent.intent, words: analysis.words });
-      }
-    }
-    trainQuickly(classifier);
-    const fallbackIntents = intents.filter((i) => i.answer.fallback).map((i) => i.intent);
-    const inScopeWords = new Set<string>();
-    for (const d of documents) if (!fallbackIntents.includes(d.intent)) for (const f of d.features) inScopeWords.add(f);
-    for (const p of knowledge.paragraphs)
-      for (const f of analyze(p.text, matcher, speller, expansions, options).content) inScopeWords.add(f);
-    const { classFeatures, classTotals, totalExamples, smoothing } = classifier.classifier;
-    return {
-      vocabulary: [...vocabulary],
-      features: Object.keys(classifier.features),
-      bayes: { classFeatures, classTotals, totalExamples, smoothing },
-      fallbackIntents,
-      documents,
-      centroids: CentroidIndex.learn(texts),
-      inScopeWords: [...inScopeWords],
-    };
+    return learnWithReaders(intents, knowledge, lexicon, options).model;
   }
 
   /** Number of distinct features the classifier was trained on. */
@@ -560,6 +525,64 @@ export function trainQuickly(classifier: BayesClassifier): void {
   model.train();
 }
 
+/** Trains on the intents' utterances (see {@link Recognizer.train}): the model, and the readers that read them. */
+function learnWithReaders(
+  intents: TrainingIntents,
+  knowledge: TrainingKnowledge,
+  lexicon: Lexicon,
+  options: RecognizerOptions,
+): { model: TrainedModel; readers: QuestionReaders } {
+  const vocabulary = new Map<string, number>();
+  const count = (t: string) => vocabulary.set(t, (vocabulary.get(t) ?? 0) + 1);
+  for (const intent of intents) for (const u of intent.utterances) tokenize(u).forEach(count);
+  const { matcher, speller, expansions } = questionReaders(knowledge, vocabulary, lexicon, count);
+
+  const classifier = new BayesClassifier(porterStemmer, options.smoothing);
+  const documents: { intent: string; features: string[] }[] = [];
+  const texts: { label: string; words: string[] }[] = [];
+  // An intent's own answer, its facts' statements and its quotes, is trained on as well: questions often
+  // use the answer's words ("founded", "joint venture", "two identities").
+  const statements = new Map((knowledge.facts ?? []).map((f) => [f.id, f.statement]));
+  const quoted = new Map((knowledge.quotes ?? []).map((q) => [q.id, q.text]));
+  for (const intent of intents) {
+    const answers = [
+      ...(intent.answer.facts ?? []).flatMap((id) => statements.get(id) ?? []),
+      ...(intent.answer.quotes ?? []).flatMap((id) => quoted.get(id) ?? []),
+    ];
+    for (const utterance of [...intent.utterances, ...answers]) {
+      const analysis = analyze(utterance, matcher, speller, expansions, options);
+      if (analysis.features.length === 0) continue;
+      classifier.addDocument(analysis.features, intent.intent);
+      documents.push({ intent: intent.intent, features: analysis.content });
+      texts.push({ label: intent.intent, words: analysis.words });
+    }
+  }
+  trainQuickly(classifier);
+  const fallbackIntents = intents.filter((i) => i.answer.fallback).map((i) => i.intent);
+  const inScopeWords = new Set<string>();
+  for (const d of documents) if (!fallbackIntents.includes(d.intent)) for (const f of d.features) inScopeWords.add(f);
+  for (const p of knowledge.paragraphs)
+    for (const f of analyze(p.text, matcher, speller, expansions, options).content) inScopeWords.add(f);
+  const { classFeatures, classTotals, totalExamples, smoothing } = classifier.classifier;
+  const model: TrainedModel = {
+    vocabulary: [...vocabulary],
+    features: Object.keys(classifier.features),
+    bayes: { classFeatures, classTotals, totalExamples, smoothing },
+    fallbackIntents,
+    documents,
+    centroids: CentroidIndex.learn(texts),
+    inScopeWords: [...inScopeWords],
+  };
+  return { model, readers: { matcher, speller, expansions } };
+}
+
+/** What reads a question before the models score it: see {@link questionReaders}. */
+interface QuestionReaders {
+  matcher: EntityMatcher;
+  speller: Speller;
+  expansions: Expansions;
+}
+
 /**
  * What reads a question before the models score it: the entity matcher, the speller and the synonym expansions.
  * `count`, when given, is told every token of the names and the article (training counts them into the vocabulary).
@@ -569,7 +592,7 @@ function questionReaders(
   vocabulary: Map<string, number>,
   lexicon: Lexicon,
   count?: (token: string) => void,
-): { matcher: EntityMatcher; speller: Speller; expansions: Expansions } {
+): QuestionReaders {
   const matcher = new EntityMatcher(knowledge);
   const nameTokens = matcher.nameTokens();
   const articleTokens = knowledge.paragraphs.flatMap((p) => tokenize(p.text));
